@@ -1,0 +1,67 @@
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+
+namespace migline::cli {
+
+void add_source_options(CLI::App& sub, SourceOptions& options) {
+  auto* staged =
+      sub.add_flag("--staged", options.staged, "Read the index instead of the work tree");
+  sub.add_option("--rev", options.rev, "Read the tree of a revision instead of the work tree")
+      ->type_name("REV")
+      ->excludes(staged);
+}
+
+tl::expected<Project, int> open_project(const GlobalOptions& global, const SourceOptions& source,
+                                        Context* context_out) {
+  auto context = Context::open(global);
+  if (!context) {
+    print_error(context.error(), use_color(global.color, stderr));
+    return tl::make_unexpected(kExitError);
+  }
+  auto project = context->load(source);
+  if (!project) {
+    print_error(project.error(), context->color_stderr());
+    return tl::make_unexpected(kExitError);
+  }
+  if (context_out != nullptr) *context_out = std::move(*context);
+  return std::move(*project);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"migline keeps Django migration history linear in git.", "migline"};
+  app.set_version_flag("--version", "migline " MIGLINE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  app.add_option("-C", global.directory, "Run as if migline was started in DIR")->type_name("DIR");
+  app.add_option("--color", global.color, "Colour output: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+
+  std::vector<Command> commands;
+  add_leaves_command(app, global, commands);
+  add_graph_command(app, global, commands);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "migline: error: {}\nRun `migline --help` for usage.\n", e.what());
+    return kExitError;
+  }
+  for (const Command& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
+  return kExitError;
+}
+
+}  // namespace migline::cli

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace migline::cli {
+
+// Exit statuses shared by every command.
+enum ExitCode : int { kExitOk = 0, kExitFindings = 1, kExitError = 2 };
+
+// A subcommand and what runs when it was the one given.
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+// Adds `--staged` and `--rev REV` to `sub`.
+void add_source_options(CLI::App& sub, SourceOptions& options);
+
+// Opens the context and loads the project; on failure prints why and returns the exit status.
+tl::expected<Project, int> open_project(const GlobalOptions& global, const SourceOptions& source,
+                                        Context* context_out);
+
+// Each adds one subcommand to `app`.
+void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+
+}  // namespace migline::cli

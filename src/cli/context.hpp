@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <tl/expected.hpp>
+
+#include "core/diagnostic.hpp"
+#include "git/repository.hpp"
+#include "project/project_loader.hpp"
+
+namespace migline::cli {
+
+// Options every command takes.
+struct GlobalOptions {
+  std::string directory;       // -C DIR
+  std::string color = "auto";  // --color
+};
+
+// Which files a command reads: the work tree (default), the index, or a revision's tree.
+struct SourceOptions {
+  bool staged = false;
+  std::string rev;
+};
+
+// Where a command runs: the project root, and the repository around it if there is one.
+class Context {
+ public:
+  // Applies -C, finds the repository and the project root: the nearest directory from the
+  // current one up to the work tree root that holds .migline.yaml, else the work tree root
+  // (outside git: the current directory).
+  static tl::expected<Context, Diagnostic> open(const GlobalOptions& options);
+
+  // Loads the project from the files `options` selects.
+  tl::expected<Project, Diagnostic> load(const SourceOptions& options) const;
+
+  const std::string& root() const { return root_; }
+  bool color_stdout() const { return color_stdout_; }
+  bool color_stderr() const { return color_stderr_; }
+
+ private:
+  std::shared_ptr<const GitRepository> repo_;  // null outside git
+  std::string root_;
+  std::string prefix_;  // root relative to the work tree root; "" when they are the same
+  bool color_stdout_ = false;
+  bool color_stderr_ = false;
+};
+
+}  // namespace migline::cli

@@ -1,0 +1,110 @@
+#include "core/app_config.hpp"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/python_outline.hpp"
+#include "core/python_string.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kLabelHint =
+    "write `label = \"...\"` as a string literal, or map the app's directory to its label "
+    "under `labels:` in .migline.yaml";
+
+struct ClassLabel {
+  std::optional<AppLabelDecl> label;
+  bool is_default = false;
+};
+
+class AppConfigVisitor : public ClassVisitor {
+ public:
+  void class_begin(const Token&) override { classes_.emplace_back(); }
+
+  void statement(TokenStream& tokens, const Token& first, bool conditional) override {
+    if (!first.is_name("label") && !first.is_name("default")) return;
+    tokens.take();
+    if (!tokens.peek().is_op("=")) return;
+    tokens.take();
+    const Token value = tokens.peek();
+    if (first.is_name("default")) {
+      classes_.back().is_default = value.is_name("True");
+      return;
+    }
+    if (conditional) {
+      tokens.error(first.span, "`label` is set inside a block and cannot be evaluated statically",
+                   std::string(kLabelHint));
+      return;
+    }
+    std::string label;
+    Token last = value;
+    while (tokens.peek().kind == TokenKind::String) {
+      last = tokens.take();
+      auto decoded = decode_string_literal(last.text);
+      if (!decoded) {
+        tokens.error_at_offset(last.span.offset + decoded.error().offset, decoded.error().message,
+                               std::string(kLabelHint));
+        return;
+      }
+      label += *decoded;
+    }
+    const Token& after = tokens.peek();
+    if (value.kind != TokenKind::String ||
+        (after.kind != TokenKind::Newline && after.kind != TokenKind::End && !after.is_op(";"))) {
+      if (value.kind == TokenKind::Error || after.kind == TokenKind::Error) return;
+      tokens.error(value.kind == TokenKind::String ? after.span : value.span,
+                   "`label` is not a string literal", std::string(kLabelHint));
+      return;
+    }
+    SourceSpan span = value.span;
+    span.length = last.span.offset + last.span.length - value.span.offset;
+    classes_.back().label = AppLabelDecl{std::move(label), span};
+  }
+
+  std::vector<ClassLabel>& classes() { return classes_; }
+
+ private:
+  std::vector<ClassLabel> classes_;
+};
+
+}  // namespace
+
+tl::expected<std::optional<AppLabelDecl>, Diagnostics> read_app_label(std::string_view path,
+                                                                      std::string_view source) {
+  TokenStream tokens(path, source);
+  AppConfigVisitor visitor;
+  visit_classes(tokens, visitor);
+  if (!tokens.diagnostics().empty()) return tl::make_unexpected(std::move(tokens.diagnostics()));
+
+  std::vector<const ClassLabel*> labelled;
+  for (const ClassLabel& c : visitor.classes()) {
+    if (c.label) labelled.push_back(&c);
+  }
+  if (labelled.empty()) return std::nullopt;
+  const ClassLabel* chosen = labelled.front();
+  bool ambiguous = false;
+  for (const ClassLabel* c : labelled) {
+    if (c->label->label != chosen->label->label) ambiguous = true;
+  }
+  if (ambiguous) {
+    chosen = nullptr;
+    for (const ClassLabel* c : labelled) {
+      if (c->is_default) chosen = chosen ? nullptr : c;
+    }
+    if (!chosen) {
+      const AppLabelDecl& second = *labelled[1]->label;
+      Diagnostics out;
+      out.push_back(error_at(path, source, second.span,
+                             fmt::format("several AppConfig classes set different labels ('{}' "
+                                         "and '{}')",
+                                         labelled[0]->label->label, second.label),
+                             std::string(kLabelHint)));
+      return tl::make_unexpected(std::move(out));
+    }
+  }
+  return chosen->label;
+}
+
+}  // namespace migline

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migline {
+
+// A byte range in one source text; line and column are 1-based, column counts bytes.
+struct SourceSpan {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  int line = 1;
+  int column = 1;
+};
+
+enum class Severity { Error, Warning };
+
+// One finding about one place in one file, printed like a compiler's message.
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  std::string path;         // relative to the project root, '/' separated; may be empty
+  int line = 0;             // 0 when the finding is about the whole file
+  int column = 0;           // 0 when unknown
+  std::string message;      // one sentence, no trailing period
+  std::string source_line;  // the text of `line`, without its line ending; may be empty
+  std::string hint;         // what to do about it; may be empty
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+// Returns an error at `span` in `source`, with the source line filled in.
+Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
+                    std::string message, std::string hint = {});
+
+// Returns the text of the line holding byte `offset`, without its line ending.
+std::string_view line_containing(std::string_view source, std::size_t offset);
+
+// Returns the span of byte `offset` in `source`, counting lines the way Python does.
+SourceSpan span_at(std::string_view source, std::size_t offset, std::size_t length = 1);
+
+// Formats `d` as `path:line:col: error: message`, the source line, a caret and a hint.
+std::string format_diagnostic(const Diagnostic& d, bool color);
+
+// Orders diagnostics by path, line, column, then message, for stable output.
+void sort_diagnostics(Diagnostics& diagnostics);
+
+// True when any diagnostic is an error.
+bool has_errors(const Diagnostics& diagnostics);
+
+}  // namespace migline

@@ -1,0 +1,342 @@
+#include "core/django_migration.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/python_outline.hpp"
+#include "core/python_string.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kStaticHint =
+    "migline reads migrations without running them; write a literal list of "
+    "(\"app_label\", \"migration_name\") tuples";
+
+bool is_tracked_attribute(std::string_view name) {
+  return name == "dependencies" || name == "replaces" || name == "run_before";
+}
+
+bool is_assignment_operator(const Token& t) {
+  if (t.kind != TokenKind::Operator) return false;
+  return t.text == "=" || t.text == ":=" ||
+         (t.text.size() >= 2 && t.text.back() == '=' && t.text != "==" && t.text != "!=" &&
+          t.text != "<=" && t.text != ">=");
+}
+
+SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
+  SourceSpan s = first;
+  s.length = last.offset + last.length - first.offset;
+  return s;
+}
+
+struct Literal {
+  std::string value;
+  SourceSpan span;
+  bool single = true;
+};
+
+class MigrationVisitor : public ClassVisitor {
+ public:
+  explicit MigrationVisitor(const SwappableSettings& settings) : settings_(settings) {}
+
+  void class_begin(const Token& name) override {
+    in_migration_ = name.text == "Migration";
+    if (in_migration_) {
+      // A later definition replaces an earlier one, as it does when Python runs the module.
+      result_ = DjangoMigration{};
+      result_.class_span = name.span;
+      found_ = true;
+    }
+  }
+
+  void statement(TokenStream& tokens, const Token& first, bool conditional) override {
+    if (!in_migration_) return;
+    if (first.kind != TokenKind::Name) return;
+    if (!is_tracked_attribute(first.text)) {
+      check_chained_assignment(tokens);
+      return;
+    }
+    tokens.take();
+    const Token op = tokens.peek();
+    if (conditional && (is_assignment_operator(op) || op.is_op(":") || op.is_op("."))) {
+      tokens.error(
+          first.span,
+          fmt::format("`{}` is set inside a block and cannot be evaluated statically", first.text),
+          std::string(kStaticHint));
+      return;
+    }
+    if (op.is_op(":")) {  // an annotated assignment: `dependencies: list = [...]`
+      while (!tokens.peek().is_op("=") || tokens.peek().depth != first.depth) {
+        const Token& t = tokens.peek();
+        if (t.kind == TokenKind::Newline || t.kind == TokenKind::End ||
+            t.kind == TokenKind::Error || (t.depth == 0 && t.is_op(";"))) {
+          return;
+        }
+        tokens.take();
+      }
+    } else if (!op.is_op("=")) {
+      if (is_assignment_operator(op) || op.is_op(".") || op.is_op("[") || op.is_op(",")) {
+        tokens.error(op.span,
+                     fmt::format("`{}` is changed with '{}' and cannot be evaluated statically",
+                                 first.text, op.text),
+                     std::string(kStaticHint));
+      }
+      return;
+    }
+    tokens.take();  // '='
+    std::optional<std::vector<MigrationRef>> refs = read_ref_list(tokens, first.text);
+    if (!refs) return;
+    const Token& after = tokens.peek();
+    if (after.kind != TokenKind::Newline && after.kind != TokenKind::End &&
+        after.kind != TokenKind::Error && !after.is_op(";")) {
+      tokens.error(after.span,
+                   fmt::format("`{}` continues with '{}' and cannot be evaluated statically",
+                               first.text, after.text),
+                   std::string(kStaticHint));
+      return;
+    }
+    if (first.text == "dependencies") {
+      result_.dependencies = std::move(*refs);
+    } else if (first.text == "replaces") {
+      result_.replaces = std::move(*refs);
+    } else {
+      result_.run_before = std::move(*refs);
+    }
+  }
+
+  void module_statement(TokenStream& tokens, const Token& first) override {
+    if (!first.is_name("Migration") || !found_) return;
+    tokens.take();
+    const Token& next = tokens.peek();
+    if (next.is_op(".") || is_assignment_operator(next)) {
+      tokens.error(first.span, "`Migration` is changed after its definition",
+                   "migline reads migrations without running them; keep the class as written");
+    }
+  }
+
+  bool found() const { return found_; }
+  DjangoMigration& result() { return result_; }
+
+ private:
+  // `x = dependencies = [...]` also assigns the attribute; refuse to guess.
+  void check_chained_assignment(TokenStream& tokens) {
+    bool after_assign = false;
+    while (true) {
+      const Token& t = tokens.peek();
+      if (t.kind == TokenKind::Newline || t.kind == TokenKind::End || t.kind == TokenKind::Error ||
+          (t.depth == 0 && t.is_op(";"))) {
+        return;
+      }
+      Token taken = tokens.take();
+      if (taken.depth == 0 && after_assign && taken.kind == TokenKind::Name &&
+          is_tracked_attribute(taken.text) && tokens.peek().is_op("=")) {
+        tokens.error(taken.span,
+                     fmt::format("`{}` is set in a chained assignment and cannot be "
+                                 "evaluated statically",
+                                 taken.text),
+                     std::string(kStaticHint));
+        return;
+      }
+      after_assign = taken.depth == 0 && taken.is_op("=");
+    }
+  }
+
+  std::optional<Literal> read_literal(TokenStream& tokens) {
+    const Token first = tokens.peek();
+    if (first.kind != TokenKind::String) {
+      unexpected(tokens, first, "a string literal");
+      return std::nullopt;
+    }
+    Literal lit;
+    Token last = first;
+    int count = 0;
+    while (tokens.peek().kind == TokenKind::String) {
+      last = tokens.take();
+      auto value = decode_string_literal(last.text);
+      if (!value) {
+        tokens.error_at_offset(last.span.offset + value.error().offset, value.error().message,
+                               std::string(kStaticHint));
+        return std::nullopt;
+      }
+      lit.value += *value;
+      ++count;
+    }
+    lit.span = join(first.span, last.span);
+    lit.single = count == 1;
+    return lit;
+  }
+
+  bool expect(TokenStream& tokens, std::string_view op, std::string_view what) {
+    const Token t = tokens.peek();
+    if (!t.is_op(op)) {
+      unexpected(tokens, t, what);
+      return false;
+    }
+    tokens.take();
+    return true;
+  }
+
+  void unexpected(TokenStream& tokens, const Token& t, std::string_view what) {
+    if (t.kind == TokenKind::Error) return;  // already reported by the stream
+    std::string found = t.kind == TokenKind::Newline ? "end of line"
+                        : t.kind == TokenKind::End   ? "end of file"
+                                                     : fmt::format("'{}'", t.text);
+    if (found.size() > 40) found = found.substr(0, 37) + "...'";
+    tokens.error(t.span, fmt::format("expected {}, found {}", what, found),
+                 std::string(kStaticHint));
+  }
+
+  // Reads `migrations.swappable_dependency(settings.NAME)` or `swappable_dependency("a.B")`.
+  std::optional<MigrationRef> read_swappable(TokenStream& tokens) {
+    MigrationRef ref;
+    ref.plain = false;
+    const Token start = tokens.take();
+    if (start.is_name("migrations")) {
+      if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      if (!tokens.peek().is_name("swappable_dependency")) {
+        unexpected(tokens, tokens.peek(), "`swappable_dependency`");
+        return std::nullopt;
+      }
+      tokens.take();
+    }
+    if (!expect(tokens, "(", "'('")) return std::nullopt;
+    std::string model;
+    const Token arg = tokens.peek();
+    if (arg.is_name("settings")) {
+      tokens.take();
+      if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      const Token name = tokens.peek();
+      if (name.kind != TokenKind::Name) {
+        unexpected(tokens, name, "a setting name");
+        return std::nullopt;
+      }
+      tokens.take();
+      auto it = settings_.find(name.text);
+      if (it != settings_.end()) {
+        model = it->second;
+      } else if (name.text == "AUTH_USER_MODEL") {
+        model = "auth.User";
+      } else {
+        tokens.error(
+            name.span, fmt::format("setting `{}` is not configured", name.text),
+            fmt::format("add it to .migline.yaml: `settings: {{{}: app_label.Model}}`", name.text));
+        return std::nullopt;
+      }
+      ref.setting = std::string(name.text);
+    } else if (arg.kind == TokenKind::String) {
+      auto lit = read_literal(tokens);
+      if (!lit) return std::nullopt;
+      model = lit->value;
+    } else {
+      unexpected(tokens, arg, "`settings.NAME` or a string literal");
+      return std::nullopt;
+    }
+    const Token close = tokens.peek();
+    if (!expect(tokens, ")", "')'")) return std::nullopt;
+    ref.app = model.substr(0, model.find('.'));
+    ref.name = "__first__";
+    ref.span = join(start.span, close.span);
+    return ref;
+  }
+
+  std::optional<MigrationRef> read_ref(TokenStream& tokens) {
+    const Token open = tokens.peek();
+    if (open.is_name("migrations") || open.is_name("swappable_dependency")) {
+      return read_swappable(tokens);
+    }
+    if (!open.is_op("(")) {
+      unexpected(tokens, open, "a (\"app_label\", \"migration_name\") tuple");
+      return std::nullopt;
+    }
+    tokens.take();
+    MigrationRef ref;
+    auto app = read_literal(tokens);
+    if (!app || !expect(tokens, ",", "','")) return std::nullopt;
+    auto name = read_literal(tokens);
+    if (!name) return std::nullopt;
+    if (tokens.peek().is_op(",")) tokens.take();
+    const Token close = tokens.peek();
+    if (!expect(tokens, ")", "')' closing the (app_label, migration_name) tuple")) {
+      return std::nullopt;
+    }
+    ref.app = std::move(app->value);
+    ref.name = std::move(name->value);
+    ref.app_span = app->span;
+    ref.name_span = name->span;
+    ref.plain = app->single && name->single;
+    ref.span = join(open.span, close.span);
+    return ref;
+  }
+
+  std::optional<std::vector<MigrationRef>> read_ref_list(TokenStream& tokens,
+                                                         std::string_view attribute) {
+    const Token open = tokens.peek();
+    if (!open.is_op("[") && !open.is_op("(")) {
+      if (open.kind == TokenKind::Error) return std::nullopt;
+      tokens.error(
+          open.span,
+          fmt::format("`{}` is not a literal list and cannot be evaluated statically", attribute),
+          std::string(kStaticHint));
+      return std::nullopt;
+    }
+    tokens.take();
+    const std::string_view close = open.is_op("[") ? "]" : ")";
+    std::vector<MigrationRef> refs;
+    bool comma = false;
+    while (true) {
+      const Token t = tokens.peek();
+      if (t.is_op(close) && t.depth == open.depth) {
+        tokens.take();
+        break;
+      }
+      auto ref = read_ref(tokens);
+      if (!ref) return std::nullopt;
+      refs.push_back(std::move(*ref));
+      const Token sep = tokens.peek();
+      if (sep.is_op(",")) {
+        tokens.take();
+        comma = true;
+        continue;
+      }
+      if (!(sep.is_op(close) && sep.depth == open.depth)) {
+        unexpected(tokens, sep, fmt::format("',' or '{}'", close));
+        return std::nullopt;
+      }
+    }
+    if (open.is_op("(") && refs.size() == 1 && !comma) {
+      tokens.error(open.span,
+                   fmt::format("`{}` is a parenthesized entry, not a tuple of entries", attribute),
+                   "add a trailing comma: `((\"app\", \"0001_initial\"),)`");
+      return std::nullopt;
+    }
+    return refs;
+  }
+
+  const SwappableSettings& settings_;
+  DjangoMigration result_;
+  bool in_migration_ = false;
+  bool found_ = false;
+};
+
+}  // namespace
+
+tl::expected<DjangoMigration, Diagnostics> read_django_migration(
+    std::string_view path, std::string_view source, const SwappableSettings& settings) {
+  TokenStream tokens(path, source);
+  MigrationVisitor visitor(settings);
+  visit_classes(tokens, visitor);
+  if (!tokens.failed() && !visitor.found()) {
+    tokens.error(span_at(source, source.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0),
+                 "no top-level `class Migration`",
+                 "Django loads every module in a migrations package; define `class "
+                 "Migration(migrations.Migration)` or rename helpers to start with '_'");
+  }
+  if (!tokens.diagnostics().empty()) return tl::make_unexpected(std::move(tokens.diagnostics()));
+  DjangoMigration result = std::move(visitor.result());
+  result.path = std::string(path);
+  return result;
+}
+
+}  // namespace migline

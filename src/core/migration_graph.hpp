@@ -1,0 +1,85 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/django_migration.hpp"
+
+namespace migline {
+
+// A dependency on an app that has no migrations package in the project (e.g. `auth`).
+struct ExternalDependency {
+  int migration = -1;  // index into the migrations the graph was built from
+  std::string app;
+  std::string name;
+};
+
+// The migration graph exactly as Django's `MigrationLoader(None)` builds it: no database, so
+// every squash replaces its targets. Nodes are never erased; replaced ones are marked removed.
+class MigrationGraph {
+ public:
+  struct Node {
+    std::string app;
+    std::string name;
+    int migration = -1;         // index into the migrations; -1 for a target that does not exist
+    std::vector<int> parents;   // nodes this one depends on, sorted, unique
+    std::vector<int> children;  // nodes that depend on this one, sorted, unique
+    bool removed = false;       // replaced by a squash
+  };
+
+  // Builds the graph of `migrations` (their `app` and `name` filled in). `apps` are the labels
+  // of every migrations package, including empty ones; references to other apps are external.
+  // Dangling references, cycles and unusable squashes are appended to `diagnostics`.
+  static MigrationGraph build(const std::vector<DjangoMigration>& migrations,
+                              const std::set<std::string>& apps, Diagnostics& diagnostics);
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<ExternalDependency>& external_dependencies() const { return externals_; }
+
+  // The node of migration `index` of the input.
+  int node_of(int migration) const {
+    return node_of_migration_[static_cast<std::size_t>(migration)];
+  }
+  // The live node for `app`.`name`, if any.
+  std::optional<int> find(std::string_view app, std::string_view name) const;
+  // Labels of apps with at least one live migration, sorted.
+  std::vector<std::string> apps() const;
+  // Live migrations of `app` that no other migration of `app` depends on, sorted by name.
+  std::vector<int> leaves(std::string_view app) const;
+  // Live migrations of `app`, parents before children, ties by name.
+  std::vector<int> ordered(std::string_view app) const;
+
+ private:
+  struct Origin {
+    int migration;
+    bool run_before;
+    std::size_t ref;
+  };
+
+  int add_node(std::string app, std::string name, int migration);
+  int node_or_dummy(const MigrationRef& ref, Origin origin);
+  void add_edge(int child, int parent);
+  std::optional<int> resolve_special(const MigrationRef& ref, const std::string& current_app,
+                                     const std::set<std::string>& apps, Origin origin,
+                                     const std::vector<DjangoMigration>& migrations,
+                                     Diagnostics& diagnostics);
+  std::optional<int> first_or_latest(const std::string& app, bool latest);
+  void replace(const DjangoMigration& squash, int squash_node);
+  void report_dangling(const std::vector<DjangoMigration>& migrations, Diagnostics& diagnostics);
+  void report_cycles(const std::vector<DjangoMigration>& migrations, Diagnostics& diagnostics);
+  const MigrationRef& ref_of(const std::vector<DjangoMigration>& migrations, const Origin& o) const;
+
+  std::vector<Node> nodes_;
+  std::unordered_map<std::string, int> index_;  // "app\x1fname" -> live node
+  std::unordered_map<std::string, std::vector<int>> by_app_;
+  std::unordered_map<int, std::vector<Origin>> dummy_origins_;
+  std::vector<int> node_of_migration_;
+  std::vector<ExternalDependency> externals_;
+};
+
+}  // namespace migline

@@ -1,0 +1,136 @@
+#include "git/repository.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace migline {
+namespace {
+
+bool is_regular_blob(std::uint32_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+struct TreeWalk {
+  const GitPathFilter* keep;
+  std::vector<GitFile>* out;
+};
+
+int collect_tree_entry(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* walk = static_cast<TreeWalk*>(payload);
+  const auto mode = static_cast<std::uint32_t>(git_tree_entry_filemode(entry));
+  if (!is_regular_blob(mode)) return 0;
+  std::string path = std::string(root) + git_tree_entry_name(entry);
+  if (!(*walk->keep)(path)) return 0;
+  walk->out->push_back(GitFile{std::move(path), *git_tree_entry_id(entry), mode});
+  return 0;
+}
+
+}  // namespace
+
+tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
+    const std::string& directory) {
+  ensure_libgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, directory.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) return std::optional<GitRepository>();
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitRepository repo;
+  repo.repo_.reset(raw);
+  const char* workdir = git_repository_workdir(raw);
+  if (workdir == nullptr) {
+    return tl::make_unexpected(fmt::format("{} is a bare repository", directory));
+  }
+  repo.workdir_ = workdir;
+  while (repo.workdir_.size() > 1 && repo.workdir_.back() == '/') repo.workdir_.pop_back();
+  return std::optional<GitRepository>(std::move(repo));
+}
+
+tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
+    const GitPathFilter& keep) const {
+  git_index* raw = nullptr;
+  // libgit2 does not read GIT_INDEX_FILE itself; `git commit -a` hands hooks a temporary one.
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  int rc = index_file != nullptr && *index_file != '\0' ? git_index_open(&raw, index_file)
+                                                        : git_repository_index(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected("cannot read the index: " + git_error_message(rc));
+  GitIndexPtr index(raw);
+  std::vector<GitFile> out;
+  const std::size_t count = git_index_entrycount(index.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+    if (entry == nullptr || git_index_entry_stage(entry) != 0 || !is_regular_blob(entry->mode)) {
+      continue;
+    }
+    if (!keep(entry->path)) continue;
+    out.push_back(GitFile{entry->path, entry->id, entry->mode});
+  }
+  return out;
+}
+
+tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
+    const std::string& rev, const GitPathFilter& keep) const {
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
+  if (rc < 0) {
+    return tl::make_unexpected(
+        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
+  }
+  GitObjectPtr object(raw);
+  git_object* peeled = nullptr;
+  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE);
+  if (rc < 0) {
+    return tl::make_unexpected(fmt::format("'{}' has no tree: {}", rev, git_error_message(rc)));
+  }
+  GitTreePtr tree(reinterpret_cast<git_tree*>(peeled));
+  std::vector<GitFile> out;
+  TreeWalk walk{&keep, &out};
+  rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  return out;
+}
+
+tl::expected<std::vector<std::string>, std::string> GitRepository::untracked_files(
+    const std::string& prefix, const GitPathFilter& keep) const {
+  git_status_options options;
+  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
+  options.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  std::string spec = prefix.empty() ? "" : prefix + "/";
+  char* specs[] = {spec.data()};
+  if (!prefix.empty()) {
+    options.pathspec.strings = specs;
+    options.pathspec.count = 1;
+    options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+  }
+  git_status_list* raw = nullptr;
+  int rc = git_status_list_new(&raw, repo_.get(), &options);
+  if (rc < 0) return tl::make_unexpected("cannot list untracked files: " + git_error_message(rc));
+  GitStatusListPtr list(raw);
+  std::vector<std::string> out;
+  const std::size_t count = git_status_list_entrycount(list.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    if (entry == nullptr || (entry->status & GIT_STATUS_WT_NEW) == 0 ||
+        entry->index_to_workdir == nullptr) {
+      continue;
+    }
+    const char* path = entry->index_to_workdir->new_file.path;
+    if (path == nullptr) continue;
+    std::string_view p = path;
+    if (!prefix.empty() && p.substr(0, spec.size()) != spec) continue;
+    if (keep(p)) out.emplace_back(p);
+  }
+  return out;
+}
+
+tl::expected<std::string, std::string> GitRepository::read_blob(const git_oid& id) const {
+  git_blob* raw = nullptr;
+  int rc = git_blob_lookup(&raw, repo_.get(), &id);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitBlobPtr blob(raw);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
+}  // namespace migline

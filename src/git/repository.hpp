@@ -1,0 +1,51 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "git/git_error.hpp"
+
+namespace migline {
+
+// A file as git records it: path relative to the work tree root, blob id, file mode.
+struct GitFile {
+  std::string path;
+  git_oid id{};
+  std::uint32_t mode = 0;
+};
+
+// Keeps only the paths worth listing; paths are relative to the work tree root.
+using GitPathFilter = std::function<bool(std::string_view)>;
+
+// An open repository with a work tree, read through libgit2 only (no `git` processes).
+class GitRepository {
+ public:
+  // Opens the repository containing `directory`; std::nullopt when there is none.
+  static tl::expected<std::optional<GitRepository>, std::string> discover(
+      const std::string& directory);
+
+  // The work tree root, without a trailing slash.
+  const std::string& workdir() const { return workdir_; }
+
+  // Stage-0 regular files of the index (GIT_INDEX_FILE when set, as git does for hooks).
+  tl::expected<std::vector<GitFile>, std::string> index_files(const GitPathFilter& keep) const;
+  // Regular files of the tree of `rev` (any revision expression git understands).
+  tl::expected<std::vector<GitFile>, std::string> tree_files(const std::string& rev,
+                                                             const GitPathFilter& keep) const;
+  // Untracked files of the work tree that are not ignored, below `prefix` ("" for all).
+  tl::expected<std::vector<std::string>, std::string> untracked_files(
+      const std::string& prefix, const GitPathFilter& keep) const;
+  // The contents of blob `id`.
+  tl::expected<std::string, std::string> read_blob(const git_oid& id) const;
+
+ private:
+  GitRepositoryPtr repo_;
+  std::string workdir_;
+};
+
+}  // namespace migline

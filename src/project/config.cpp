@@ -1,0 +1,147 @@
+#include "project/config.hpp"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace migline {
+namespace {
+
+// A configuration error, thrown only inside this file and turned into a Diagnostic.
+struct ConfigError {
+  YAML::Mark mark;
+  std::string message;
+  std::string hint;
+};
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string scalar(const YAML::Node& node, std::string_view key) {
+  if (!node.IsScalar()) {
+    throw ConfigError{node.Mark(), fmt::format("`{}` must be a string", key), {}};
+  }
+  return node.Scalar();
+}
+
+std::vector<std::string> string_list(const YAML::Node& node, std::string_view key) {
+  if (node.IsNull()) return {};
+  if (!node.IsSequence()) {
+    throw ConfigError{node.Mark(), fmt::format("`{}` must be a list of globs", key), {}};
+  }
+  std::vector<std::string> out;
+  for (const YAML::Node& item : node) out.push_back(scalar(item, key));
+  return out;
+}
+
+std::map<std::string, std::string> string_map(const YAML::Node& node, std::string_view key) {
+  if (node.IsNull()) return {};
+  if (!node.IsMap()) throw ConfigError{node.Mark(), fmt::format("`{}` must be a mapping", key), {}};
+  std::map<std::string, std::string> out;
+  for (const auto& item : node) out[scalar(item.first, key)] = scalar(item.second, key);
+  return out;
+}
+
+void check_keys(const YAML::Node& map, std::string_view where,
+                std::initializer_list<std::string_view> known) {
+  if (!map.IsMap()) {
+    throw ConfigError{map.Mark(), fmt::format("{} must be a mapping", where), {}};
+  }
+  for (const auto& item : map) {
+    const std::string key = item.first.IsScalar() ? item.first.Scalar() : "?";
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      throw ConfigError{item.first.Mark(), fmt::format("unknown key '{}' in {}", key, where),
+                        fmt::format("known keys: {}", fmt::join(known, ", "))};
+    }
+  }
+}
+
+Config parse(const YAML::Node& root) {
+  Config config;
+  if (root.IsNull()) return config;
+  check_keys(
+      root, ".migline.yaml",
+      {"manifest", "include", "exclude", "labels", "settings", "protected_branch", "resolve"});
+  if (const YAML::Node manifest = root["manifest"]) {
+    check_keys(manifest, "`manifest`", {"path", "layout"});
+    if (const YAML::Node path = manifest["path"])
+      config.manifest_path = scalar(path, "manifest.path");
+    if (const YAML::Node layout = manifest["layout"]) {
+      std::string value = scalar(layout, "manifest.layout");
+      if (value == "single") {
+        config.manifest_layout = ManifestLayout::Single;
+      } else if (value == "per-app") {
+        config.manifest_layout = ManifestLayout::PerApp;
+      } else {
+        throw ConfigError{layout.Mark(), fmt::format("unknown manifest layout '{}'", value),
+                          "use `single` or `per-app`"};
+      }
+    }
+  }
+  if (const YAML::Node include = root["include"]) config.include = string_list(include, "include");
+  if (const YAML::Node exclude = root["exclude"]) config.exclude = string_list(exclude, "exclude");
+  if (const YAML::Node labels = root["labels"]) {
+    config.labels = string_map(labels, "labels");
+    for (const auto& item : labels) {
+      if (!is_identifier(item.second.Scalar())) {
+        throw ConfigError{item.second.Mark(),
+                          fmt::format("'{}' is not a valid app label", item.second.Scalar()),
+                          "an app label is a Python identifier"};
+      }
+    }
+  }
+  if (const YAML::Node settings = root["settings"]) {
+    for (const auto& [name, model] : string_map(settings, "settings")) {
+      config.settings.emplace(name, model);
+    }
+    for (const auto& item : settings) {
+      if (item.second.Scalar().find('.') == std::string::npos) {
+        throw ConfigError{item.second.Mark(),
+                          fmt::format("'{}' is not a model reference", item.second.Scalar()),
+                          "write it as `app_label.ModelName`, as in Django's settings"};
+      }
+    }
+  }
+  if (const YAML::Node branch = root["protected_branch"]) {
+    config.protected_branch = scalar(branch, "protected_branch");
+  }
+  if (const YAML::Node resolve = root["resolve"]) {
+    check_keys(resolve, "`resolve`", {"strategy"});
+    if (const YAML::Node strategy = resolve["strategy"]) {
+      config.resolve_strategy = scalar(strategy, "resolve.strategy");
+      if (config.resolve_strategy != "linearize" && config.resolve_strategy != "merge") {
+        throw ConfigError{strategy.Mark(),
+                          fmt::format("unknown strategy '{}'", config.resolve_strategy),
+                          "use `linearize` or `merge`"};
+      }
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+tl::expected<Config, Diagnostic> parse_config(std::string_view path, std::string_view text) {
+  auto fail = [&](const YAML::Mark& mark, std::string message, std::string hint) {
+    SourceSpan span;
+    if (!mark.is_null() && mark.pos >= 0) {
+      span = span_at(text, static_cast<std::size_t>(mark.pos));
+    }
+    return tl::make_unexpected(error_at(path, text, span, std::move(message), std::move(hint)));
+  };
+  try {
+    return parse(YAML::Load(std::string(text)));
+  } catch (const ConfigError& e) {
+    return fail(e.mark, e.message, e.hint);
+  } catch (const YAML::Exception& e) {
+    return fail(e.mark, e.msg, "fix the YAML syntax");
+  }
+}
+
+}  // namespace migline

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/django_migration.hpp"
+
+namespace migline {
+
+inline constexpr std::string_view kConfigFileName = ".migline.yaml";
+
+enum class ManifestLayout { Single, PerApp };
+
+// The optional `.migline.yaml` at the project root; defaults when absent.
+struct Config {
+  std::string manifest_path = "migrations.lock.yaml";
+  ManifestLayout manifest_layout = ManifestLayout::Single;
+  std::vector<std::string> include;           // globs; empty means everything
+  std::vector<std::string> exclude;           // globs, added to the default excludes
+  std::map<std::string, std::string> labels;  // app directory -> app label
+  SwappableSettings settings;                 // e.g. AUTH_USER_MODEL -> accounts.User
+  std::string protected_branch;               // empty: remote HEAD, else main, else master
+  std::string resolve_strategy = "linearize";
+};
+
+// Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at
+// `path:line:col`.
+tl::expected<Config, Diagnostic> parse_config(std::string_view path, std::string_view text);
+
+}  // namespace migline

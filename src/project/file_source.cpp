@@ -1,0 +1,156 @@
+#include "project/file_source.hpp"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "fs/directory_walk.hpp"
+#include "fs/file_io.hpp"
+#include "git/repository.hpp"
+#include "project/config.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::array<std::string_view, 11> kDefaultExcludes = {
+    ".git",          "node_modules",  ".venv", "venv", "env",        ".tox",
+    "site-packages", "dist-packages", "build", "dist", "__pycache__"};
+
+std::string_view strip_prefix(std::string_view path, std::string_view prefix) {
+  return prefix.empty() ? path : path.substr(prefix.size() + 1);
+}
+
+bool under_prefix(std::string_view path, std::string_view prefix) {
+  return prefix.empty() || (path.size() > prefix.size() && path[prefix.size()] == '/' &&
+                            path.substr(0, prefix.size()) == prefix);
+}
+
+// Index or tree: every file is a blob.
+class BlobSource : public FileSource {
+ public:
+  BlobSource(std::shared_ptr<const GitRepository> repo, std::vector<GitFile> files,
+             std::string prefix, std::string description)
+      : repo_(std::move(repo)), description_(std::move(description)) {
+    for (GitFile& f : files) {
+      std::string relative(strip_prefix(f.path, prefix));
+      ids_.emplace(relative, f.id);
+      paths_.push_back(std::move(relative));
+    }
+    std::sort(paths_.begin(), paths_.end());
+  }
+  const std::vector<std::string>& paths() const override { return paths_; }
+  tl::expected<std::string, std::string> read(std::string_view path) const override {
+    auto it = ids_.find(std::string(path));
+    if (it == ids_.end()) return tl::make_unexpected(std::string("not in ") + description_);
+    return repo_->read_blob(it->second);
+  }
+  std::string describe() const override { return description_; }
+
+ private:
+  std::shared_ptr<const GitRepository> repo_;
+  std::vector<std::string> paths_;
+  std::unordered_map<std::string, git_oid> ids_;
+  std::string description_;
+};
+
+// Work tree or plain directory: files on disk below `root`.
+class DiskSource : public FileSource {
+ public:
+  DiskSource(std::string root, std::vector<std::string> paths, std::string description)
+      : root_(std::move(root)), paths_(std::move(paths)), description_(std::move(description)) {
+    std::sort(paths_.begin(), paths_.end());
+    paths_.erase(std::unique(paths_.begin(), paths_.end()), paths_.end());
+  }
+  const std::vector<std::string>& paths() const override { return paths_; }
+  tl::expected<std::string, std::string> read(std::string_view path) const override {
+    return read_file(root_ + "/" + std::string(path));
+  }
+  std::string describe() const override { return description_; }
+
+ private:
+  std::string root_;
+  std::vector<std::string> paths_;
+  std::string description_;
+};
+
+GitPathFilter relevant_under(const std::string& prefix) {
+  return [prefix](std::string_view path) {
+    return under_prefix(path, prefix) && is_relevant_path(strip_prefix(path, prefix)) &&
+           !has_default_excluded_component(strip_prefix(path, prefix));
+  };
+}
+
+}  // namespace
+
+bool has_default_excluded_component(std::string_view path) {
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find('/', begin);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view component = path.substr(begin, end - begin);
+    if (std::find(kDefaultExcludes.begin(), kDefaultExcludes.end(), component) !=
+        kDefaultExcludes.end()) {
+      return true;
+    }
+    begin = end + 1;
+  }
+  return false;
+}
+
+bool is_relevant_path(std::string_view path) {
+  if (path == kConfigFileName) return true;
+  const std::size_t slash = path.rfind('/');
+  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (file == "apps.py") return true;
+  if (file.size() < 3 || file.substr(file.size() - 3) != ".py") return false;
+  const std::string_view dir = slash == std::string_view::npos ? "" : path.substr(0, slash);
+  const std::size_t dir_slash = dir.rfind('/');
+  const std::string_view dir_name =
+      dir_slash == std::string_view::npos ? dir : dir.substr(dir_slash + 1);
+  return dir_name == "migrations";
+}
+
+tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix) {
+  auto tracked = repo->index_files(relevant_under(prefix));
+  if (!tracked) return tl::make_unexpected(tracked.error());
+  auto untracked = repo->untracked_files(prefix, relevant_under(prefix));
+  if (!untracked) return tl::make_unexpected(untracked.error());
+  std::string root = prefix.empty() ? repo->workdir() : repo->workdir() + "/" + prefix;
+  std::vector<std::string> paths;
+  for (const GitFile& f : *tracked) {
+    // A tracked file deleted from the work tree no longer counts.
+    if (is_regular_file(repo->workdir() + "/" + f.path)) {
+      paths.emplace_back(strip_prefix(f.path, prefix));
+    }
+  }
+  for (const std::string& p : *untracked) paths.emplace_back(strip_prefix(p, prefix));
+  return std::make_unique<DiskSource>(std::move(root), std::move(paths), "work tree");
+}
+
+tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix) {
+  auto files = repo->index_files(relevant_under(prefix));
+  if (!files) return tl::make_unexpected(files.error());
+  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, "index");
+}
+
+tl::expected<std::unique_ptr<FileSource>, std::string> open_tree_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix, const std::string& rev) {
+  auto files = repo->tree_files(rev, relevant_under(prefix));
+  if (!files) return tl::make_unexpected(files.error());
+  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, rev);
+}
+
+tl::expected<std::unique_ptr<FileSource>, std::string> open_directory_source(std::string root) {
+  auto files = walk_directory(
+      root, [](std::string_view dir) { return has_default_excluded_component(dir); });
+  if (!files) return tl::make_unexpected(files.error());
+  std::vector<std::string> paths;
+  for (std::string& f : *files) {
+    if (is_relevant_path(f)) paths.push_back(std::move(f));
+  }
+  return std::make_unique<DiskSource>(std::move(root), std::move(paths), "directory");
+}
+
+}  // namespace migline

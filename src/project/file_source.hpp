@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace migline {
+
+class GitRepository;
+
+// The files a command looks at: a git index, a git tree, a work tree, or a plain directory.
+// Paths are relative to the project root, '/' separated, sorted, and only those that can
+// matter to migline (migration packages, apps.py, .migline.yaml) are listed.
+class FileSource {
+ public:
+  virtual ~FileSource() = default;
+  // The listed paths.
+  virtual const std::vector<std::string>& paths() const = 0;
+  // The contents of listed `path`; the error says why it could not be read.
+  virtual tl::expected<std::string, std::string> read(std::string_view path) const = 0;
+  // Where the files come from, for messages: "work tree", "index", "HEAD~1".
+  virtual std::string describe() const = 0;
+};
+
+// True for paths migline reads: `*/migrations/*.py`, `*/apps.py` and the config file.
+bool is_relevant_path(std::string_view path);
+
+// Tracked and untracked-but-not-ignored files of the work tree below `prefix`.
+tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix);
+// The index (GIT_INDEX_FILE when set) below `prefix`.
+tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix);
+// The tree of `rev` below `prefix`.
+tl::expected<std::unique_ptr<FileSource>, std::string> open_tree_source(
+    std::shared_ptr<const GitRepository> repo, std::string prefix, const std::string& rev);
+// Every regular file below `root`, outside git; default-excluded directories are not entered.
+tl::expected<std::unique_ptr<FileSource>, std::string> open_directory_source(std::string root);
+
+// True when a path component is one of the default excludes (`.git`, `node_modules`, ...).
+bool has_default_excluded_component(std::string_view path);
+
+}  // namespace migline

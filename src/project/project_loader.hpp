@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/django_migration.hpp"
+#include "core/migration_graph.hpp"
+#include "project/config.hpp"
+#include "project/file_source.hpp"
+
+namespace migline {
+
+// One Django migrations package and the app it belongs to.
+struct MigrationPackage {
+  std::string app_dir;          // directory holding `migrations/`, relative to the project root
+  std::string label;            // app label
+  std::string label_origin;     // "config", "apps.py" or "directory"
+  std::vector<int> migrations;  // indices into Project::migrations, sorted by name
+};
+
+// Everything migline knows about one project, read from one FileSource.
+struct Project {
+  Config config;
+  std::vector<MigrationPackage> packages;  // sorted by label
+  std::vector<DjangoMigration> migrations;
+  MigrationGraph graph;
+  Diagnostics diagnostics;  // findings about the project's files: parse errors, dangling, cycles
+};
+
+// Reads the config, finds migration packages and labels, parses every migration once and
+// builds the graph. Findings go to Project::diagnostics; the error is for what stops the
+// whole load (invalid config, unreadable file): exit status 2.
+tl::expected<Project, Diagnostic> load_project(const FileSource& source);
+
+}  // namespace migline
