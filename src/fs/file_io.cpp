@@ -10,7 +10,8 @@
 namespace migline {
 
 tl::expected<std::string, std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ELOOP) return tl::make_unexpected(std::string("is a symbolic link"));
     return tl::make_unexpected(std::string(std::strerror(errno)));

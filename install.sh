@@ -1,0 +1,51 @@
+#!/bin/sh
+# Builds and installs migline (PREFIX, default /usr/local), or with --test builds and runs
+# the whole test suite. Missing Debian packages are installed with apt-get when run as root.
+set -eu
+cd "$(dirname "$0")"
+
+PREFIX=${PREFIX:-/usr/local}
+JOBS=${JOBS:-2}
+BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
+TEST_DEPS="catch2 git python3 python3-django"
+
+usage() {
+  echo "usage: ./install.sh [--test]" >&2
+  exit 2
+}
+
+mode=install
+case "${1:-}" in
+  "") ;;
+  --test) mode=test ;;
+  *) usage ;;
+esac
+
+deps=$BUILD_DEPS
+[ "$mode" = test ] && deps="$deps $TEST_DEPS"
+missing=""
+for package in $deps; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $package"
+  fi
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install.sh: missing packages:$missing" >&2
+    echo "install.sh: run as root, or first: sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+fi
+
+if [ "$mode" = test ]; then
+  cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON
+  cmake --build build/test -j "$JOBS"
+  cd build/test
+  exec ctest --output-on-failure -j "$JOBS"
+fi
+
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DMIGLINE_BUILD_TESTS=OFF
+cmake --build build/release -j "$JOBS"
+cmake --install build/release --prefix "$PREFIX"

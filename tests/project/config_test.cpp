@@ -1,0 +1,54 @@
+#include "project/config.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace migline {
+
+TEST_CASE("config reads every key") {
+  auto config = parse_config(".migline.yaml",
+                             "manifest:\n  path: db/lock.yaml\n  layout: per-app\n"
+                             "include: ['apps/**']\nexclude: [legacy]\n"
+                             "labels:\n  shop/users: accounts\n"
+                             "settings: {AUTH_USER_MODEL: accounts.User}\n"
+                             "protected_branch: trunk\nresolve: {strategy: merge}\n");
+  REQUIRE(config);
+  CHECK(config->manifest_path == "db/lock.yaml");
+  CHECK(config->manifest_layout == ManifestLayout::PerApp);
+  CHECK(config->include == std::vector<std::string>{"apps/**"});
+  CHECK(config->labels.at("shop/users") == "accounts");
+  CHECK(config->settings.at("AUTH_USER_MODEL") == "accounts.User");
+  CHECK(config->protected_branch == "trunk");
+  CHECK(config->resolve_strategy == "merge");
+}
+
+TEST_CASE("empty config means defaults") {
+  auto config = parse_config(".migline.yaml", "# nothing yet\n");
+  REQUIRE(config);
+  CHECK(config->manifest_path == "migrations.lock.yaml");
+}
+
+TEST_CASE("config errors carry line and column") {
+  auto unknown = parse_config(".migline.yaml", "labels: {}\nmanifest:\n  pth: x\n");
+  REQUIRE_FALSE(unknown);
+  CHECK(format_diagnostic(unknown.error(), false) ==
+        ".migline.yaml:3:3: error: unknown key 'pth' in `manifest`\n"
+        "  pth: x\n"
+        "  ^\n"
+        "hint: known keys: path, layout\n");
+  auto top = parse_config(".migline.yaml", "protected_branch: main\nstrategy: merge\n");
+  REQUIRE_FALSE(top);
+  CHECK(top.error().line == 2);
+  CHECK(top.error().message == "unknown key 'strategy' in .migline.yaml");
+  auto label = parse_config(".migline.yaml", "labels:\n  a/b: not-valid\n");
+  REQUIRE_FALSE(label);
+  CHECK(label.error().message == "'not-valid' is not a valid app label");
+  CHECK(label.error().column == 8);
+  auto syntax = parse_config(".migline.yaml", "labels: [\n");
+  REQUIRE_FALSE(syntax);
+  CHECK(syntax.error().line >= 1);
+  auto layout = parse_config(".migline.yaml", "manifest: {layout: split}\n");
+  REQUIRE_FALSE(layout);
+  CHECK(layout.error().message == "unknown manifest layout 'split'");
+}
+
+}  // namespace migline
