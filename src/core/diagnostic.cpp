@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,41 @@ constexpr std::size_t kMaxShownLine = 160;
 
 bool is_line_break(char c) {
   return c == '\n' || c == '\r';
+}
+
+// Length of the valid UTF-8 sequence at `s[i]`, or 0 when it is not one.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80                   ? 1
+                  : (c >= 0xC2 && c <= 0xDF) ? 2
+                  : (c >= 0xE0 && c <= 0xEF) ? 3
+                  : (c >= 0xF0 && c <= 0xF4) ? 4
+                                             : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// The line made safe for a terminal (control bytes and invalid UTF-8 become '?'), and the
+// padding that puts a caret under byte `caret` of it: one column per code point, tabs kept.
+std::pair<std::string, std::string> printable(std::string_view line, std::size_t caret) {
+  std::string text, pad;
+  for (std::size_t i = 0; i < line.size();) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    std::size_t n = utf8_length(line, i);
+    const bool control = n == 1 && (c < 0x20 || c == 0x7F) && c != '\t';
+    if (n == 0 || control) {
+      text += '?';
+      n = 1;
+    } else {
+      text.append(line.substr(i, n));
+    }
+    if (i < caret) pad += c == '\t' ? '\t' : ' ';
+    i += n;
+  }
+  return {text, pad};
 }
 
 }  // namespace
@@ -80,19 +116,9 @@ std::string format_diagnostic(const Diagnostic& d, bool color) {
       shown_begin = col > kMaxShownLine / 2 ? col - kMaxShownLine / 2 : 0;
       line = line.substr(shown_begin, kMaxShownLine);
     }
-    out += fmt::format("{}\n", line);
-    if (d.column > 0) {
-      std::string pad;
-      for (std::size_t i = shown_begin; i < col; ++i) {
-        unsigned char c = static_cast<unsigned char>(d.source_line[i]);
-        if (c == '\t') {
-          pad += '\t';
-        } else if ((c & 0xC0) != 0x80) {
-          pad += ' ';  // one column per code point, not per byte
-        }
-      }
-      out += fmt::format("{}{}^{}\n", pad, caret_tint, reset);
-    }
+    auto [text, pad] = printable(line, col - shown_begin);
+    out += text + "\n";
+    if (d.column > 0) out += fmt::format("{}{}^{}\n", pad, caret_tint, reset);
   }
   if (!d.hint.empty()) out += fmt::format("{}hint:{} {}\n", bold, reset, d.hint);
   return out;

@@ -22,6 +22,12 @@ TEST_CASE("caret counts code points and keeps tabs") {
   CHECK(format_diagnostic(d, false) == "f.py:1:7: error: here\n\t\xC3\xA9 = x\n\t    ^\n");
 }
 
+TEST_CASE("control bytes and invalid UTF-8 are shown as ? with the caret aligned") {
+  const std::string source = std::string("a\0b\xFF\xC3\xA9 x\x1b[", 10) + "\n";
+  Diagnostic d = error_at("f.py", source, span_at(source, 7), "here");
+  CHECK(format_diagnostic(d, false) == "f.py:1:8: error: here\na?b?\xC3\xA9 x?[\n      ^\n");
+}
+
 TEST_CASE("very long lines are shown around the column") {
   std::string source(1000000, 'x');
   Diagnostic d = error_at("f.py", source, span_at(source, 500000), "here");
