@@ -15,19 +15,21 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
       ->excludes(staged);
 }
 
-tl::expected<Project, int> open_project(const GlobalOptions& global, const SourceOptions& source,
-                                        Context* context_out) {
-  auto context = Context::open(global);
-  if (!context) {
-    print_error(context.error(), use_color(global.color, stderr));
+tl::expected<Project, int> load_clean_project(const GlobalOptions& global,
+                                              const SourceOptions& source, Context& context) {
+  auto opened = Context::open(global);
+  if (!opened) {
+    print_error(opened.error(), use_color(global.color, stderr));
     return tl::make_unexpected(kExitError);
   }
-  auto project = context->load(source);
+  context = std::move(*opened);
+  auto project = context.load(source);
   if (!project) {
-    print_error(project.error(), context->color_stderr());
+    print_error(project.error(), context.color_stderr());
     return tl::make_unexpected(kExitError);
   }
-  if (context_out != nullptr) *context_out = std::move(*context);
+  print_diagnostics(project->diagnostics, context.color_stderr());
+  if (has_errors(project->diagnostics)) return tl::make_unexpected(kExitFindings);
   return std::move(*project);
 }
 

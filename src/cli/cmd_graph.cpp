@@ -17,10 +17,8 @@ struct GraphOptions {
 
 int run_graph(const GlobalOptions& global, const GraphOptions& options) {
   Context context;
-  auto project = open_project(global, options.source, &context);
+  auto project = load_clean_project(global, options.source, context);
   if (!project) return project.error();
-  print_diagnostics(project->diagnostics, context.color_stderr());
-  if (has_errors(project->diagnostics)) return kExitFindings;
   if (!options.app.empty() && project->graph.leaves(options.app).empty()) {
     Diagnostic d;
     d.message = fmt::format("no app labelled '{}' has migrations", options.app);

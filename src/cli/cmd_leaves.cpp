@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
-#include "cli/output.hpp"
 #include "core/json_writer.hpp"
 
 namespace migline::cli {
@@ -49,10 +48,8 @@ std::string render_text(const Project& project) {
 
 int run_leaves(const GlobalOptions& global, const LeavesOptions& options) {
   Context context;
-  auto project = open_project(global, options.source, &context);
+  auto project = load_clean_project(global, options.source, context);
   if (!project) return project.error();
-  print_diagnostics(project->diagnostics, context.color_stderr());
-  if (has_errors(project->diagnostics)) return kExitFindings;
   fmt::print("{}", options.format == "json" ? render_json(*project) : render_text(*project));
   return kExitOk;
 }

@@ -22,9 +22,10 @@ struct Command {
 // Adds `--staged` and `--rev REV` to `sub`.
 void add_source_options(CLI::App& sub, SourceOptions& options);
 
-// Opens the context and loads the project; on failure prints why and returns the exit status.
-tl::expected<Project, int> open_project(const GlobalOptions& global, const SourceOptions& source,
-                                        Context* context_out);
+// Opens the context and loads the project, printing every finding to stderr. Fails with the
+// exit status when the load failed (2) or any finding is an error (1).
+tl::expected<Project, int> load_clean_project(const GlobalOptions& global,
+                                              const SourceOptions& source, Context& context);
 
 // Each adds one subcommand to `app`.
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);

@@ -44,6 +44,16 @@ std::vector<int> drawn_nodes(const Project& project, const std::vector<std::stri
   return {nodes.begin(), nodes.end()};
 }
 
+// The drawn nodes grouped by app label.
+std::map<std::string, std::vector<int>> clusters_of(const Project& project,
+                                                    const std::vector<int>& drawn) {
+  std::map<std::string, std::vector<int>> clusters;
+  for (int id : drawn) {
+    clusters[project.graph.nodes()[static_cast<std::size_t>(id)].app].push_back(id);
+  }
+  return clusters;
+}
+
 }  // namespace
 
 std::string render_graph_text(const Project& project, const std::string& app) {
@@ -86,14 +96,11 @@ std::string render_graph_text(const Project& project, const std::string& app) {
 
 std::string render_graph_dot(const Project& project, const std::string& app) {
   const auto& nodes = project.graph.nodes();
-  const std::vector<std::string> apps = selected_apps(project, app);
-  const std::vector<int> drawn = drawn_nodes(project, apps);
-  std::map<std::string, std::vector<int>> clusters;
-  for (int id : drawn) clusters[nodes[static_cast<std::size_t>(id)].app].push_back(id);
+  const std::vector<int> drawn = drawn_nodes(project, selected_apps(project, app));
 
   std::string out =
       "digraph migrations {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
-  for (const auto& [label, ids] : clusters) {
+  for (const auto& [label, ids] : clusters_of(project, drawn)) {
     const std::vector<int> leaves = project.graph.leaves(label);
     out += fmt::format("  subgraph {} {{\n    label={};\n", json_quote("cluster_" + label),
                        json_quote(label));
@@ -126,10 +133,7 @@ std::string render_graph_dot(const Project& project, const std::string& app) {
 
 std::string render_graph_mermaid(const Project& project, const std::string& app) {
   const auto& nodes = project.graph.nodes();
-  const std::vector<std::string> apps = selected_apps(project, app);
-  const std::vector<int> drawn = drawn_nodes(project, apps);
-  std::map<std::string, std::vector<int>> clusters;
-  for (int id : drawn) clusters[nodes[static_cast<std::size_t>(id)].app].push_back(id);
+  const std::vector<int> drawn = drawn_nodes(project, selected_apps(project, app));
   auto quote = [](const std::string& s) {
     std::string q;
     for (char c : s) q += c == '"' ? std::string("#quot;") : std::string(1, c);
@@ -138,7 +142,7 @@ std::string render_graph_mermaid(const Project& project, const std::string& app)
 
   std::string out = "flowchart TD\n";
   int cluster = 0;
-  for (const auto& [label, ids] : clusters) {
+  for (const auto& [label, ids] : clusters_of(project, drawn)) {
     out += fmt::format("  subgraph app{}[{}]\n", cluster++, quote(label));
     for (int id : ids) {
       out += fmt::format("    n{}[{}]\n", id, quote(nodes[static_cast<std::size_t>(id)].name));

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "core/python_outline.hpp"
-#include "core/python_string.hpp"
 
 namespace migline {
 namespace {
@@ -38,29 +37,21 @@ class AppConfigVisitor : public ClassVisitor {
                    std::string(kLabelHint));
       return;
     }
-    std::string label;
-    Token last = value;
-    while (tokens.peek().kind == TokenKind::String) {
-      last = tokens.take();
-      auto decoded = decode_string_literal(last.text);
-      if (!decoded) {
-        tokens.error_at_offset(last.span.offset + decoded.error().offset, decoded.error().message,
-                               std::string(kLabelHint));
-        return;
-      }
-      label += *decoded;
-    }
-    const Token& after = tokens.peek();
-    if (value.kind != TokenKind::String ||
-        (after.kind != TokenKind::Newline && after.kind != TokenKind::End && !after.is_op(";"))) {
-      if (value.kind == TokenKind::Error || after.kind == TokenKind::Error) return;
-      tokens.error(value.kind == TokenKind::String ? after.span : value.span,
-                   "`label` is not a string literal", std::string(kLabelHint));
+    if (value.kind == TokenKind::Error) return;  // already reported
+    if (value.kind != TokenKind::String) {
+      tokens.error(value.span, "`label` is not a string literal", std::string(kLabelHint));
       return;
     }
-    SourceSpan span = value.span;
-    span.length = last.span.offset + last.span.length - value.span.offset;
-    classes_.back().label = AppLabelDecl{std::move(label), span};
+    std::optional<StringLiteral> label = read_string_literal(tokens, kLabelHint);
+    if (!label) return;  // undecodable, already reported
+    const Token& after = tokens.peek();
+    if (after.kind != TokenKind::Newline && after.kind != TokenKind::End && !after.is_op(";")) {
+      if (after.kind != TokenKind::Error) {
+        tokens.error(after.span, "`label` is not a string literal", std::string(kLabelHint));
+      }
+      return;
+    }
+    classes_.back().label = AppLabelDecl{std::move(label->value), label->span};
   }
 
   std::vector<ClassLabel>& classes() { return classes_; }

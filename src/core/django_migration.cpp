@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "core/python_outline.hpp"
-#include "core/python_string.hpp"
 
 namespace migline {
 namespace {
@@ -30,12 +29,6 @@ SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
   s.length = last.offset + last.length - first.offset;
   return s;
 }
-
-struct Literal {
-  std::string value;
-  SourceSpan span;
-  bool single = true;
-};
 
 class MigrationVisitor : public ClassVisitor {
  public:
@@ -143,29 +136,12 @@ class MigrationVisitor : public ClassVisitor {
     }
   }
 
-  std::optional<Literal> read_literal(TokenStream& tokens) {
-    const Token first = tokens.peek();
-    if (first.kind != TokenKind::String) {
-      unexpected(tokens, first, "a string literal");
+  std::optional<StringLiteral> read_literal(TokenStream& tokens) {
+    if (tokens.peek().kind != TokenKind::String) {
+      unexpected(tokens, tokens.peek(), "a string literal");
       return std::nullopt;
     }
-    Literal lit;
-    Token last = first;
-    int count = 0;
-    while (tokens.peek().kind == TokenKind::String) {
-      last = tokens.take();
-      auto value = decode_string_literal(last.text);
-      if (!value) {
-        tokens.error_at_offset(last.span.offset + value.error().offset, value.error().message,
-                               std::string(kStaticHint));
-        return std::nullopt;
-      }
-      lit.value += *value;
-      ++count;
-    }
-    lit.span = join(first.span, last.span);
-    lit.single = count == 1;
-    return lit;
+    return read_string_literal(tokens, kStaticHint);
   }
 
   bool expect(TokenStream& tokens, std::string_view op, std::string_view what) {
@@ -265,7 +241,7 @@ class MigrationVisitor : public ClassVisitor {
     ref.name = std::move(name->value);
     ref.app_span = app->span;
     ref.name_span = name->span;
-    ref.plain = app->single && name->single;
+    ref.plain = app->parts == 1 && name->parts == 1;
     ref.span = join(open.span, close.span);
     return ref;
   }

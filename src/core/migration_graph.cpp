@@ -276,23 +276,24 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
     }
     g.node_of_migration_[static_cast<std::size_t>(i)] = g.add_node(m.app, m.name, i);
   }
+  // Calls fn(index, migration, node) for every migration with a node, in sorted order.
+  auto each = [&](auto&& fn) {
+    for (int i : order) {
+      const int self = g.node_of_migration_[static_cast<std::size_t>(i)];
+      if (self >= 0) fn(i, migrations[static_cast<std::size_t>(i)], self);
+    }
+  };
   // Same phases, same order as MigrationLoader.build_graph(): internal dependencies first, so
   // that __first__ and __latest__ see every migration of their app.
-  for (int i : order) {
-    const DjangoMigration& m = migrations[static_cast<std::size_t>(i)];
-    const int self = g.node_of_migration_[static_cast<std::size_t>(i)];
-    if (self < 0) continue;
+  each([&](int i, const DjangoMigration& m, int self) {
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app && dep.name != "__first__") {
         g.add_edge(self, g.node_or_dummy(dep, Origin{i, false, r}));
       }
     }
-  }
-  for (int i : order) {
-    const DjangoMigration& m = migrations[static_cast<std::size_t>(i)];
-    const int self = g.node_of_migration_[static_cast<std::size_t>(i)];
-    if (self < 0) continue;
+  });
+  each([&](int i, const DjangoMigration& m, int self) {
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app) continue;
@@ -305,11 +306,9 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
                                      diagnostics);
       if (child) g.add_edge(*child, self);
     }
-  }
-  for (int i : order) {
-    const DjangoMigration& m = migrations[static_cast<std::size_t>(i)];
-    const int self = g.node_of_migration_[static_cast<std::size_t>(i)];
-    if (m.replaces.empty() || self < 0) continue;
+  });
+  each([&](int, const DjangoMigration& m, int self) {
+    if (m.replaces.empty()) return;
     if (g.nodes_[static_cast<std::size_t>(self)].removed) {
       Diagnostic d;
       d.path = m.path;
@@ -318,10 +317,10 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       d.message = fmt::format("squash {}.{} is itself replaced by another squash", m.app, m.name);
       d.hint = "delete the older squash once every database has applied the newer one";
       diagnostics.push_back(std::move(d));
-      continue;
+      return;
     }
     g.replace(m, self);
-  }
+  });
   for (Node& node : g.nodes_) {
     sort_unique(node.parents, g.nodes_);
     sort_unique(node.children, g.nodes_);

@@ -203,6 +203,22 @@ void PythonLexer::begin_logical_line() {
   next_starts_line_ = true;
 }
 
+bool PythonLexer::advance_char(Token& out) {
+  const unsigned char c = static_cast<unsigned char>(src_[pos_]);
+  if (c == 0) {
+    out = fail(pos_, "NUL byte in source");
+    return false;
+  }
+  if (c < 0x80) {
+    ++pos_;
+    return true;
+  }
+  std::size_t bad = 0;
+  if (skip_utf8(pos_, &bad)) return true;
+  out = fail(bad, "invalid UTF-8");
+  return false;
+}
+
 bool PythonLexer::lex_string(std::size_t begin, std::size_t quote, Token& out) {
   const char q = src_[quote];
   const bool triple = quote + 2 < src_.size() && src_[quote + 1] == q && src_[quote + 2] == q;
@@ -214,27 +230,14 @@ bool PythonLexer::lex_string(std::size_t begin, std::size_t quote, Token& out) {
       out = fail(begin, triple ? "unterminated triple-quoted string" : "unterminated string");
       return false;
     }
-    unsigned char c = static_cast<unsigned char>(src_[pos_]);
+    const unsigned char c = static_cast<unsigned char>(src_[pos_]);
     if (c == '\\') {
+      // An escaped character never ends the string; an escaped line break joins lines.
       ++pos_;
-      if (pos_ >= src_.size()) continue;
-      if (!consume_line_break()) {
-        unsigned char e = static_cast<unsigned char>(src_[pos_]);
-        if (e == 0) {
-          out = fail(pos_, "NUL byte in source");
-          return false;
-        }
-        if (e >= 0x80) {
-          std::size_t bad = 0;
-          if (!skip_utf8(pos_, &bad)) {
-            out = fail(bad, "invalid UTF-8");
-            return false;
-          }
-        } else {
-          ++pos_;
-        }
-      }
-    } else if (c == static_cast<unsigned char>(q)) {
+      if (pos_ < src_.size() && !consume_line_break() && !advance_char(out)) return false;
+      continue;
+    }
+    if (c == static_cast<unsigned char>(q)) {
       if (!triple) {
         ++pos_;
         break;
@@ -250,17 +253,8 @@ bool PythonLexer::lex_string(std::size_t begin, std::size_t quote, Token& out) {
         return false;
       }
       consume_line_break();
-    } else if (c == 0) {
-      out = fail(pos_, "NUL byte in source");
+    } else if (!advance_char(out)) {
       return false;
-    } else if (c >= 0x80) {
-      std::size_t bad = 0;
-      if (!skip_utf8(pos_, &bad)) {
-        out = fail(bad, "invalid UTF-8");
-        return false;
-      }
-    } else {
-      ++pos_;
     }
   }
   // A triple-quoted string may span lines; its position is where it began.

@@ -51,6 +51,8 @@ class PythonLexer {
   Token fail(std::size_t at, std::string message);
   bool consume_line_break();
   bool lex_string(std::size_t begin, std::size_t quote, Token& out);
+  // Steps over one character of a string body; a NUL or invalid UTF-8 fails into `out`.
+  bool advance_char(Token& out);
   bool lex_name_tail();
   bool skip_utf8(std::size_t& pos, std::size_t* bad);
   void begin_logical_line();

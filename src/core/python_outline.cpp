@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "core/python_string.hpp"
+
 namespace migline {
 namespace {
 
@@ -71,6 +73,28 @@ void TokenStream::error(const SourceSpan& span, std::string message, std::string
 
 void TokenStream::error_at_offset(std::size_t offset, std::string message, std::string hint) {
   error(span_at(source_, offset), std::move(message), std::move(hint));
+}
+
+std::optional<StringLiteral> read_string_literal(TokenStream& tokens, std::string_view hint) {
+  if (tokens.peek().kind != TokenKind::String) return std::nullopt;
+  StringLiteral literal;
+  const SourceSpan first = tokens.peek().span;
+  SourceSpan last = first;
+  while (tokens.peek().kind == TokenKind::String) {
+    const Token part = tokens.take();
+    auto value = decode_string_literal(part.text);
+    if (!value) {
+      tokens.error_at_offset(part.span.offset + value.error().offset, value.error().message,
+                             std::string(hint));
+      return std::nullopt;
+    }
+    literal.value += *value;
+    last = part.span;
+    ++literal.parts;
+  }
+  literal.span = first;
+  literal.span.length = last.offset + last.length - first.offset;
+  return literal;
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/diagnostic.hpp"
@@ -42,6 +44,17 @@ class TokenStream {
   bool failed_ = false;
   Diagnostics diagnostics_;
 };
+
+// A string literal, or several implicitly concatenated, with its value.
+struct StringLiteral {
+  std::string value;
+  SourceSpan span;  // from the first literal's first byte to the last one's last
+  int parts = 0;    // how many literals were concatenated
+};
+
+// Reads one or more adjacent string literals; an undecodable one is reported with `hint`.
+// Returns std::nullopt (consuming nothing) when the next token is not a string.
+std::optional<StringLiteral> read_string_literal(TokenStream& tokens, std::string_view hint);
 
 // Receives the top-level classes of a module and the statements of their bodies.
 class ClassVisitor {
