@@ -45,17 +45,21 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
   }
   context.repo_ = std::make_shared<const GitRepository>(std::move(**repo));
   const fs::path workdir = fs::weakly_canonical(context.repo_->workdir(), ec);
-  fs::path dir = fs::weakly_canonical(cwd, ec);
+  auto inside_workdir = [&](const fs::path& d) {
+    const fs::path relative = d.lexically_relative(workdir);
+    return !relative.empty() && *relative.begin() != "..";
+  };
+  // Only directories inside the work tree count: git may run us from outside it.
   fs::path root = workdir;
-  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+  for (fs::path d = fs::weakly_canonical(cwd, ec); inside_workdir(d); d = d.parent_path()) {
     if (is_regular_file((d / std::string(kConfigFileName)).string())) {
       root = d;
       break;
     }
-    if (d == workdir || d == d.parent_path()) break;
+    if (d == workdir) break;
   }
-  context.root_ = root.string();
   const fs::path relative = root.lexically_relative(workdir);
+  context.root_ = root.string();
   context.prefix_ = relative == "." ? "" : relative.generic_string();
   return context;
 }

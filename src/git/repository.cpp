@@ -32,11 +32,23 @@ tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
     const std::string& directory) {
   ensure_libgit2();
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, directory.c_str(), 0, nullptr);
-  if (rc == GIT_ENOTFOUND) return std::optional<GitRepository>();
+  // Like git, GIT_DIR (and GIT_WORK_TREE) override discovery; libgit2 1.5 cannot honour
+  // GIT_WORK_TREE through GIT_REPOSITORY_OPEN_FROM_ENV, so both are applied here.
+  const char* git_dir = std::getenv("GIT_DIR");
+  const char* work_tree = std::getenv("GIT_WORK_TREE");
+  int rc = git_dir != nullptr && *git_dir != '\0'
+               ? git_repository_open(&raw, git_dir)
+               : git_repository_open_ext(&raw, directory.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND && (git_dir == nullptr || *git_dir == '\0')) {
+    return std::optional<GitRepository>();
+  }
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitRepository repo;
   repo.repo_.reset(raw);
+  if (work_tree != nullptr && *work_tree != '\0') {
+    rc = git_repository_set_workdir(raw, work_tree, 0);
+    if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  }
   const char* workdir = git_repository_workdir(raw);
   if (workdir == nullptr) {
     return tl::make_unexpected(fmt::format("{} is a bare repository", directory));

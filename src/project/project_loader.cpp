@@ -72,7 +72,9 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
     package.app_dir = top ? "" : path.substr(0, path.size() - kPackageMarker.size() - 1);
     if (!selected(config, package.app_dir)) continue;
     const std::string apps_py = join_path(package.app_dir, "apps.py");
-    if (auto it = config.labels.find(package.app_dir); it != config.labels.end()) {
+    // The project root itself is written "." in `labels:`.
+    if (auto it = config.labels.find(package.app_dir.empty() ? "." : package.app_dir);
+        it != config.labels.end()) {
       package.label = it->second;
       package.label_origin = "config";
     } else if (listed(apps_py)) {
@@ -86,6 +88,14 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
         package.label = (*label)->label;
         package.label_origin = "apps.py";
       }
+    }
+    if (package.label.empty() && package.app_dir.empty()) {
+      Diagnostic d;
+      d.path = "migrations";
+      d.message = "a migrations package at the project root has no app directory to name it";
+      d.hint = "name its app in .migline.yaml: `labels: {\".\": app_label}`";
+      project.diagnostics.push_back(std::move(d));
+      continue;
     }
     if (package.label.empty()) {
       package.label = std::string(basename(package.app_dir));

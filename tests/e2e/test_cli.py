@@ -60,6 +60,19 @@ class Discovery(TestCase):
                 leaves_json(ws.migline("leaves", "--staged", "--format", "json", env=alt)),
                 {"orders": ["0002_other_index"]})
 
+    def test_git_dir_and_work_tree_from_the_environment(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            add_app(ws, "orders", [("0001_initial", [])])
+            ws.commit()
+            env = {"GIT_DIR": ws.path(".git"), "GIT_WORK_TREE": ws.root}
+            # From outside the work tree, where only the environment can lead to it.
+            run = ws.migline("leaves", "--format", "json", cwd="/", env=env)
+            self.assertRun(run, 0)
+            self.assertEqual(leaves_json(run), {"orders": ["0001_initial"]})
+            bad = ws.migline("leaves", env={"GIT_DIR": ws.path("nope")})
+            self.assertRun(bad, 2, stdout="")
+
     def test_rev_reads_a_tree(self):
         with self.workspace() as ws:
             ws.init_git()
@@ -113,6 +126,18 @@ class Discovery(TestCase):
                                       "labels:\n  apps/orders: sales\n")
             self.assertEqual(leaves_json(ws.migline("leaves", "--format", "json")),
                              {"sales": ["0001_initial"]})
+
+    def test_migrations_package_at_the_project_root_needs_a_configured_label(self):
+        with self.workspace() as ws:
+            add_app(ws, ".", [("0001_initial", [])])
+            run = ws.migline("leaves")
+            self.assertRun(run, 1, stdout="", stderr=(
+                "migrations: error: a migrations package at the project root has no app "
+                "directory to name it\nhint: name its app in .migline.yaml: "
+                "`labels: {\".\": app_label}`\n"))
+            ws.write(".migline.yaml", "labels:\n  .: core\n")
+            self.assertEqual(leaves_json(ws.migline("leaves", "--format", "json")),
+                             {"core": ["0001_initial"]})
 
     def test_label_from_apps_py_and_duplicate_labels(self):
         with self.workspace() as ws:
