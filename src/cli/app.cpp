@@ -15,22 +15,27 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
       ->excludes(staged);
 }
 
-tl::expected<Project, int> load_clean_project(const GlobalOptions& global,
-                                              const SourceOptions& source, Context& context) {
-  auto opened = Context::open(global);
-  if (!opened) {
-    print_error(opened.error(), use_color(global.color, stderr));
+tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
+                                             const SourceOptions& source) {
+  auto context = Context::open(global);
+  if (!context) {
+    print_error(context.error(), use_color(global.color, stderr));
     return tl::make_unexpected(kExitError);
   }
-  context = std::move(*opened);
-  auto project = context.load(source);
+  const bool color = context->color_stderr();
+  auto files = context->open_source(source);
+  if (!files) {
+    print_error(files.error(), color);
+    return tl::make_unexpected(kExitError);
+  }
+  auto project = load_project(**files);
   if (!project) {
-    print_error(project.error(), context.color_stderr());
+    print_error(project.error(), color);
     return tl::make_unexpected(kExitError);
   }
-  print_diagnostics(project->diagnostics, context.color_stderr());
+  print_diagnostics(project->diagnostics, color);
   if (has_errors(project->diagnostics)) return tl::make_unexpected(kExitFindings);
-  return std::move(*project);
+  return Loaded{std::move(*context), std::move(*files), std::move(*project)};
 }
 
 int run(int argc, char** argv) {
@@ -47,6 +52,7 @@ int run(int argc, char** argv) {
   std::vector<Command> commands;
   add_leaves_command(app, global, commands);
   add_graph_command(app, global, commands);
+  add_update_command(app, global, commands);
 
   try {
     app.parse(argc, argv);

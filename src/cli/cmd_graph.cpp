@@ -16,14 +16,14 @@ struct GraphOptions {
 };
 
 int run_graph(const GlobalOptions& global, const GraphOptions& options) {
-  Context context;
-  auto project = load_clean_project(global, options.source, context);
-  if (!project) return project.error();
+  auto loaded = load_clean_project(global, options.source);
+  if (!loaded) return loaded.error();
+  const Project* project = &loaded->project;
   if (!options.app.empty() && project->graph.leaves(options.app).empty()) {
     Diagnostic d;
     d.message = fmt::format("no app labelled '{}' has migrations", options.app);
     d.hint = fmt::format("known apps: {}", fmt::join(project->graph.apps(), ", "));
-    print_error(d, context.color_stderr());
+    print_error(d, loaded->context.color_stderr());
     return kExitError;
   }
   if (options.format == "dot") {

@@ -47,9 +47,9 @@ std::string render_text(const Project& project) {
 }
 
 int run_leaves(const GlobalOptions& global, const LeavesOptions& options) {
-  Context context;
-  auto project = load_clean_project(global, options.source, context);
-  if (!project) return project.error();
+  auto loaded = load_clean_project(global, options.source);
+  if (!loaded) return loaded.error();
+  const Project* project = &loaded->project;
   fmt::print("{}", options.format == "json" ? render_json(*project) : render_text(*project));
   return kExitOk;
 }

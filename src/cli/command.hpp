@@ -22,13 +22,21 @@ struct Command {
 // Adds `--staged` and `--rev REV` to `sub`.
 void add_source_options(CLI::App& sub, SourceOptions& options);
 
+// A project loaded for a command, with where it came from.
+struct Loaded {
+  Context context;
+  std::unique_ptr<FileSource> source;
+  Project project;
+};
+
 // Opens the context and loads the project, printing every finding to stderr. Fails with the
 // exit status when the load failed (2) or any finding is an error (1).
-tl::expected<Project, int> load_clean_project(const GlobalOptions& global,
-                                              const SourceOptions& source, Context& context);
+tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
+                                             const SourceOptions& source);
 
 // Each adds one subcommand to `app`.
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 
 }  // namespace migline::cli

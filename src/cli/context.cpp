@@ -64,7 +64,8 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
   return context;
 }
 
-tl::expected<Project, Diagnostic> Context::load(const SourceOptions& options) const {
+tl::expected<std::unique_ptr<FileSource>, Diagnostic> Context::open_source(
+    const SourceOptions& options) const {
   tl::expected<std::unique_ptr<FileSource>, std::string> source =
       tl::make_unexpected(std::string());
   if (!repo_) {
@@ -82,7 +83,7 @@ tl::expected<Project, Diagnostic> Context::load(const SourceOptions& options) co
     source = open_worktree_source(repo_, prefix_);
   }
   if (!source) return tl::make_unexpected(plain_error(source.error()));
-  return load_project(**source);
+  return std::move(*source);
 }
 
 }  // namespace migline::cli

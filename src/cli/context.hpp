@@ -32,10 +32,17 @@ class Context {
   // (outside git: the current directory).
   static tl::expected<Context, Diagnostic> open(const GlobalOptions& options);
 
-  // Loads the project from the files `options` selects.
-  tl::expected<Project, Diagnostic> load(const SourceOptions& options) const;
+  // The files `options` selects.
+  tl::expected<std::unique_ptr<FileSource>, Diagnostic> open_source(
+      const SourceOptions& options) const;
 
   const std::string& root() const { return root_; }
+  // The repository, or null outside git.
+  const std::shared_ptr<const GitRepository>& repo() const { return repo_; }
+  // `relative` (to the project root) as a path relative to the work tree root.
+  std::string repo_path(const std::string& relative) const {
+    return prefix_.empty() ? relative : prefix_ + "/" + relative;
+  }
   bool color_stdout() const { return color_stdout_; }
   bool color_stderr() const { return color_stderr_; }
 

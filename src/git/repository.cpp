@@ -60,17 +60,12 @@ tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
 
 tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
     const GitPathFilter& keep) const {
-  git_index* raw = nullptr;
-  // libgit2 does not read GIT_INDEX_FILE itself; `git commit -a` hands hooks a temporary one.
-  const char* index_file = std::getenv("GIT_INDEX_FILE");
-  int rc = index_file != nullptr && *index_file != '\0' ? git_index_open(&raw, index_file)
-                                                        : git_repository_index(&raw, repo_.get());
-  if (rc < 0) return tl::make_unexpected("cannot read the index: " + git_error_message(rc));
-  GitIndexPtr index(raw);
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
   std::vector<GitFile> out;
-  const std::size_t count = git_index_entrycount(index.get());
+  const std::size_t count = git_index_entrycount(index->get());
   for (std::size_t i = 0; i < count; ++i) {
-    const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
     if (entry == nullptr || git_index_entry_stage(entry) != 0 || !is_regular_blob(entry->mode)) {
       continue;
     }
@@ -82,22 +77,11 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
 
 tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
     const std::string& rev, const GitPathFilter& keep) const {
-  git_object* raw = nullptr;
-  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
-  if (rc < 0) {
-    return tl::make_unexpected(
-        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
-  }
-  GitObjectPtr object(raw);
-  git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE);
-  if (rc < 0) {
-    return tl::make_unexpected(fmt::format("'{}' has no tree: {}", rev, git_error_message(rc)));
-  }
-  GitTreePtr tree(reinterpret_cast<git_tree*>(peeled));
+  auto tree = open_tree(rev);
+  if (!tree) return tl::make_unexpected(tree.error());
   std::vector<GitFile> out;
   TreeWalk walk{&keep, &out};
-  rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
+  int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   return out;
 }
@@ -143,6 +127,77 @@ tl::expected<std::string, std::string> GitRepository::read_blob(const git_oid& i
   GitBlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
+tl::expected<GitIndexPtr, std::string> GitRepository::open_index() const {
+  git_index* raw = nullptr;
+  // libgit2 does not read GIT_INDEX_FILE itself; `git commit -a` hands hooks a temporary one.
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  int rc = index_file != nullptr && *index_file != '\0' ? git_index_open(&raw, index_file)
+                                                        : git_repository_index(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected("cannot read the index: " + git_error_message(rc));
+  return GitIndexPtr(raw);
+}
+
+tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string& rev) const {
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
+  if (rc < 0) {
+    return tl::make_unexpected(
+        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
+  }
+  GitObjectPtr object(raw);
+  git_object* peeled = nullptr;
+  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE);
+  if (rc < 0) {
+    return tl::make_unexpected(fmt::format("'{}' has no tree: {}", rev, git_error_message(rc)));
+  }
+  return GitTreePtr(reinterpret_cast<git_tree*>(peeled));
+}
+
+tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
+    const std::string& path) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  const git_index_entry* entry = git_index_get_bypath(index->get(), path.c_str(), 0);
+  if (entry == nullptr || !is_regular_blob(entry->mode)) return std::optional<git_oid>();
+  return std::optional<git_oid>(entry->id);
+}
+
+tl::expected<std::optional<git_oid>, std::string> GitRepository::tree_entry(
+    const std::string& rev, const std::string& path) const {
+  auto tree = open_tree(rev);
+  if (!tree) return tl::make_unexpected(tree.error());
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, tree->get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<git_oid>();
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry_free>> entry(raw);
+  if (!is_regular_blob(static_cast<std::uint32_t>(git_tree_entry_filemode(raw)))) {
+    return std::optional<git_oid>();
+  }
+  return std::optional<git_oid>(*git_tree_entry_id(raw));
+}
+
+tl::expected<void, std::string> GitRepository::stage(const std::string& path,
+                                                     std::string_view content) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  // An index opened from GIT_INDEX_FILE has no repository behind it, so the blob is written
+  // to the object database first and the entry added by id.
+  git_index_entry entry{};
+  entry.mode = GIT_FILEMODE_BLOB;
+  entry.path = path.c_str();
+  entry.file_size = static_cast<std::uint32_t>(content.size());
+  int rc = git_blob_create_from_buffer(&entry.id, repo_.get(), content.data(), content.size());
+  if (rc == 0) rc = git_index_conflict_remove(index->get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) rc = 0;
+  if (rc == 0) rc = git_index_add(index->get(), &entry);
+  if (rc == 0) rc = git_index_write(index->get());
+  if (rc < 0) {
+    return tl::make_unexpected(fmt::format("cannot stage {}: {}", path, git_error_message(rc)));
+  }
+  return {};
 }
 
 }  // namespace migline

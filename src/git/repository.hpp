@@ -42,8 +42,19 @@ class GitRepository {
       const std::string& prefix, const GitPathFilter& keep) const;
   // The contents of blob `id`.
   tl::expected<std::string, std::string> read_blob(const git_oid& id) const;
+  // The stage-0 blob of `path` in the index (GIT_INDEX_FILE when set); nullopt if absent.
+  tl::expected<std::optional<git_oid>, std::string> index_entry(const std::string& path) const;
+  // The blob of `path` in the tree of `rev`; nullopt if absent.
+  tl::expected<std::optional<git_oid>, std::string> tree_entry(const std::string& rev,
+                                                               const std::string& path) const;
+  // Writes `content` as a blob and stages it at `path` (mode 100644) in the index, dropping
+  // any conflict stages of `path`.
+  tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;
 
  private:
+  tl::expected<GitIndexPtr, std::string> open_index() const;
+  tl::expected<GitTreePtr, std::string> open_tree(const std::string& rev) const;
+
   GitRepositoryPtr repo_;
   std::string workdir_;
 };

@@ -28,11 +28,15 @@ bool under_prefix(std::string_view path, std::string_view prefix) {
 // Index or tree: every file is a blob.
 class BlobSource : public FileSource {
  public:
+  // `rev` empty: the index.
   BlobSource(std::shared_ptr<const GitRepository> repo, std::vector<GitFile> files,
-             std::string prefix, std::string description)
-      : repo_(std::move(repo)), description_(std::move(description)) {
+             std::string prefix, std::string rev, std::string description)
+      : repo_(std::move(repo)),
+        prefix_(std::move(prefix)),
+        rev_(std::move(rev)),
+        description_(std::move(description)) {
     for (GitFile& f : files) {
-      std::string relative(strip_prefix(f.path, prefix));
+      std::string relative(strip_prefix(f.path, prefix_));
       ids_.emplace(relative, f.id);
       paths_.push_back(std::move(relative));
     }
@@ -44,10 +48,22 @@ class BlobSource : public FileSource {
     if (it == ids_.end()) return tl::make_unexpected(std::string("not in ") + description_);
     return repo_->read_blob(it->second);
   }
+  tl::expected<std::optional<std::string>, std::string> read_extra(
+      const std::string& path) const override {
+    const std::string full = prefix_.empty() ? path : prefix_ + "/" + path;
+    auto id = rev_.empty() ? repo_->index_entry(full) : repo_->tree_entry(rev_, full);
+    if (!id) return tl::make_unexpected(id.error());
+    if (!*id) return std::optional<std::string>();
+    auto text = repo_->read_blob(**id);
+    if (!text) return tl::make_unexpected(text.error());
+    return std::optional<std::string>(std::move(*text));
+  }
   std::string describe() const override { return description_; }
 
  private:
   std::shared_ptr<const GitRepository> repo_;
+  std::string prefix_;
+  std::string rev_;
   std::vector<std::string> paths_;
   std::unordered_map<std::string, git_oid> ids_;
   std::string description_;
@@ -64,6 +80,14 @@ class DiskSource : public FileSource {
   const std::vector<std::string>& paths() const override { return paths_; }
   tl::expected<std::string, std::string> read(std::string_view path) const override {
     return read_file(root_ + "/" + std::string(path));
+  }
+  tl::expected<std::optional<std::string>, std::string> read_extra(
+      const std::string& path) const override {
+    const std::string full = root_ + "/" + path;
+    if (!is_regular_file(full)) return std::optional<std::string>();
+    auto text = read_file(full);
+    if (!text) return tl::make_unexpected(text.error());
+    return std::optional<std::string>(std::move(*text));
   }
   std::string describe() const override { return description_; }
 
@@ -132,14 +156,14 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix) {
   auto files = repo->index_files(relevant_under(prefix));
   if (!files) return tl::make_unexpected(files.error());
-  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, "index");
+  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, "", "index");
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_tree_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix, const std::string& rev) {
   auto files = repo->tree_files(rev, relevant_under(prefix));
   if (!files) return tl::make_unexpected(files.error());
-  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, rev);
+  return std::make_unique<BlobSource>(repo, std::move(*files), prefix, rev, rev);
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_directory_source(std::string root) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ class FileSource {
   virtual const std::vector<std::string>& paths() const = 0;
   // The contents of listed `path`; the error says why it could not be read.
   virtual tl::expected<std::string, std::string> read(std::string_view path) const = 0;
+  // The contents of any `path`, listed or not (e.g. the manifest); nullopt when absent.
+  virtual tl::expected<std::optional<std::string>, std::string> read_extra(
+      const std::string& path) const = 0;
   // Where the files come from, for messages: "work tree", "index", "HEAD~1".
   virtual std::string describe() const = 0;
 };

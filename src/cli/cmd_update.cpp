@@ -1,0 +1,106 @@
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+#include "git/unified_diff.hpp"
+#include "project/manifest_files.hpp"
+
+namespace migline::cli {
+namespace {
+
+struct UpdateOptions {
+  SourceOptions source;
+  bool check = false;
+};
+
+// Apps whose leaves diverge, as "label (a, b)".
+std::vector<std::string> divergent_apps(const LeafMap& leaves) {
+  std::vector<std::string> out;
+  for (const auto& [app, names] : leaves) {
+    if (names.size() > 1) out.push_back(fmt::format("{} ({})", app, fmt::join(names, ", ")));
+  }
+  return out;
+}
+
+int run_update(const GlobalOptions& global, const UpdateOptions& options) {
+  auto loaded = load_clean_project(global, options.source);
+  if (!loaded) return loaded.error();
+  const Context& context = loaded->context;
+  const bool color = context.color_stderr();
+
+  if (options.source.staged && !options.check) {
+    const std::vector<std::string> divergent = divergent_apps(leaf_map(loaded->project));
+    if (!divergent.empty()) {
+      Diagnostic d;
+      d.message = fmt::format("the staged migrations diverge: {} (several leaves)",
+                              fmt::join(divergent, "; "));
+      d.hint = "run `migline resolve` to linearize them, then commit again";
+      print_error(d, color);
+      return kExitFindings;
+    }
+  }
+
+  int stale = 0;
+  for (const ManifestFile& file : expected_manifests(loaded->project)) {
+    auto current = loaded->source->read_extra(file.path);
+    if (!current) {
+      print_error(
+          Diagnostic{Severity::Error, file.path, 0, 0, "cannot read: " + current.error(), {}, {}},
+          color);
+      return kExitError;
+    }
+    if (options.check) {
+      if (*current == file.content) continue;
+      ++stale;
+      fmt::print("{}", unified_diff(file.path, *current, file.content));
+      continue;
+    }
+    // The work tree file always follows; the index only with --staged.
+    const std::string disk_path = context.root() + "/" + file.path;
+    auto on_disk = read_file(disk_path);
+    if (!on_disk || *on_disk != file.content) {
+      if (auto written = write_file_atomic(disk_path, file.content); !written) {
+        print_error(
+            Diagnostic{
+                Severity::Error, file.path, 0, 0, "cannot write: " + written.error(), {}, {}},
+            color);
+        return kExitError;
+      }
+      fmt::print(stderr, "migline: updated {}\n", file.path);
+    }
+    if (options.source.staged && *current != file.content) {
+      if (auto staged = context.repo()->stage(context.repo_path(file.path), file.content);
+          !staged) {
+        print_error(Diagnostic{Severity::Error, file.path, 0, 0, staged.error(), {}, {}}, color);
+        return kExitError;
+      }
+    }
+  }
+  if (stale > 0) {
+    Diagnostic d;
+    d.message = fmt::format("{} manifest file{} stale", stale, stale == 1 ? " is" : "s are");
+    d.hint = "run `migline update` and commit the result";
+    print_error(d, color);
+    return kExitFindings;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out) {
+  auto options = std::make_shared<UpdateOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "update", "Regenerate the manifest (from the index and stage it with --staged)");
+  sub->add_flag("--staged", options->source.staged,
+                "Read the index (GIT_INDEX_FILE when set) and stage the manifest");
+  sub->add_flag("--check", options->check,
+                "Write nothing; print a diff and exit 1 when the manifest is stale");
+  out.push_back(Command{sub, [&global, options] { return run_update(global, *options); }});
+}
+
+}  // namespace migline::cli

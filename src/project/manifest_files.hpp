@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/manifest.hpp"
+#include "project/project_loader.hpp"
+
+namespace migline {
+
+// One manifest file: its path relative to the project root and its contents.
+struct ManifestFile {
+  std::string path;
+  std::string content;
+};
+
+// Each app's leaves, as the manifest records them.
+LeafMap leaf_map(const Project& project);
+
+// The manifest files `project` should have in its configured layout: one
+// `migrations.lock.yaml`, or a `max_migration.txt` in every package with migrations.
+std::vector<ManifestFile> expected_manifests(const Project& project);
+
+}  // namespace migline
