@@ -48,9 +48,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
   for (const ManifestFile& file : expected_manifests(loaded->project)) {
     auto current = loaded->source->read_extra(file.path);
     if (!current) {
-      print_error(
-          Diagnostic{Severity::Error, file.path, 0, 0, "cannot read: " + current.error(), {}, {}},
-          color);
+      print_error(file_error(file.path, "cannot read: " + current.error()), color);
       return kExitError;
     }
     if (options.check) {
@@ -64,10 +62,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
     auto on_disk = read_file(disk_path);
     if (!on_disk || *on_disk != file.content) {
       if (auto written = write_file_atomic(disk_path, file.content); !written) {
-        print_error(
-            Diagnostic{
-                Severity::Error, file.path, 0, 0, "cannot write: " + written.error(), {}, {}},
-            color);
+        print_error(file_error(file.path, "cannot write: " + written.error()), color);
         return kExitError;
       }
       fmt::print(stderr, "migline: updated {}\n", file.path);
@@ -75,7 +70,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
     if (options.source.staged && *current != file.content) {
       if (auto staged = context.repo()->stage(context.repo_path(file.path), file.content);
           !staged) {
-        print_error(Diagnostic{Severity::Error, file.path, 0, 0, staged.error(), {}, {}}, color);
+        print_error(file_error(file.path, staged.error()), color);
         return kExitError;
       }
     }

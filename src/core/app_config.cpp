@@ -92,6 +92,7 @@ tl::expected<std::optional<AppLabelDecl>, Diagnostics> read_app_label(std::strin
                                          "and '{}')",
                                          labelled[0]->label->label, second.label),
                              std::string(kLabelHint)));
+      out.back().rule = "parse-error";
       return tl::make_unexpected(std::move(out));
     }
   }

@@ -91,6 +91,14 @@ Diagnostic error_at(std::string_view path, std::string_view source, const Source
   return d;
 }
 
+Diagnostic file_error(std::string_view path, std::string message, std::string hint) {
+  Diagnostic d;
+  d.path = std::string(path);
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
+}
+
 std::string format_diagnostic(const Diagnostic& d, bool color) {
   const char* bold = color ? "\x1b[1m" : "";
   const char* reset = color ? "\x1b[0m" : "";

@@ -26,6 +26,7 @@ struct Diagnostic {
   std::string message;      // one sentence, no trailing period
   std::string source_line;  // the text of `line`, without its line ending; may be empty
   std::string hint;         // what to do about it; may be empty
+  std::string rule;         // stable id for machines, e.g. "parse-error", "divergent-leaves"
 };
 
 using Diagnostics = std::vector<Diagnostic>;
@@ -33,6 +34,9 @@ using Diagnostics = std::vector<Diagnostic>;
 // Returns an error at `span` in `source`, with the source line filled in.
 Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
                     std::string message, std::string hint = {});
+
+// Returns an error about the whole of `path` (no line), e.g. one that cannot be read.
+Diagnostic file_error(std::string_view path, std::string message, std::string hint = {});
 
 // Returns the text of the line holding byte `offset`, without its line ending.
 std::string_view line_containing(std::string_view source, std::size_t offset);

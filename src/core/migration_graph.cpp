@@ -100,6 +100,7 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref,
     d.column = ref.span.column;
     d.message = fmt::format("depends on app '{}', which has no migrations", ref.app);
     d.hint = fmt::format("run `manage.py makemigrations {}` or drop the dependency", ref.app);
+    d.rule = "dangling-dependency";
     diagnostics.push_back(std::move(d));
   }
   return target;
@@ -165,6 +166,7 @@ void MigrationGraph::report_dangling(const std::vector<DjangoMigration>& migrati
       d.message =
           fmt::format("{} {}.{}, which does not exist",
                       o.run_before ? "run_before names" : "depends on", node.app, node.name);
+      d.rule = "dangling-dependency";
       if (node.name == "__latest__") {
         d.hint = "a migration cannot depend on the latest migration of its own app";
       } else if (!known.empty()) {
@@ -248,6 +250,7 @@ void MigrationGraph::report_cycles(const std::vector<DjangoMigration>& migration
       }
       d.message = fmt::format("circular dependency between {}", fmt::join(names, ", "));
       d.hint = "one of these migrations must stop depending on the others";
+      d.rule = "cycle";
       diagnostics.push_back(std::move(d));
     }
   }
@@ -271,6 +274,7 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       Diagnostic d;
       d.path = m.path;
       d.message = fmt::format("migration {}.{} is defined twice", m.app, m.name);
+      d.rule = "duplicate-migration";
       diagnostics.push_back(std::move(d));
       continue;
     }
@@ -316,6 +320,7 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       d.column = m.class_span.column;
       d.message = fmt::format("squash {}.{} is itself replaced by another squash", m.app, m.name);
       d.hint = "delete the older squash once every database has applied the newer one";
+      d.rule = "squash-replaced";
       diagnostics.push_back(std::move(d));
       return;
     }

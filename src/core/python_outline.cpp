@@ -69,6 +69,7 @@ void TokenStream::skip_line() {
 
 void TokenStream::error(const SourceSpan& span, std::string message, std::string hint) {
   diagnostics_.push_back(error_at(path_, source_, span, std::move(message), std::move(hint)));
+  diagnostics_.back().rule = "parse-error";
 }
 
 void TokenStream::error_at_offset(std::size_t offset, std::string message, std::string hint) {

@@ -34,10 +34,7 @@ bool selected(const Config& config, std::string_view app_dir) {
 }
 
 Diagnostic io_error(std::string_view path, const std::string& why) {
-  Diagnostic d;
-  d.path = std::string(path);
-  d.message = fmt::format("cannot read: {}", why);
-  return d;
+  return file_error(path, fmt::format("cannot read: {}", why));
 }
 
 }  // namespace
@@ -94,6 +91,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
       d.path = "migrations";
       d.message = "a migrations package at the project root has no app directory to name it";
       d.hint = "name its app in .migline.yaml: `labels: {\".\": app_label}`";
+      d.rule = "unlabelled-package";
       project.diagnostics.push_back(std::move(d));
       continue;
     }
@@ -111,6 +109,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
       d.hint =
           "give one app a distinct `label` in its apps.py, or map it under `labels:` in "
           ".migline.yaml";
+      d.rule = "duplicate-label";
       project.diagnostics.push_back(std::move(d));
       continue;
     }
@@ -137,6 +136,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
         d.path = *it;
         d.message = "a migration module name cannot contain '.'";
         d.hint = "Django cannot import it; rename the file";
+        d.rule = "parse-error";
         project.diagnostics.push_back(std::move(d));
         continue;
       }
