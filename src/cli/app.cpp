@@ -53,6 +53,7 @@ int run(int argc, char** argv) {
   add_leaves_command(app, global, commands);
   add_graph_command(app, global, commands);
   add_update_command(app, global, commands);
+  add_check_command(app, global, commands);
 
   try {
     app.parse(argc, argv);

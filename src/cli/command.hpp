@@ -38,5 +38,6 @@ tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 
 }  // namespace migline::cli

@@ -200,4 +200,34 @@ tl::expected<void, std::string> GitRepository::stage(const std::string& path,
   return {};
 }
 
+tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(
+    const std::string& a, const std::string& b) const {
+  git_oid ids[2];
+  const std::string* revs[2] = {&a, &b};
+  for (int i = 0; i < 2; ++i) {
+    git_object* raw = nullptr;
+    int rc = git_revparse_single(&raw, repo_.get(), revs[i]->c_str());
+    if (rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("unknown revision '{}': {}", *revs[i], git_error_message(rc)));
+    }
+    GitObjectPtr object(raw);
+    git_object* commit = nullptr;
+    rc = git_object_peel(&commit, object.get(), GIT_OBJECT_COMMIT);
+    if (rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("'{}' is not a commit: {}", *revs[i], git_error_message(rc)));
+    }
+    ids[i] = *git_object_id(commit);
+    git_object_free(commit);
+  }
+  git_oid base;
+  int rc = git_merge_base(&base, repo_.get(), &ids[0], &ids[1]);
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &base);
+  return std::optional<std::string>(hex);
+}
+
 }  // namespace migline

@@ -47,6 +47,9 @@ class GitRepository {
   // The blob of `path` in the tree of `rev`; nullopt if absent.
   tl::expected<std::optional<git_oid>, std::string> tree_entry(const std::string& rev,
                                                                const std::string& path) const;
+  // The merge base of revisions `a` and `b` as a hex commit id; nullopt when unrelated.
+  tl::expected<std::optional<std::string>, std::string> merge_base(const std::string& a,
+                                                                   const std::string& b) const;
   // Writes `content` as a blob and stages it at `path` (mode 100644) in the index, dropping
   // any conflict stages of `path`.
   tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;

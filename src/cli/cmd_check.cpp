@@ -1,0 +1,159 @@
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "core/json_writer.hpp"
+#include "project/checks.hpp"
+
+namespace migline::cli {
+namespace {
+
+struct CheckOptions {
+  SourceOptions source;
+  std::string base;
+  std::string format = "text";
+};
+
+std::string severity_name(Severity s) {
+  return s == Severity::Error ? "error" : "warning";
+}
+
+std::string render_json(const Diagnostics& findings, int errors, int warnings) {
+  std::string out = "{\"findings\": [";
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Diagnostic& d = findings[i];
+    out += fmt::format(
+        "{}\n  {{\"rule\": {}, \"severity\": {}, \"path\": {}, \"line\": {}, \"column\": {}, "
+        "\"message\": {}, \"hint\": {}}}",
+        i == 0 ? "" : ",", json_quote(d.rule), json_quote(severity_name(d.severity)),
+        json_quote(d.path), d.line, d.column, json_quote(d.message), json_quote(d.hint));
+  }
+  return out + fmt::format("{}], \"errors\": {}, \"warnings\": {}}}\n",
+                           findings.empty() ? "" : "\n", errors, warnings);
+}
+
+// GitHub workflow commands escape %, CR and LF in the message; properties also ':' and ','.
+std::string github_escape(std::string_view text, bool property) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '\r') {
+      out += "%0D";
+    } else if (c == '\n') {
+      out += "%0A";
+    } else if (property && c == ':') {
+      out += "%3A";
+    } else if (property && c == ',') {
+      out += "%2C";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_github(const Diagnostics& findings) {
+  std::string out;
+  for (const Diagnostic& d : findings) {
+    std::string properties = "file=" + github_escape(d.path, true);
+    if (d.line > 0) properties += fmt::format(",line={}", d.line);
+    if (d.column > 0) properties += fmt::format(",col={}", d.column);
+    properties += ",title=" + github_escape("migline " + d.rule, true);
+    std::string message = d.message;
+    if (!d.hint.empty()) message += "\nhint: " + d.hint;
+    out += fmt::format("::{} {}::{}\n", severity_name(d.severity), properties,
+                       github_escape(message, false));
+  }
+  return out;
+}
+
+// Loads the project at `rev` for --base; base findings are not the branch's concern.
+tl::expected<std::pair<std::unique_ptr<FileSource>, Project>, Diagnostic> load_at(
+    const Context& context, const std::string& rev) {
+  auto source = context.open_source(SourceOptions{false, rev});
+  if (!source) return tl::make_unexpected(source.error());
+  auto project = load_project(**source);
+  if (!project) return tl::make_unexpected(project.error());
+  return std::make_pair(std::move(*source), std::move(*project));
+}
+
+int run_check(const GlobalOptions& global, const CheckOptions& options) {
+  auto context = Context::open(global);
+  if (!context) {
+    print_error(context.error(), use_color(global.color, stderr));
+    return kExitError;
+  }
+  const bool color = context->color_stderr();
+  auto fail = [&](const Diagnostic& d) {
+    print_error(d, color);
+    return kExitError;
+  };
+  auto source = context->open_source(options.source);
+  if (!source) return fail(source.error());
+  auto project = load_project(**source);
+  if (!project) return fail(project.error());
+
+  Diagnostics findings = project->diagnostics;
+  Diagnostics extra;
+  if (options.base.empty()) {
+    extra = check_project(*project, **source, nullptr);
+  } else {
+    if (!context->repo()) return fail(file_error("", "--base needs a git repository"));
+    auto at_rev = load_at(*context, options.base);
+    if (!at_rev) return fail(at_rev.error());
+    const std::string head = options.source.rev.empty() ? "HEAD" : options.source.rev;
+    auto fork_id = context->repo()->merge_base(options.base, head);
+    if (!fork_id) return fail(file_error("", fork_id.error()));
+    auto at_fork = *fork_id ? load_at(*context, **fork_id) : load_at(*context, options.base);
+    if (!at_fork) return fail(at_fork.error());
+    BaseProject base{options.base, &at_rev->second, &at_fork->second, at_fork->first.get()};
+    extra = check_project(*project, **source, &base);
+  }
+  findings.insert(findings.end(), extra.begin(), extra.end());
+  sort_diagnostics(findings);
+
+  int errors = 0;
+  int warnings = 0;
+  for (const Diagnostic& d : findings) (d.severity == Severity::Error ? errors : warnings)++;
+  if (options.format == "json") {
+    fmt::print("{}", render_json(findings, errors, warnings));
+  } else if (options.format == "github") {
+    fmt::print("{}", render_github(findings));
+  } else {
+    for (const Diagnostic& d : findings) {
+      fmt::print("{}", format_diagnostic(d, context->color_stdout()));
+    }
+  }
+  if (options.format != "json") {
+    if (findings.empty()) {
+      fmt::print("migline check: ok ({} apps, {} migrations)\n", project->graph.apps().size(),
+                 project->migrations.size());
+    } else {
+      fmt::print("migline check: {} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s",
+                 warnings, warnings == 1 ? "" : "s");
+    }
+  }
+  return errors > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* sub = app.add_subcommand("check",
+                                     "The CI gate: fail on divergence, a stale "
+                                     "manifest or a branch that fell behind");
+  add_source_options(*sub, options->source);
+  sub->add_option("--base", options->base,
+                  "Also check against this revision (e.g. origin/main): published migrations "
+                  "unchanged, new ones after its leaves")
+      ->type_name("REV");
+  sub->add_option("--format", options->format, "Output: text, json or github")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  out.push_back(Command{sub, [&global, options] { return run_check(global, *options); }});
+}
+
+}  // namespace migline::cli

@@ -1,0 +1,238 @@
+#include "project/checks.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "project/manifest_files.hpp"
+
+namespace migline {
+namespace {
+
+using Node = MigrationGraph::Node;
+
+const DjangoMigration& migration_of(const Project& project, int node) {
+  const Node& n = project.graph.nodes()[static_cast<std::size_t>(node)];
+  return project.migrations[static_cast<std::size_t>(n.migration)];
+}
+
+Diagnostic finding(const DjangoMigration& m, std::string rule, std::string message,
+                   std::string hint, Severity severity = Severity::Error) {
+  Diagnostic d;
+  d.severity = severity;
+  d.path = m.path;
+  d.line = m.class_span.line;
+  d.column = m.class_span.column;
+  d.rule = std::move(rule);
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
+}
+
+std::string numeric_prefix(const std::string& name) {
+  std::size_t n = 0;
+  while (n < name.size() && name[n] >= '0' && name[n] <= '9') ++n;
+  return name.substr(0, n);
+}
+
+void check_divergence(const Project& project, Diagnostics& out) {
+  for (const std::string& app : project.graph.apps()) {
+    const std::vector<int> leaves = project.graph.leaves(app);
+    if (leaves.size() < 2) continue;
+    std::vector<std::string> names;
+    for (int id : leaves) names.push_back(project.graph.nodes()[static_cast<std::size_t>(id)].name);
+    out.push_back(finding(migration_of(project, leaves.back()), "divergent-leaves",
+                          fmt::format("app '{}' has {} leaf migrations: {}", app, leaves.size(),
+                                      fmt::join(names, ", ")),
+                          "run `migline resolve` to linearize them (or `migline resolve "
+                          "--strategy merge` for a merge migration)"));
+  }
+}
+
+void check_numbers(const Project& project, Diagnostics& out) {
+  for (const std::string& app : project.graph.apps()) {
+    std::map<std::string, std::vector<int>> by_number;
+    for (int id : project.graph.ordered(app)) {
+      const std::string number =
+          numeric_prefix(project.graph.nodes()[static_cast<std::size_t>(id)].name);
+      if (!number.empty()) by_number[number].push_back(id);
+    }
+    for (const auto& [number, ids] : by_number) {
+      if (ids.size() < 2) continue;
+      std::vector<std::string> names;
+      for (int id : ids) names.push_back(project.graph.nodes()[static_cast<std::size_t>(id)].name);
+      std::sort(names.begin(), names.end());
+      out.push_back(finding(migration_of(project, ids.back()), "duplicate-number",
+                            fmt::format("app '{}' has {} migrations numbered {}: {}", app,
+                                        ids.size(), number, fmt::join(names, ", ")),
+                            "harmless to Django, but confusing; `migline resolve` renumbers "
+                            "divergent ones",
+                            Severity::Warning));
+    }
+  }
+}
+
+void check_manifest(const Project& project, const FileSource& source, Diagnostics& out) {
+  const bool single = project.config.manifest_layout == ManifestLayout::Single;
+  for (const ManifestFile& expected : expected_manifests(project)) {
+    auto current = source.read_extra(expected.path);
+    if (!current) {
+      out.push_back(file_error(expected.path, "cannot read: " + current.error()));
+      out.back().rule = "manifest-missing";
+      continue;
+    }
+    if (!*current) {
+      out.push_back(file_error(expected.path, "the migration manifest is missing",
+                               "run `migline update` (or `migline init`) and commit it"));
+      out.back().rule = "manifest-missing";
+      continue;
+    }
+    Diagnostics parse_errors;
+    if (single) {
+      if (auto parsed = parse_manifest(expected.path, **current); !parsed) {
+        parse_errors = parsed.error();
+      }
+    } else if (auto parsed = parse_max_migration(expected.path, **current); !parsed) {
+      parse_errors = parsed.error();
+    }
+    if (!parse_errors.empty()) {
+      for (Diagnostic& d : parse_errors) {
+        d.rule =
+            d.message == "unresolved merge conflict" ? "manifest-conflict" : "manifest-invalid";
+        out.push_back(std::move(d));
+      }
+      continue;
+    }
+    if (**current == expected.content) continue;
+    out.push_back(file_error(expected.path, "the migration manifest is stale",
+                             "run `migline update` and commit the result"));
+    out.back().rule = "manifest-stale";
+  }
+}
+
+// Same-app ancestors of `node`, itself included.
+std::set<int> ancestors(const MigrationGraph& graph, int node) {
+  std::set<int> seen{node};
+  std::vector<int> stack{node};
+  const std::string& app = graph.nodes()[static_cast<std::size_t>(node)].app;
+  while (!stack.empty()) {
+    int n = stack.back();
+    stack.pop_back();
+    for (int p : graph.nodes()[static_cast<std::size_t>(n)].parents) {
+      if (graph.nodes()[static_cast<std::size_t>(p)].app == app && seen.insert(p).second) {
+        stack.push_back(p);
+      }
+    }
+  }
+  return seen;
+}
+
+// The live node standing for `app`.`name` of the base: itself, or a squash replacing it.
+std::optional<int> live_counterpart(const Project& project, const std::string& app,
+                                    const std::string& name) {
+  if (auto id = project.graph.find(app, name)) return id;
+  for (std::size_t i = 0; i < project.migrations.size(); ++i) {
+    const DjangoMigration& m = project.migrations[i];
+    for (const MigrationRef& r : m.replaces) {
+      if (r.app == app && r.name == name) {
+        if (auto id = project.graph.find(m.app, m.name)) return id;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void check_published(const Project& project, const FileSource& source, const BaseProject& base,
+                     Diagnostics& out) {
+  std::unordered_map<std::string, const DjangoMigration*> by_path;
+  for (const DjangoMigration& m : project.migrations) by_path.emplace(m.path, &m);
+  std::unordered_map<std::string, std::string> contents;  // read lazily for renames
+  auto content_of = [&](const std::string& path) -> const std::string& {
+    auto it = contents.find(path);
+    if (it == contents.end()) it = contents.emplace(path, source.read(path).value_or("")).first;
+    return it->second;
+  };
+  for (const DjangoMigration& old : base.at_fork->migrations) {
+    const std::string before = base.fork_source->read(old.path).value_or("");
+    auto now = by_path.find(old.path);
+    if (now != by_path.end()) {
+      if (content_of(old.path) != before) {
+        out.push_back(finding(*now->second, "published-modified",
+                              fmt::format("{}.{} was changed, but it exists at {} and may "
+                                          "already be applied",
+                                          old.app, old.name, base.rev),
+                              "restore it and make the change in a new migration"));
+      }
+      continue;
+    }
+    // Gone from its path: a squash may stand in for it; otherwise renamed or deleted.
+    bool replaced = false;
+    for (const DjangoMigration& m : project.migrations) {
+      for (const MigrationRef& r : m.replaces) replaced |= r.app == old.app && r.name == old.name;
+    }
+    if (replaced) continue;
+    const DjangoMigration* renamed = nullptr;
+    for (const DjangoMigration& m : project.migrations) {
+      if (m.app == old.app && content_of(m.path) == before) renamed = &m;
+    }
+    Diagnostic d = file_error(old.path, "",
+                              "restore it under its old name; a migration that "
+                              "exists at the base may already be applied");
+    if (renamed) {
+      d.rule = "published-renamed";
+      d.message = fmt::format("{}.{} was renamed to {}, but it exists at {}", old.app, old.name,
+                              renamed->name, base.rev);
+    } else {
+      d.rule = "published-deleted";
+      d.message =
+          fmt::format("{}.{} was deleted, but it exists at {}", old.app, old.name, base.rev);
+    }
+    out.push_back(std::move(d));
+  }
+}
+
+void check_behind(const Project& project, const BaseProject& base, Diagnostics& out) {
+  const MigrationGraph& old_graph = base.at_rev->graph;
+  for (const std::string& app : project.graph.apps()) {
+    const std::vector<int> old_leaves = old_graph.leaves(app);
+    if (old_leaves.size() != 1) continue;  // a new app, or already divergent at the base
+    const Node& old_leaf = old_graph.nodes()[static_cast<std::size_t>(old_leaves.front())];
+    // Without the base's leaf (or a squash of it) the branch cannot descend from it; unless
+    // the branch itself renamed or deleted it, which the published-* findings report.
+    const std::optional<int> leaf = live_counterpart(project, app, old_leaf.name);
+    if (!leaf && base.at_fork->graph.find(app, old_leaf.name)) continue;
+    for (int id : project.graph.ordered(app)) {
+      const Node& n = project.graph.nodes()[static_cast<std::size_t>(id)];
+      if (old_graph.find(app, n.name)) continue;
+      if (leaf && ancestors(project.graph, id).count(*leaf) != 0) continue;
+      // A squash replacing base migrations is new too, but rewrites the past on purpose.
+      if (!migration_of(project, id).replaces.empty()) continue;
+      out.push_back(finding(
+          migration_of(project, id), "branch-behind",
+          fmt::format("{}.{} does not follow {}, the leaf of '{}' at {}: the branch is behind", app,
+                      n.name, old_leaf.name, app, base.rev),
+          fmt::format("merge or rebase onto {}, then run `migline resolve`", base.rev)));
+    }
+  }
+}
+
+}  // namespace
+
+Diagnostics check_project(const Project& project, const FileSource& source,
+                          const BaseProject* base) {
+  Diagnostics out;
+  check_divergence(project, out);
+  check_numbers(project, out);
+  // With unreadable migrations the leaves are incomplete, so staleness would mislead.
+  if (!has_errors(project.diagnostics)) check_manifest(project, source, out);
+  if (base != nullptr) {
+    check_published(project, source, *base, out);
+    check_behind(project, *base, out);
+  }
+  return out;
+}
+
+}  // namespace migline
