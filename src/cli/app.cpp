@@ -50,10 +50,13 @@ int run(int argc, char** argv) {
       ->type_name("WHEN");
 
   std::vector<Command> commands;
+  add_init_command(app, global, commands);
   add_leaves_command(app, global, commands);
   add_graph_command(app, global, commands);
   add_update_command(app, global, commands);
   add_check_command(app, global, commands);
+  add_merge_driver_command(app, global, commands);
+  add_doctor_command(app, global, commands);
 
   try {
     app.parse(argc, argv);

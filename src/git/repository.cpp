@@ -230,4 +230,46 @@ tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(
   return std::optional<std::string>(hex);
 }
 
+using GitConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config_free>>;
+
+tl::expected<std::optional<std::string>, std::string> GitRepository::config_value(
+    const std::string& name) const {
+  git_config* raw = nullptr;
+  int rc = git_repository_config_snapshot(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr config(raw);
+  const char* value = nullptr;
+  rc = git_config_get_string(&value, config.get(), name.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  return std::optional<std::string>(value);
+}
+
+tl::expected<void, std::string> GitRepository::set_local_config(const std::string& name,
+                                                                const std::string& value) const {
+  git_config* raw = nullptr;
+  int rc = git_repository_config(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr config(raw);
+  git_config* local_raw = nullptr;
+  rc = git_config_open_level(&local_raw, config.get(), GIT_CONFIG_LEVEL_LOCAL);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr local(local_raw);
+  rc = git_config_set_string(local.get(), name.c_str(), value.c_str());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  return {};
+}
+
+tl::expected<std::string, std::string> GitRepository::hooks_dir() const {
+  auto configured = config_value("core.hooksPath");
+  if (!configured) return tl::make_unexpected(configured.error());
+  if (*configured && !(*configured)->empty()) {
+    const std::string& path = **configured;
+    return path.front() == '/' ? path : workdir_ + "/" + path;
+  }
+  std::string common = git_repository_commondir(repo_.get());
+  while (!common.empty() && common.back() == '/') common.pop_back();
+  return common + "/hooks";
+}
+
 }  // namespace migline

@@ -50,6 +50,13 @@ class GitRepository {
   // The merge base of revisions `a` and `b` as a hex commit id; nullopt when unrelated.
   tl::expected<std::optional<std::string>, std::string> merge_base(const std::string& a,
                                                                    const std::string& b) const;
+  // A git config value as git would see it (all levels); nullopt when unset.
+  tl::expected<std::optional<std::string>, std::string> config_value(const std::string& name) const;
+  // Sets `name` in the repository's own config (.git/config).
+  tl::expected<void, std::string> set_local_config(const std::string& name,
+                                                   const std::string& value) const;
+  // Where git looks for hooks: core.hooksPath (relative to the work tree), else .git/hooks.
+  tl::expected<std::string, std::string> hooks_dir() const;
   // Writes `content` as a blob and stages it at `path` (mode 100644) in the index, dropping
   // any conflict stages of `path`.
   tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;

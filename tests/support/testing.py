@@ -31,6 +31,7 @@ class Workspace:
     def __init__(self, test):
         self.test = test
         self.root = tempfile.mkdtemp(prefix="migline-e2e-")
+        self.top = self.root  # what to delete, even if a test points root elsewhere inside
         self.env = dict(CLEAN_ENV, HOME=self.root)
 
     def __enter__(self):
@@ -38,9 +39,9 @@ class Workspace:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            shutil.rmtree(self.root, ignore_errors=True)
+            shutil.rmtree(self.top, ignore_errors=True)
         else:
-            print("\nkept %s for %s" % (self.root, self.test.id()))
+            print("\nkept %s for %s" % (self.top, self.test.id()))
         return False
 
     def path(self, *parts):

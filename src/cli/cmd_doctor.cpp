@@ -1,0 +1,69 @@
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "cli/setup.hpp"
+
+namespace migline::cli {
+namespace {
+
+// The version the hook and the driver will run: `migline --version` of the one on PATH (or
+// MIGLINE). Doctor may spawn a process; no hot path does.
+std::string installed_version() {
+  const char* override_path = std::getenv("MIGLINE");
+  const std::string binary =
+      override_path != nullptr && *override_path != '\0' ? override_path : "migline";
+  const std::string command = "'" + binary + "' --version 2>/dev/null";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  char buffer[128] = {};
+  std::string out;
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+  ::pclose(pipe);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+int run_doctor(const GlobalOptions& global) {
+  auto loaded = load_clean_project(global, SourceOptions{});
+  if (!loaded) return loaded.error();
+  auto items = inspect_setup(loaded->context, loaded->project);
+  if (!items) {
+    print_error(file_error("", items.error()), loaded->context.color_stderr());
+    return kExitError;
+  }
+  int problems = 0;
+  for (const SetupItem& item : *items) {
+    fmt::print("{} {}: {}\n", item.ok ? "ok  " : "FIX ", item.name, item.state);
+    if (!item.ok) {
+      ++problems;
+      fmt::print("     fix: {} (`migline init` does it)\n", item.change);
+    }
+  }
+  const std::string ours = "migline " MIGLINE_VERSION;
+  const std::string installed = installed_version();
+  if (installed == ours) {
+    fmt::print("ok   binary: {} on PATH is the one running\n", installed);
+  } else {
+    ++problems;
+    fmt::print("FIX  binary: the hook and the merge driver run {}, this is {}\n",
+               installed.empty() ? "nothing (migline is not on PATH)" : installed, ours);
+    fmt::print("     fix: install this version with ./install.sh\n");
+  }
+  return problems == 0 ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out) {
+  CLI::App* sub =
+      app.add_subcommand("doctor", "Say what of the set-up is missing or stale, and the fix");
+  out.push_back(Command{sub, [&global] { return run_doctor(global); }});
+}
+
+}  // namespace migline::cli

@@ -1,0 +1,76 @@
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+#include "git/line_merge.hpp"
+
+namespace migline::cli {
+namespace {
+
+struct MergeDriverOptions {
+  std::string base;    // %O
+  std::string ours;    // %A, also where the result goes
+  std::string theirs;  // %B
+  std::string path;    // %P, for messages
+  int marker_size = 7;
+  std::string ours_label;
+  std::string theirs_label;
+};
+
+// Reads only its three input files and writes only %A: git is mid-merge, so the work tree,
+// the index and refs are not ours to touch.
+int run_merge_driver(const MergeDriverOptions& options) {
+  const bool color = use_color("auto", stderr);
+  std::string texts[3];
+  const std::string* paths[3] = {&options.base, &options.ours, &options.theirs};
+  for (int i = 0; i < 3; ++i) {
+    auto text = read_file(*paths[i]);
+    if (!text) {
+      print_error(file_error(*paths[i], "cannot read: " + text.error()), color);
+      return kExitError;
+    }
+    texts[i] = std::move(*text);
+  }
+  MergeLabels labels;
+  labels.marker_size = options.marker_size;
+  if (!options.ours_label.empty()) labels.ours = options.ours_label;
+  if (!options.theirs_label.empty()) labels.theirs = options.theirs_label;
+  auto merged = line_merge(texts[0], texts[1], texts[2], labels);
+  if (!merged) {
+    print_error(file_error(options.path, "cannot merge: " + merged.error()), color);
+    return kExitError;
+  }
+  if (auto written = write_file_atomic(options.ours, merged->text); !written) {
+    print_error(file_error(options.ours, "cannot write: " + written.error()), color);
+    return kExitError;
+  }
+  if (merged->clean) return kExitOk;
+  fmt::print(stderr,
+             "migline: {}: both branches changed the same app's migrations; run `migline "
+             "resolve` to fix the migrations and this file\n",
+             options.path);
+  return kExitFindings;
+}
+
+}  // namespace
+
+void add_merge_driver_command(CLI::App& app, const GlobalOptions&, std::vector<Command>& out) {
+  auto options = std::make_shared<MergeDriverOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "merge-driver", "The git merge driver for the manifest (configured by `migline init`)");
+  sub->add_option("BASE", options->base, "%O: the common ancestor's version")->required();
+  sub->add_option("OURS", options->ours, "%A: our version; receives the result")->required();
+  sub->add_option("THEIRS", options->theirs, "%B: their version")->required();
+  sub->add_option("PATH", options->path, "%P: the path being merged")->required();
+  sub->add_option("-l", options->marker_size, "%L: conflict marker size")
+      ->check(CLI::Range(7, 100));
+  sub->add_option("-x", options->ours_label, "%X: label of our side");
+  sub->add_option("-y", options->theirs_label, "%Y: label of their side");
+  out.push_back(Command{sub, [options] { return run_merge_driver(*options); }});
+}
+
+}  // namespace migline::cli

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "cli/context.hpp"
+#include "project/project_loader.hpp"
+
+namespace migline::cli {
+
+// One part of a clone's set-up, as `init` makes it and `doctor` checks it.
+struct SetupItem {
+  std::string name;    // e.g. ".gitattributes"
+  bool ok = false;     // already as migline wants it
+  std::string state;   // what is there now, e.g. "missing", "set up"
+  std::string change;  // what `init` does about it, for --print and doctor
+  std::function<tl::expected<void, std::string>()> apply;  // makes the change
+};
+
+// The merge driver command git runs; `migline` is looked up on PATH (MIGLINE overrides it).
+std::string merge_driver_command();
+
+// Inspects the set-up of the clone: merge attributes, merge driver config, pre-commit hook
+// and manifest. Needs a repository.
+tl::expected<std::vector<SetupItem>, std::string> inspect_setup(const Context& context,
+                                                                const Project& project);
+
+}  // namespace migline::cli

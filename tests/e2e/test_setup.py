@@ -1,0 +1,127 @@
+"""`migline init` and `migline doctor` with real git, used the way a newcomer would."""
+
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from testing import MIGLINE, TestCase, Workspace, add_app  # noqa: E402
+
+
+def project(ws):
+    ws.init_git()
+    ws.env["MIGLINE"] = MIGLINE  # the hook and the driver run the binary under test
+    add_app(ws, "shop/orders", [("0001_initial", [])])
+    add_app(ws, "shop/billing", [("0001_initial", [])])
+    return ws
+
+
+class Init(TestCase):
+    def test_print_changes_nothing_and_init_is_idempotent(self):
+        with self.workspace() as ws:
+            project(ws)
+            run = ws.migline("init", "--print")
+            self.assertRun(run, 0)
+            self.assertIn("would add `/migrations.lock.yaml merge=migline` to .gitattributes", run.stdout)
+            self.assertFalse(os.path.exists(ws.path(".gitattributes")))
+            self.assertFalse(os.path.exists(ws.path(".git/hooks/pre-commit")))
+            self.assertRun(ws.migline("doctor"), 1)
+            self.assertRun(ws.migline("init"), 0)
+            self.assertRun(ws.migline("init"), 0,
+                           stdout="migline is set up in this clone; nothing to do\n")
+            with open(ws.path(".gitattributes")) as f:
+                self.assertEqual(f.read(), "/migrations.lock.yaml merge=migline\n")
+            self.assertEqual(ws.git("config", "merge.migline.driver").stdout.strip(),
+                             MIGLINE + " merge-driver %O %A %B %P -l %L")
+            self.assertEqual(ws.git("config", "merge.migline.recursive").stdout.strip(), "text")
+            doctor = ws.migline("doctor")
+            self.assertRun(doctor, 0)
+            self.assertIn("ok   pre-commit hook: runs `migline update --staged`", doctor.stdout)
+
+    def test_existing_hook_is_chained_and_hooks_path_honoured(self):
+        with self.workspace() as ws:
+            project(ws)
+            ws.git("config", "core.hooksPath", "githooks")
+            ws.write("githooks/pre-commit", "#!/bin/sh\necho previous hook ran >&2\n")
+            os.chmod(ws.path("githooks/pre-commit"), 0o755)
+            self.assertRun(ws.migline("init"), 0)
+            self.assertTrue(os.path.exists(ws.path("githooks/pre-commit.before-migline")))
+            ws.git("add", "-A")
+            commit = ws.git("commit", "-q", "-m", "initial")
+            self.assertIn("previous hook ran", commit.stderr)
+            self.assertIn("orders: 0001_initial", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
+
+    def test_newcomer_flow(self):
+        """init, commit through the hook, branch, and see the conflict in a fresh clone."""
+        with self.workspace() as ws:
+            project(ws)
+            self.assertRun(ws.migline("init"), 0)
+            ws.commit("set up migline")
+            self.assertRun(ws.migline("check"), 0)
+            add_app(ws, "shop/orders", [("0002_status", [("orders", "0001_initial")])])
+            ws.commit("orders status")
+            self.assertIn("  orders: 0002_status\n", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
+            # A teammate's fresh clone: no driver configured, plain git.
+            clone = Workspace(self)
+            clone.env["MIGLINE"] = MIGLINE
+            with clone:
+                subprocess.run(["git", "clone", "-q", ws.root, clone.path("c")], check=True,
+                               env=clone.env)
+                clone.root = clone.path("c")
+                clone.git("checkout", "-q", "-b", "feature")
+                add_app(clone, "shop/orders", [("0003_feature", [("orders", "0002_status")])])
+                clone.commit("feature")  # no hook in the clone either
+                self.assertRun(clone.migline("check"), 1)  # the manifest is stale
+                clone.migline("update")
+                clone.commit("manifest")
+                add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")])])
+                ws.commit("main")
+                clone.git("pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+                status = clone.git("status", "--porcelain").stdout
+                self.assertIn("UU migrations.lock.yaml", status)
+
+    def test_merge_with_the_driver_installed_conflicts_with_a_hint(self):
+        with self.workspace() as ws:
+            project(ws)
+            self.assertRun(ws.migline("init"), 0)
+            ws.commit("set up")
+            ws.git("checkout", "-q", "-b", "feature")
+            add_app(ws, "shop/orders", [("0002_feature", [("orders", "0001_initial")])])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add_app(ws, "shop/orders", [("0002_main", [("orders", "0001_initial")])])
+            ws.commit("main")
+            merge = ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertNotEqual(merge.returncode, 0)
+            self.assertIn("run `migline resolve`", merge.stderr)
+            with open(ws.path("migrations.lock.yaml")) as f:
+                text = f.read()
+            self.assertIn("<<<<<<< ", text)
+            self.assertIn("0002_main", text)
+            self.assertIn("0002_feature", text)
+
+    def test_merge_of_different_apps_is_clean_with_the_driver(self):
+        with self.workspace() as ws:
+            project(ws)
+            self.assertRun(ws.migline("init"), 0)
+            ws.commit("set up")
+            ws.git("checkout", "-q", "-b", "feature")
+            add_app(ws, "shop/orders", [("0002_feature", [("orders", "0001_initial")])])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add_app(ws, "shop/billing", [("0002_main", [("billing", "0001_initial")])])
+            ws.commit("main")
+            self.assertRun(ws.git("merge", "--no-edit", "feature", check=False), 0)
+            self.assertRun(ws.migline("check"), 0)
+
+    def test_init_outside_git_is_an_error(self):
+        with self.workspace() as ws:
+            add_app(ws, "orders", [("0001_initial", [])])
+            run = ws.migline("init")
+            self.assertRun(run, 2)
+            self.assertIn("not inside a git repository", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
