@@ -96,6 +96,34 @@ class Check(TestCase):
                 "migline check: 1 error, 0 warnings\n"))
 
 
+class PerAppLayout(TestCase):
+    def test_max_migration_files_are_written_checked_and_routed(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.write(".migline.yaml", "manifest:\n  layout: per-app\n")
+            add_app(ws, "shop/orders", [("0001_initial", []), ("0002_status", [("orders", "0001_initial")])])
+            add_app(ws, "shop/billing", [("0001_initial", [])])
+            self.assertRun(ws.migline("update"), 0)
+            with open(ws.path("shop/orders/migrations/max_migration.txt")) as f:
+                self.assertEqual(f.read(), "0002_status\n")
+            with open(ws.path("shop/billing/migrations/max_migration.txt")) as f:
+                self.assertEqual(f.read(), "0001_initial\n")
+            self.assertFalse(os.path.exists(ws.path("migrations.lock.yaml")))
+            self.assertRun(ws.migline("check"), 0)
+            add_app(ws, "shop/orders", [("0003_more", [("orders", "0002_status")])])
+            run = ws.migline("check", "--format", "json")
+            self.assertEqual(rules(run), [("manifest-stale", "error")])
+            self.assertEqual(json.loads(run.stdout)["findings"][0]["path"],
+                             "shop/orders/migrations/max_migration.txt")
+            ws.write("shop/orders/migrations/max_migration.txt",
+                     "<<<<<<< HEAD\n0003_more\n=======\n0003_other\n>>>>>>> b\n")
+            self.assertIn(("manifest-conflict", "error"), rules(ws.migline("check", "--format", "json")))
+            self.assertRun(ws.migline("init"), 0)
+            with open(ws.path(".gitattributes")) as f:
+                self.assertEqual(f.read(), "**/migrations/max_migration.txt merge=migline\n")
+            self.assertRun(ws.migline("check"), 0)
+
+
 class CheckBase(TestCase):
     def branch(self, ws):
         repo(ws)
