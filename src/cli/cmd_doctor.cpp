@@ -1,6 +1,5 @@
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -15,10 +14,7 @@ namespace {
 // The version the hook and the driver will run: `migline --version` of the one on PATH (or
 // MIGLINE). Doctor may spawn a process; no hot path does.
 std::string installed_version() {
-  const char* override_path = std::getenv("MIGLINE");
-  const std::string binary =
-      override_path != nullptr && *override_path != '\0' ? override_path : "migline";
-  const std::string command = "'" + binary + "' --version 2>/dev/null";
+  const std::string command = "'" + migline_binary() + "' --version 2>/dev/null";
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return {};
   char buffer[128] = {};

@@ -148,11 +148,13 @@ SetupItem manifest_item(const Context& context, const Project& project) {
 
 }  // namespace
 
-std::string merge_driver_command() {
+std::string migline_binary() {
   const char* override_path = std::getenv("MIGLINE");
-  const std::string binary =
-      override_path != nullptr && *override_path != '\0' ? override_path : "migline";
-  return binary + " merge-driver %O %A %B %P -l %L";
+  return override_path != nullptr && *override_path != '\0' ? override_path : "migline";
+}
+
+std::string merge_driver_command() {
+  return migline_binary() + " merge-driver %O %A %B %P -l %L";
 }
 
 tl::expected<std::vector<SetupItem>, std::string> inspect_setup(const Context& context,

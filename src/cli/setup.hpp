@@ -20,7 +20,10 @@ struct SetupItem {
   std::function<tl::expected<void, std::string>()> apply;  // makes the change
 };
 
-// The merge driver command git runs; `migline` is looked up on PATH (MIGLINE overrides it).
+// The migline the hook and the merge driver run: `migline` from PATH, or $MIGLINE.
+std::string migline_binary();
+
+// The merge driver command git runs.
 std::string merge_driver_command();
 
 // Inspects the set-up of the clone: merge attributes, merge driver config, pre-commit hook

@@ -81,18 +81,22 @@ class Init(TestCase):
                 status = clone.git("status", "--porcelain").stdout
                 self.assertIn("UU migrations.lock.yaml", status)
 
+    def merge_with_driver(self, ws, feature_app, main_app):
+        """init, then a migration in `feature_app` on a branch and in `main_app` on main."""
+        project(ws)
+        self.assertRun(ws.migline("init"), 0)
+        ws.commit("set up")
+        ws.git("checkout", "-q", "-b", "feature")
+        add_app(ws, "shop/" + feature_app, [("0002_feature", [(feature_app, "0001_initial")])])
+        ws.commit("feature")
+        ws.git("checkout", "-q", "main")
+        add_app(ws, "shop/" + main_app, [("0002_main", [(main_app, "0001_initial")])])
+        ws.commit("main")
+        return ws.git("merge", "--no-edit", "feature", check=False)
+
     def test_merge_with_the_driver_installed_conflicts_with_a_hint(self):
         with self.workspace() as ws:
-            project(ws)
-            self.assertRun(ws.migline("init"), 0)
-            ws.commit("set up")
-            ws.git("checkout", "-q", "-b", "feature")
-            add_app(ws, "shop/orders", [("0002_feature", [("orders", "0001_initial")])])
-            ws.commit("feature")
-            ws.git("checkout", "-q", "main")
-            add_app(ws, "shop/orders", [("0002_main", [("orders", "0001_initial")])])
-            ws.commit("main")
-            merge = ws.git("merge", "--no-edit", "feature", check=False)
+            merge = self.merge_with_driver(ws, "orders", "orders")
             self.assertNotEqual(merge.returncode, 0)
             self.assertIn("run `migline resolve`", merge.stderr)
             with open(ws.path("migrations.lock.yaml")) as f:
@@ -103,16 +107,7 @@ class Init(TestCase):
 
     def test_merge_of_different_apps_is_clean_with_the_driver(self):
         with self.workspace() as ws:
-            project(ws)
-            self.assertRun(ws.migline("init"), 0)
-            ws.commit("set up")
-            ws.git("checkout", "-q", "-b", "feature")
-            add_app(ws, "shop/orders", [("0002_feature", [("orders", "0001_initial")])])
-            ws.commit("feature")
-            ws.git("checkout", "-q", "main")
-            add_app(ws, "shop/billing", [("0002_main", [("billing", "0001_initial")])])
-            ws.commit("main")
-            self.assertRun(ws.git("merge", "--no-edit", "feature", check=False), 0)
+            self.assertRun(self.merge_with_driver(ws, "orders", "billing"), 0)
             self.assertRun(ws.migline("check"), 0)
 
     def test_init_outside_git_is_an_error(self):
