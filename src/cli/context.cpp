@@ -1,5 +1,6 @@
 #include "cli/context.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -27,6 +28,13 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
   context.color_stdout_ = use_color(options.color, stdout);
   context.color_stderr_ = use_color(options.color, stderr);
   std::error_code ec;
+  // git may hand hooks relative paths; they are relative to where we started, not to -C.
+  for (const char* name : {"GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0' && *value != '/') {
+      ::setenv(name, fs::absolute(value, ec).c_str(), 1);
+    }
+  }
   if (!options.directory.empty()) {
     fs::current_path(options.directory, ec);
     if (ec) {

@@ -39,6 +39,8 @@ class Context {
   const std::string& root() const { return root_; }
   // The repository, or null outside git.
   const std::shared_ptr<const GitRepository>& repo() const { return repo_; }
+  // The project root relative to the work tree root; "" when they are the same.
+  const std::string& prefix() const { return prefix_; }
   // `relative` (to the project root) as a path relative to the work tree root.
   std::string repo_path(const std::string& relative) const {
     return prefix_.empty() ? relative : prefix_ + "/" + relative;

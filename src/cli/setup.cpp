@@ -102,7 +102,14 @@ tl::expected<SetupItem, std::string> hook_item(const Context& context) {
     item.change = fmt::format("install {}", hook);
   }
   const bool chain = existing.has_value() && !item.ok;
-  item.apply = [hook, chained, chain, dir = *dir]() -> tl::expected<void, std::string> {
+  // A project in a sub-directory: the hook must run migline there, not at the top.
+  std::string text(kPreCommitHook);
+  if (!context.prefix().empty()) {
+    const std::string line = "\nproject_dir=.\n";
+    text.replace(text.find(line), line.size(),
+                 fmt::format("\nproject_dir='{}'\n", context.prefix()));
+  }
+  item.apply = [hook, chained, chain, text, dir = *dir]() -> tl::expected<void, std::string> {
     ::mkdir(dir.c_str(), 0755);
     if (chain) {
       if (is_regular_file(chained)) {
@@ -112,7 +119,7 @@ tl::expected<SetupItem, std::string> hook_item(const Context& context) {
         return tl::make_unexpected("cannot keep the existing hook as " + chained);
       }
     }
-    if (auto written = write_file_atomic(hook, kPreCommitHook); !written) return written;
+    if (auto written = write_file_atomic(hook, text); !written) return written;
     if (::chmod(hook.c_str(), 0755) != 0) return tl::make_unexpected("cannot make it executable");
     return {};
   };

@@ -59,6 +59,12 @@ class Discovery(TestCase):
             self.assertEqual(
                 leaves_json(ws.migline("leaves", "--staged", "--format", "json", env=alt)),
                 {"orders": ["0002_other_index"]})
+            # Relative, as git may pass it to hooks: relative to where migline started.
+            relative = {"GIT_INDEX_FILE": ".git/alt-index"}
+            self.assertEqual(
+                leaves_json(ws.migline("-C", "orders", "leaves", "--staged", "--format", "json",
+                                       env=relative)),
+                {"orders": ["0002_other_index"]})
 
     def test_git_dir_and_work_tree_from_the_environment(self):
         with self.workspace() as ws:

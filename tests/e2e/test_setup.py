@@ -52,6 +52,22 @@ class Init(TestCase):
             self.assertIn("previous hook ran", commit.stderr)
             self.assertIn("orders: 0001_initial", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
 
+    def test_a_sub_project_gets_a_hook_for_its_own_directory(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.env["MIGLINE"] = MIGLINE
+            ws.write("backend/.migline.yaml", "protected_branch: main\n")
+            add_app(ws, "backend/orders", [("0001_initial", [])])
+            self.assertRun(ws.migline("-C", "backend", "init"), 0)
+            self.assertTrue(os.path.exists(ws.path("backend/migrations.lock.yaml")))
+            ws.commit("set up")
+            add_app(ws, "backend/orders", [("0002_status", [("orders", "0001_initial")])])
+            ws.git("add", "-A")
+            ws.git("commit", "-q", "-m", "status")  # git runs the hook at the top of the work tree
+            self.assertIn("  orders: 0002_status\n",
+                          ws.git("show", "HEAD:backend/migrations.lock.yaml").stdout)
+            self.assertFalse(os.path.exists(ws.path("migrations.lock.yaml")))
+
     def test_newcomer_flow(self):
         """init, commit through the hook, branch, and see the conflict in a fresh clone."""
         with self.workspace() as ws:
