@@ -58,9 +58,11 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
       continue;
     }
     // The work tree file always follows; the index only with --staged.
+    // Without --staged the source is the work tree, so `current` is already the file on disk.
     const std::string disk_path = context.root() + "/" + file.path;
-    auto on_disk = read_file(disk_path);
-    if (!on_disk || *on_disk != file.content) {
+    const std::optional<std::string> on_disk =
+        options.source.staged ? read_file(disk_path).value_or("") : *current;
+    if (on_disk != file.content) {
       if (auto written = write_file_atomic(disk_path, file.content); !written) {
         print_error(file_error(file.path, "cannot write: " + written.error()), color);
         return kExitError;
