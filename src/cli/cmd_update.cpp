@@ -4,8 +4,6 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "fs/atomic_write.hpp"
-#include "fs/file_io.hpp"
 #include "git/unified_diff.hpp"
 #include "project/manifest_files.hpp"
 
@@ -44,45 +42,47 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
     }
   }
 
-  int stale = 0;
-  for (const ManifestFile& file : expected_manifests(loaded->project)) {
+  const std::vector<ManifestFile> expected = expected_manifests(loaded->project);
+  // Reads `file` as the source has it: the index with --staged, else the work tree.
+  auto current_of = [&](const ManifestFile& file) {
     auto current = loaded->source->read_extra(file.path);
-    if (!current) {
-      print_error(file_error(file.path, "cannot read: " + current.error()), color);
-      return kExitError;
-    }
-    if (options.check) {
+    if (!current) print_error(file_error(file.path, "cannot read: " + current.error()), color);
+    return current;
+  };
+
+  if (options.check) {
+    int stale = 0;
+    for (const ManifestFile& file : expected) {
+      auto current = current_of(file);
+      if (!current) return kExitError;
       if (*current == file.content) continue;
       ++stale;
       fmt::print("{}", unified_diff(file.path, *current, file.content));
-      continue;
     }
-    // The work tree file always follows; the index only with --staged.
-    // Without --staged the source is the work tree, so `current` is already the file on disk.
-    const std::string disk_path = context.root() + "/" + file.path;
-    const std::optional<std::string> on_disk =
-        options.source.staged ? read_file(disk_path).value_or("") : *current;
-    if (on_disk != file.content) {
-      if (auto written = write_file_atomic(disk_path, file.content); !written) {
-        print_error(file_error(file.path, "cannot write: " + written.error()), color);
-        return kExitError;
-      }
-      fmt::print(stderr, "migline: updated {}\n", file.path);
-    }
-    if (options.source.staged && *current != file.content) {
-      if (auto staged = context.repo()->stage(context.repo_path(file.path), file.content);
-          !staged) {
-        print_error(file_error(file.path, staged.error()), color);
-        return kExitError;
-      }
-    }
-  }
-  if (stale > 0) {
+    if (stale == 0) return kExitOk;
     Diagnostic d;
     d.message = fmt::format("{} manifest file{} stale", stale, stale == 1 ? " is" : "s are");
     d.hint = "run `migline update` and commit the result";
     print_error(d, color);
     return kExitFindings;
+  }
+
+  // The work tree file always follows; the index only with --staged.
+  const std::vector<ManifestFile> stale = stale_on_disk(context.root(), expected);
+  if (auto written = write_manifests(context.root(), stale); !written) {
+    print_error(written.error(), color);
+    return kExitError;
+  }
+  for (const ManifestFile& file : stale) fmt::print(stderr, "migline: updated {}\n", file.path);
+  if (!options.source.staged) return kExitOk;
+  for (const ManifestFile& file : expected) {
+    auto current = current_of(file);
+    if (!current) return kExitError;
+    if (*current == file.content) continue;
+    if (auto staged = context.repo()->stage(context.repo_path(file.path), file.content); !staged) {
+      print_error(file_error(file.path, staged.error()), color);
+      return kExitError;
+    }
   }
   return kExitOk;
 }

@@ -127,12 +127,7 @@ tl::expected<SetupItem, std::string> hook_item(const Context& context) {
 }
 
 SetupItem manifest_item(const Context& context, const Project& project) {
-  std::vector<ManifestFile> stale;
-  for (ManifestFile& file : expected_manifests(project)) {
-    if (read_file(context.root() + "/" + file.path).value_or("") != file.content) {
-      stale.push_back(std::move(file));
-    }
-  }
+  std::vector<ManifestFile> stale = stale_on_disk(context.root(), expected_manifests(project));
   SetupItem item;
   item.name = "manifest";
   item.ok = stale.empty();
@@ -141,12 +136,10 @@ SetupItem manifest_item(const Context& context, const Project& project) {
                             project.config.manifest_layout == ManifestLayout::Single
                                 ? project.config.manifest_path
                                 : "max_migration.txt files");
-  const std::string root = context.root();
-  item.apply = [stale, root]() -> tl::expected<void, std::string> {
-    for (const ManifestFile& file : stale) {
-      if (auto written = write_file_atomic(root + "/" + file.path, file.content); !written) {
-        return tl::make_unexpected(file.path + ": " + written.error());
-      }
+  item.apply = [stale = std::move(stale),
+                root = context.root()]() -> tl::expected<void, std::string> {
+    if (auto written = write_manifests(root, stale); !written) {
+      return tl::make_unexpected(written.error().path + ": " + written.error().message);
     }
     return {};
   };

@@ -1,5 +1,8 @@
 #include "project/manifest_files.hpp"
 
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+
 namespace migline {
 
 LeafMap leaf_map(const Project& project) {
@@ -30,6 +33,26 @@ std::vector<ManifestFile> expected_manifests(const Project& project) {
     out.push_back(ManifestFile{dir + "/max_migration.txt", render_max_migration(it->second)});
   }
   return out;
+}
+
+std::vector<ManifestFile> stale_on_disk(const std::string& root,
+                                        const std::vector<ManifestFile>& files) {
+  std::vector<ManifestFile> stale;
+  for (const ManifestFile& file : files) {
+    auto current = read_file(root + "/" + file.path);
+    if (!current || *current != file.content) stale.push_back(file);
+  }
+  return stale;
+}
+
+tl::expected<void, Diagnostic> write_manifests(const std::string& root,
+                                               const std::vector<ManifestFile>& files) {
+  for (const ManifestFile& file : files) {
+    if (auto written = write_file_atomic(root + "/" + file.path, file.content); !written) {
+      return tl::make_unexpected(file_error(file.path, "cannot write: " + written.error()));
+    }
+  }
+  return {};
 }
 
 }  // namespace migline
