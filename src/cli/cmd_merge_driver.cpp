@@ -4,6 +4,8 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "core/manifest.hpp"
+#include "core/manifest_merge.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "git/line_merge.hpp"
@@ -20,6 +22,42 @@ struct MergeDriverOptions {
   std::string ours_label;
   std::string theirs_label;
 };
+
+std::string_view base_name(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view parent_of(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+// The app directory of `app/migrations/max_migration.txt`, to name it in messages.
+std::string_view app_of_max_migration(std::string_view path) {
+  const std::string_view app_dir = parent_of(parent_of(path));
+  return app_dir.empty() ? std::string_view(".") : base_name(app_dir);
+}
+
+// Merges app by app when all three texts are manifests; otherwise merges lines as git would
+// and reports a conflict unless the result is itself a valid manifest.
+tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& options,
+                                                     const std::string (&texts)[3],
+                                                     const MergeLabels& labels) {
+  const bool per_app = base_name(options.path) == "max_migration.txt";
+  std::optional<ManifestMerge> structured =
+      per_app ? merge_max_migration(app_of_max_migration(options.path), texts[0], texts[1],
+                                    texts[2], labels)
+              : merge_manifest(base_name(options.path), texts[0], texts[1], texts[2], labels);
+  if (structured) return std::move(*structured);
+  auto merged = line_merge(texts[0], texts[1], texts[2], labels);
+  if (!merged) return tl::make_unexpected(merged.error());
+  const bool valid = per_app ? parse_max_migration(options.path, merged->text).has_value()
+                             : parse_manifest(options.path, merged->text).has_value();
+  ManifestMerge out{std::move(merged->text), {}};
+  if (!merged->clean || !valid) out.conflicts.emplace_back();
+  return out;
+}
 
 // Reads only its three input files and writes only %A: git is mid-merge, so the work tree,
 // the index and refs are not ours to touch.
@@ -39,7 +77,7 @@ int run_merge_driver(const MergeDriverOptions& options) {
   labels.marker_size = options.marker_size;
   if (!options.ours_label.empty()) labels.ours = options.ours_label;
   if (!options.theirs_label.empty()) labels.theirs = options.theirs_label;
-  auto merged = line_merge(texts[0], texts[1], texts[2], labels);
+  auto merged = merge_texts(options, texts, labels);
   if (!merged) {
     print_error(file_error(options.path, "cannot merge: " + merged.error()), color);
     return kExitError;
@@ -48,11 +86,14 @@ int run_merge_driver(const MergeDriverOptions& options) {
     print_error(file_error(options.ours, "cannot write: " + written.error()), color);
     return kExitError;
   }
-  if (merged->clean) return kExitOk;
-  fmt::print(stderr,
-             "migline: {}: both branches changed the same app's migrations; run `migline "
-             "resolve` to fix the migrations and this file\n",
-             options.path);
+  if (merged->conflicts.empty()) return kExitOk;
+  const bool by_app = !merged->conflicts.front().empty();
+  fmt::print(stderr, "migline: {}: {}; run `migline resolve` to fix the migrations and this file\n",
+             options.path,
+             by_app ? fmt::format("both branches changed the migrations of {}",
+                                  fmt::join(merged->conflicts, ", "))
+                    : std::string("cannot merge this file app by app (it is not a valid "
+                                  "manifest on every side); merged it line by line"));
   return kExitFindings;
 }
 

@@ -19,6 +19,12 @@ using LeafMap = std::map<std::string, std::vector<std::string>>;
 // so that changes to different apps never touch adjacent lines. Byte-stable, LF endings.
 std::string render_manifest(std::string_view file_name, const LeafMap& leaves);
 
+// The fixed start of a single-file manifest, through `django:`.
+std::string render_manifest_header(std::string_view file_name);
+
+// One entry of a single-file manifest, `  app: leaf` or `  app: [a, b]`, with its newline.
+std::string render_manifest_entry(std::string_view app, const std::vector<std::string>& leaves);
+
 // Reads a single-file manifest back. Conflict markers, unknown lines, duplicate apps and a
 // wrong version are errors at their line.
 tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::string_view text);

@@ -1,0 +1,83 @@
+"""Merge-driver fixtures under tests/fixtures/merge, one test each.
+
+A case is `base`, `ours`, `theirs` (git's %O, %A, %B), `expected` (what %A must hold
+afterwards) and `exit` (the driver's exit status); optionally `path` (%P, default
+`migrations.lock.yaml`) and `args` (extra arguments such as `-l 9 -x a -y b`). The driver
+runs in an empty directory outside git, which must hold nothing else afterwards. Set
+MIGLINE_UPDATE_FIXTURES=1 to write `expected` and `exit` from the current behaviour.
+"""
+
+import difflib
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from testing import CLEAN_ENV, MIGLINE  # noqa: E402
+
+CASES = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "fixtures", "merge", "*")))
+UPDATE = os.environ.get("MIGLINE_UPDATE_FIXTURES") == "1"
+
+
+def read(case, name, default=None):
+    path = os.path.join(case, name)
+    if not os.path.exists(path):
+        return default
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+class MergeDriverFixtures(unittest.TestCase):
+    def check_case(self, case):
+        root = tempfile.mkdtemp(prefix="migline-merge-")
+        for name in ("base", "ours", "theirs"):
+            shutil.copy(os.path.join(case, name), os.path.join(root, name))
+        path = read(case, "path", "migrations.lock.yaml").strip()
+        args = read(case, "args", "").split()
+        run = subprocess.run([MIGLINE, "merge-driver", "base", "ours", "theirs", path, *args],
+                             cwd=root, capture_output=True, text=True,
+                             env=dict(CLEAN_ENV, HOME=root))
+        result = read(root, "ours")
+        if UPDATE:
+            with open(os.path.join(case, "expected"), "w", encoding="utf-8", newline="") as f:
+                f.write(result)
+            with open(os.path.join(case, "exit"), "w") as f:
+                f.write("%d\n" % run.returncode)
+        try:
+            expected = read(case, "expected")
+            if result != expected:
+                diff = "".join(difflib.unified_diff(
+                    expected.splitlines(True), result.splitlines(True), "expected", "result"))
+                self.fail("%%A differs from `expected`:\n%s\nstderr: %s" % (diff, run.stderr))
+            self.assertEqual(run.returncode, int(read(case, "exit")), run.stderr)
+            self.assertEqual(sorted(os.listdir(root)), ["base", "ours", "theirs"],
+                             "the driver wrote something besides %A")
+            if run.returncode == 0:
+                self.assertEqual(run.stderr, "")
+            else:
+                self.assertIn("migline resolve", run.stderr)
+                # Neither side's changes are lost: each line a side added is in the result.
+                base = read(case, "base").splitlines()
+                for side in ("ours", "theirs"):
+                    for line in read(case, side).splitlines():
+                        if line.strip() and line not in base and not line.startswith("#"):
+                            self.assertIn(line, result, "lost a line of %s" % side)
+        except AssertionError:
+            print("\nkept %s" % root)
+            raise
+        shutil.rmtree(root)
+
+
+def make_test(case):
+    return lambda self: self.check_case(case)
+
+
+for _case in CASES:
+    setattr(MergeDriverFixtures, "test_" + os.path.basename(_case), make_test(_case))
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
