@@ -24,6 +24,20 @@ bool is_assignment_operator(const Token& t) {
           t.text != "<=" && t.text != ">=");
 }
 
+// The identifier in a string token such as `'order'` or `"Order"`; empty for anything else.
+std::string identifier_in_string(std::string_view token) {
+  if (token.size() < 3) return {};
+  const char quote = token.back();
+  if ((quote != '\'' && quote != '"') || token.front() != quote) return {};
+  const std::string_view body = token.substr(1, token.size() - 2);
+  for (char c : body) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_';
+    if (!word) return {};
+  }
+  return std::string(body);
+}
+
 SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
   SourceSpan s = first;
   s.length = last.offset + last.length - first.offset;
@@ -47,6 +61,10 @@ class MigrationVisitor : public ClassVisitor {
   void statement(TokenStream& tokens, const Token& first, bool conditional) override {
     if (!in_migration_) return;
     if (first.kind != TokenKind::Name) return;
+    if (first.is_name("operations") && !conditional) {
+      read_operations(tokens);
+      return;
+    }
     if (!is_tracked_attribute(first.text)) {
       check_chained_assignment(tokens);
       return;
@@ -134,6 +152,65 @@ class MigrationVisitor : public ClassVisitor {
       }
       after_assign = taken.depth == 0 && taken.is_op("=");
     }
+  }
+
+  // `operations = [migrations.AddField(model_name="order", ...), ...]`: each call's class
+  // and the model it names (`model_name=`, else the first positional string, else `name=`).
+  // Anything unexpected just ends the reading; operations are only ever shown to people.
+  void read_operations(TokenStream& tokens) {
+    tokens.take();
+    if (!tokens.peek().is_op("=")) return;
+    tokens.take();
+    const Token open = tokens.peek();
+    if (!open.is_op("[") && !open.is_op("(")) return;
+    tokens.take();
+    const int element = open.depth + 1;
+    MigrationOperation op;
+    std::string name_argument;
+    std::string_view last_name;
+    std::string_view keyword;
+    bool first_argument = false;
+    auto finish = [&] {
+      if (op.type.empty()) return;
+      if (op.model.empty()) op.model = name_argument;
+      for (char& c : op.model) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      result_.operations.push_back(std::move(op));
+      op = MigrationOperation{};
+      name_argument.clear();
+    };
+    while (true) {
+      const Token t = tokens.peek();
+      if (t.kind == TokenKind::Newline || t.kind == TokenKind::End ||
+          t.kind == TokenKind::Error || t.depth < element) {
+        break;
+      }
+      tokens.take();
+      if (t.depth == element) {
+        if (t.kind == TokenKind::Name) last_name = t.text;
+        if (t.is_op("(") && op.type.empty()) {
+          op.type = std::string(last_name);
+          first_argument = true;
+        }
+        if (t.is_op(",")) finish();
+        continue;
+      }
+      if (t.depth != element + 1 || op.type.empty()) continue;
+      if (t.kind == TokenKind::String) {
+        const std::string value = identifier_in_string(t.text);
+        if (keyword == "model_name" || (first_argument && keyword.empty())) {
+          if (op.model.empty()) op.model = value;
+        } else if (keyword == "name") {
+          name_argument = value;
+        }
+      }
+      first_argument = false;
+      if (t.kind == TokenKind::Name && tokens.peek().is_op("=")) {
+        keyword = t.text;
+      } else if (!t.is_op("=")) {
+        keyword = {};
+      }
+    }
+    finish();
   }
 
   std::optional<StringLiteral> read_literal(TokenStream& tokens) {

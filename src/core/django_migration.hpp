@@ -22,6 +22,12 @@ struct MigrationRef {
   std::string setting;   // for `swappable_dependency(settings.X)`, the X
 };
 
+// One entry of `operations`, read statically for display: e.g. `AddField` on `order`.
+struct MigrationOperation {
+  std::string type;   // the class called, e.g. "AddField", "RunPython"
+  std::string model;  // the model it names, lowercase; empty when it names none
+};
+
 // The facts migline needs from one Django migration file.
 struct DjangoMigration {
   std::string path;  // relative to the project root
@@ -31,13 +37,14 @@ struct DjangoMigration {
   std::vector<MigrationRef> dependencies;
   std::vector<MigrationRef> replaces;
   std::vector<MigrationRef> run_before;
+  std::vector<MigrationOperation> operations;  // best effort; never a diagnostic
 };
 
 // Django settings that swappable dependencies name, e.g. AUTH_USER_MODEL -> "accounts.User".
 using SwappableSettings = std::map<std::string, std::string, std::less<>>;
 
 // Reads the top-level `class Migration` of `source` without running it: its `dependencies`,
-// `replaces` and `run_before`. Whatever cannot be evaluated statically is a diagnostic, never
+// `replaces` and `run_before`, and what it can see of `operations`. Whatever cannot be evaluated statically is a diagnostic, never
 // a guess. `app` and `name` of the result are left for the caller to fill in.
 tl::expected<DjangoMigration, Diagnostics> read_django_migration(std::string_view path,
                                                                  std::string_view source,

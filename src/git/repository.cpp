@@ -181,48 +181,145 @@ tl::expected<std::optional<git_oid>, std::string> GitRepository::tree_entry(
 
 tl::expected<void, std::string> GitRepository::stage(const std::string& path,
                                                      std::string_view content) const {
+  return update_index({IndexUpdate{path, std::string(content)}});
+}
+
+tl::expected<void, std::string> GitRepository::update_index(
+    const std::vector<IndexUpdate>& updates) const {
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
-  // An index opened from GIT_INDEX_FILE has no repository behind it, so the blob is written
-  // to the object database first and the entry added by id.
-  git_index_entry entry{};
-  entry.mode = GIT_FILEMODE_BLOB;
-  entry.path = path.c_str();
-  entry.file_size = static_cast<std::uint32_t>(content.size());
-  int rc = git_blob_create_from_buffer(&entry.id, repo_.get(), content.data(), content.size());
-  if (rc == 0) rc = git_index_conflict_remove(index->get(), path.c_str());
-  if (rc == GIT_ENOTFOUND) rc = 0;
-  if (rc == 0) rc = git_index_add(index->get(), &entry);
-  if (rc == 0) rc = git_index_write(index->get());
-  if (rc < 0) {
-    return tl::make_unexpected(fmt::format("cannot stage {}: {}", path, git_error_message(rc)));
+  for (const IndexUpdate& update : updates) {
+    const char* path = update.path.c_str();
+    int rc = git_index_conflict_remove(index->get(), path);
+    if (rc == GIT_ENOTFOUND) rc = 0;
+    if (rc == 0 && !update.content) {
+      rc = git_index_remove(index->get(), path, 0);
+      if (rc == GIT_ENOTFOUND) rc = 0;
+    } else if (rc == 0) {
+      // An index opened from GIT_INDEX_FILE has no repository behind it, so the blob is
+      // written to the object database first and the entry added by id.
+      git_index_entry entry{};
+      entry.mode = GIT_FILEMODE_BLOB;
+      entry.path = path;
+      entry.file_size = static_cast<std::uint32_t>(update.content->size());
+      rc = git_blob_create_from_buffer(&entry.id, repo_.get(), update.content->data(),
+                                       update.content->size());
+      if (rc == 0) rc = git_index_add(index->get(), &entry);
+    }
+    if (rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("cannot stage {}: {}", update.path, git_error_message(rc)));
+    }
+  }
+  // Nothing reaches the disk until here; git_index_write replaces the file through a lock.
+  if (int rc = git_index_write(index->get()); rc < 0) {
+    return tl::make_unexpected("cannot write the index: " + git_error_message(rc));
   }
   return {};
 }
 
+tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_paths() const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  std::vector<std::string> out;
+  const std::size_t count = git_index_entrycount(index->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+    if (entry == nullptr || git_index_entry_stage(entry) == 0) continue;
+    if (out.empty() || out.back() != entry->path) out.emplace_back(entry->path);
+  }
+  return out;
+}
+
+std::string GitOperation::name() const {
+  switch (kind) {
+    case Merge:
+      return "merge";
+    case Rebase:
+      return "rebase";
+    case CherryPick:
+      return "cherry-pick";
+    case Other:
+      return "operation";
+    case None:
+      break;
+  }
+  return "none";
+}
+
+tl::expected<GitOperation, std::string> GitRepository::operation() const {
+  GitOperation out;
+  const char* incoming = nullptr;
+  switch (git_repository_state(repo_.get())) {
+    case GIT_REPOSITORY_STATE_NONE:
+      return out;
+    case GIT_REPOSITORY_STATE_MERGE:
+      out.kind = GitOperation::Merge;
+      incoming = "MERGE_HEAD";
+      break;
+    case GIT_REPOSITORY_STATE_CHERRYPICK:
+    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+      out.kind = GitOperation::CherryPick;
+      incoming = "CHERRY_PICK_HEAD";
+      break;
+    case GIT_REPOSITORY_STATE_REBASE:
+    case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+    case GIT_REPOSITORY_STATE_REBASE_MERGE:
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+      out.kind = GitOperation::Rebase;
+      incoming = "REBASE_HEAD";
+      break;
+    default:
+      out.kind = GitOperation::Other;
+      return out;
+  }
+  out.incoming = commit_id(incoming);
+  return out;
+}
+
+tl::expected<git_oid, std::string> GitRepository::commit_oid(const std::string& rev) const {
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
+  if (rc < 0) {
+    return tl::make_unexpected(
+        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
+  }
+  GitObjectPtr object(raw);
+  git_object* commit = nullptr;
+  rc = git_object_peel(&commit, object.get(), GIT_OBJECT_COMMIT);
+  if (rc < 0) {
+    return tl::make_unexpected(fmt::format("'{}' is not a commit: {}", rev, git_error_message(rc)));
+  }
+  const git_oid id = *git_object_id(commit);
+  git_object_free(commit);
+  return id;
+}
+
+std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {
+  auto id = commit_oid(rev);
+  if (!id) return std::nullopt;
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &*id);
+  return std::string(hex);
+}
+
+std::optional<std::string> GitRepository::symbolic_target(const std::string& ref) const {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo_.get(), ref.c_str()) < 0) return std::nullopt;
+  std::unique_ptr<git_reference, GitDeleter<git_reference_free>> reference(raw);
+  const char* target = git_reference_symbolic_target(raw);
+  if (target == nullptr) return std::nullopt;
+  return std::string(target);
+}
+
 tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(
     const std::string& a, const std::string& b) const {
-  git_oid ids[2];
-  const std::string* revs[2] = {&a, &b};
-  for (int i = 0; i < 2; ++i) {
-    git_object* raw = nullptr;
-    int rc = git_revparse_single(&raw, repo_.get(), revs[i]->c_str());
-    if (rc < 0) {
-      return tl::make_unexpected(
-          fmt::format("unknown revision '{}': {}", *revs[i], git_error_message(rc)));
-    }
-    GitObjectPtr object(raw);
-    git_object* commit = nullptr;
-    rc = git_object_peel(&commit, object.get(), GIT_OBJECT_COMMIT);
-    if (rc < 0) {
-      return tl::make_unexpected(
-          fmt::format("'{}' is not a commit: {}", *revs[i], git_error_message(rc)));
-    }
-    ids[i] = *git_object_id(commit);
-    git_object_free(commit);
-  }
+  auto first = commit_oid(a);
+  if (!first) return tl::make_unexpected(first.error());
+  auto second = commit_oid(b);
+  if (!second) return tl::make_unexpected(second.error());
   git_oid base;
-  int rc = git_merge_base(&base, repo_.get(), &ids[0], &ids[1]);
+  int rc = git_merge_base(&base, repo_.get(), &*first, &*second);
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   char hex[GIT_OID_HEXSZ + 1];

@@ -19,6 +19,19 @@ struct GitFile {
   std::uint32_t mode = 0;
 };
 
+// One change to the index: stage `content` at `path`, or remove `path` when it is nullopt.
+struct IndexUpdate {
+  std::string path;
+  std::optional<std::string> content;
+};
+
+// The operation git is in the middle of, and the commit it is bringing in.
+struct GitOperation {
+  enum Kind { None, Merge, Rebase, CherryPick, Other } kind = None;
+  std::optional<std::string> incoming;  // MERGE_HEAD, CHERRY_PICK_HEAD or REBASE_HEAD
+  std::string name() const;             // "merge", "rebase", ...
+};
+
 // Keeps only the paths worth listing; paths are relative to the work tree root.
 using GitPathFilter = std::function<bool(std::string_view)>;
 
@@ -60,10 +73,22 @@ class GitRepository {
   // Writes `content` as a blob and stages it at `path` (mode 100644) in the index, dropping
   // any conflict stages of `path`.
   tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;
+  // Applies all `updates` to the index and writes it once: all of them or, on error, none.
+  // Conflict stages of every updated path are dropped.
+  tl::expected<void, std::string> update_index(const std::vector<IndexUpdate>& updates) const;
+  // Paths with conflict stages in the index, sorted, each once.
+  tl::expected<std::vector<std::string>, std::string> conflicted_paths() const;
+  // The merge, rebase or cherry-pick in progress, if any.
+  tl::expected<GitOperation, std::string> operation() const;
+  // The commit `rev` names, as hex; nullopt when it names none.
+  std::optional<std::string> commit_id(const std::string& rev) const;
+  // The branch a symbolic ref such as `refs/remotes/origin/HEAD` points to; nullopt if none.
+  std::optional<std::string> symbolic_target(const std::string& ref) const;
 
  private:
   tl::expected<GitIndexPtr, std::string> open_index() const;
   tl::expected<GitTreePtr, std::string> open_tree(const std::string& rev) const;
+  tl::expected<git_oid, std::string> commit_oid(const std::string& rev) const;
 
   GitRepositoryPtr repo_;
   std::string workdir_;

@@ -55,6 +55,30 @@ class Migration(migrations.Migration):
   CHECK(m.class_span.line == 4);
 }
 
+TEST_CASE("reader sees each operation's class and model") {
+  const DjangoMigration m = read_ok(R"(
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel(
+            name="Refund",
+            fields=[("id", models.AutoField(primary_key=True)), ("name", models.CharField())],
+        ),
+        migrations.AddField(model_name="order", name="status", field=models.CharField()),
+        migrations.AlterField("Order", "total", models.DecimalField()),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+        RunSQL("SELECT 1"),
+    ]
+)");
+  std::string seen;
+  for (const MigrationOperation& op : m.operations) seen += op.type + ":" + op.model + ";";
+  CHECK(seen == "CreateModel:refund;AddField:order;AlterField:order;RunPython:;RunSQL:;");
+}
+
+TEST_CASE("reader ignores operations it cannot read") {
+  CHECK(read_ok("class Migration:\n    operations = make_operations()\n").operations.empty());
+  CHECK(read_ok("class Migration:\n    operations = [x for x in y]\n").operations.empty());
+}
+
 TEST_CASE("reader records the position of every name literal") {
   const std::string source = "class Migration:\n    dependencies = [(\"app\", '0001_initial')]\n";
   auto m = read_ok(source);
