@@ -31,8 +31,8 @@ std::string identifier_in_string(std::string_view token) {
   if ((quote != '\'' && quote != '"') || token.front() != quote) return {};
   const std::string_view body = token.substr(1, token.size() - 2);
   for (char c : body) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_';
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!word) return {};
   }
   return std::string(body);
@@ -180,8 +180,8 @@ class MigrationVisitor : public ClassVisitor {
     };
     while (true) {
       const Token t = tokens.peek();
-      if (t.kind == TokenKind::Newline || t.kind == TokenKind::End ||
-          t.kind == TokenKind::Error || t.depth < element) {
+      if (t.kind == TokenKind::Newline || t.kind == TokenKind::End || t.kind == TokenKind::Error ||
+          t.depth < element) {
         break;
       }
       tokens.take();

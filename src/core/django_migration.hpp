@@ -44,8 +44,9 @@ struct DjangoMigration {
 using SwappableSettings = std::map<std::string, std::string, std::less<>>;
 
 // Reads the top-level `class Migration` of `source` without running it: its `dependencies`,
-// `replaces` and `run_before`, and what it can see of `operations`. Whatever cannot be evaluated statically is a diagnostic, never
-// a guess. `app` and `name` of the result are left for the caller to fill in.
+// `replaces` and `run_before`, and what it can see of `operations`. Whatever cannot be evaluated
+// statically is a diagnostic, never a guess. `app` and `name` of the result are left for the caller
+// to fill in.
 tl::expected<DjangoMigration, Diagnostics> read_django_migration(std::string_view path,
                                                                  std::string_view source,
                                                                  const SwappableSettings& settings);

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace migline {
+
+// A migration name split at its leading number: `0042_order_status` is 42, "0042" and
+// "_order_status". A name without a leading number has empty `digits`.
+struct MigrationNumber {
+  long value = 0;
+  std::string_view digits;
+  std::string_view suffix;
+};
+
+// Splits `name` (which must outlive the result) at its leading digits.
+MigrationNumber split_migration_number(std::string_view name);
+
+// `value` zero-padded to `width` digits, followed by `suffix`: (43, 4, "_x") -> "0043_x".
+std::string numbered_name(long value, std::size_t width, std::string_view suffix);
+
+// True for names migline may give a file: `^[A-Za-z0-9_]+$`.
+bool is_valid_migration_name(std::string_view name);
+
+}  // namespace migline
