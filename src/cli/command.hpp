@@ -41,6 +41,7 @@ void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<
 void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_init_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_doctor_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+void add_resolve_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_merge_driver_command(CLI::App& app, const GlobalOptions& global,
                               std::vector<Command>& out);
 

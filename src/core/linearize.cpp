@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,7 +40,7 @@ MigrationEdit rename_reference(int migration, const MigrationRef& ref, std::stri
   return MigrationEdit{
       migration,
       TextEdit{ref.name_span.offset, ref.name_span.length, rewrite_string_literal(literal, name)},
-      fmt::format("('{}', '{}') -> '{}'", ref.app, ref.name, name)};
+      ref.app, name, fmt::format("('{}', '{}') -> '{}'", ref.app, ref.name, name)};
 }
 
 // Calls `fn(ref)` for every reference `m` makes whose name literal could be rewritten.
@@ -66,33 +67,31 @@ std::vector<int> moving_chain(const MigrationGraph& graph, std::string_view app,
   return out;
 }
 
-tl::expected<ResolutionPlan, std::string> plan_linearization(
-    const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
-    const MigrationGraph& graph, const std::vector<DivergentSet>& sets) {
-  ResolutionPlan plan;
-  // (app, old name) -> new name, for rewriting references in every app afterwards.
-  std::map<std::pair<std::string, std::string>, std::string> renamed;
-  const auto& nodes = graph.nodes();
-  for (const DivergentSet& set : sets) {
-    std::vector<int> stay = {set.kept};
-    std::vector<std::vector<int>> chains;
+namespace {
+
+// Builds a plan: renumbers chains, then rewrites every reference to what was renamed.
+class PlanBuilder {
+ public:
+  PlanBuilder(const std::vector<DjangoMigration>& migrations,
+              const std::vector<std::string_view>& sources, const MigrationGraph& graph)
+      : migrations_(migrations), sources_(sources), graph_(graph) {}
+
+  // Renumbers `chains` of `app` (parents first) after the highest number of the app's other
+  // migrations. With `anchor`, each chain's root is pointed at it, then at the previous chain.
+  tl::expected<void, std::string> renumber(const std::string& app,
+                                           const std::vector<std::vector<int>>& chains,
+                                           std::optional<std::string> anchor) {
+    const auto& nodes = graph_.nodes();
     NodeSet moving;
-    for (int leaf : set.moving) {
-      chains.push_back(moving_chain(graph, set.app, leaf, stay));
-      moving.insert(chains.back().begin(), chains.back().end());
-      stay.push_back(leaf);
-    }
+    for (const auto& chain : chains) moving.insert(chain.begin(), chain.end());
     long highest = 0;
     std::set<std::string> taken;
-    for (std::size_t i = 0; i < migrations.size(); ++i) {
-      if (migrations[i].app != set.app) continue;
-      taken.insert(migrations[i].name);
-      if (moving.count(graph.node_of(static_cast<int>(i))) != 0) continue;
-      highest = std::max(highest, split_migration_number(migrations[i].name).value);
+    for (std::size_t i = 0; i < migrations_.size(); ++i) {
+      if (migrations_[i].app != app) continue;
+      if (moving.count(graph_.node_of(static_cast<int>(i))) != 0) continue;
+      taken.insert(migrations_[i].name);
+      highest = std::max(highest, split_migration_number(migrations_[i].name).value);
     }
-    for (int n : moving) taken.erase(nodes[static_cast<std::size_t>(n)].name);
-
-    std::string anchor = nodes[static_cast<std::size_t>(set.kept)].name;
     for (const std::vector<int>& chain : chains) {
       const NodeSet in_chain(chain.begin(), chain.end());
       for (int n : chain) {
@@ -100,85 +99,126 @@ tl::expected<ResolutionPlan, std::string> plan_linearization(
         if (node.migration < 0) {
           return tl::make_unexpected(fmt::format("{}.{} has no file", node.app, node.name));
         }
-        const DjangoMigration& m = migrations[static_cast<std::size_t>(node.migration)];
         const MigrationNumber number = split_migration_number(node.name);
         if (!number.digits.empty()) {
           const std::string name = numbered_name(++highest, number.digits.size(), number.suffix);
           if (!is_valid_migration_name(name) || !taken.insert(name).second) {
             return tl::make_unexpected(fmt::format(
-                "cannot rename {}.{} to '{}': that name is taken", set.app, node.name, name));
+                "cannot rename {}.{} to '{}': that name is taken", app, node.name, name));
           }
-          plan.renames.push_back(MigrationRename{node.migration, name});
-          renamed[{set.app, node.name}] = name;
+          plan_.renames.push_back(MigrationRename{node.migration, name});
+          renamed_[{app, node.name}] = name;
+        } else {
+          taken.insert(node.name);
         }
         const bool root = std::none_of(node.parents.begin(), node.parents.end(),
                                        [&](int p) { return in_chain.count(p) != 0; });
-        if (root) {
-          // The dependency on the fork point becomes one on the leaf the chain now follows.
-          auto fork = std::find_if(m.dependencies.begin(), m.dependencies.end(),
-                                   [&](const MigrationRef& ref) {
-                                     if (ref.app != set.app || ref.name_span.length == 0) {
-                                       return false;
-                                     }
-                                     auto target = graph.find(ref.app, ref.name);
-                                     return target && in_chain.count(*target) == 0;
-                                   });
-          if (fork == m.dependencies.end()) {
-            return tl::make_unexpected(fmt::format(
-                "cannot move {}.{}: it has no dependency on an earlier migration of '{}' to "
-                "re-point; use `--strategy merge`",
-                set.app, node.name, set.app));
-          }
-          plan.edits.push_back(rename_reference(
-              node.migration, *fork, sources[static_cast<std::size_t>(node.migration)], anchor));
+        if (anchor && root) {
+          if (auto pointed = point_at(app, n, in_chain, *anchor); !pointed) return pointed;
         }
       }
       const std::string& leaf = nodes[static_cast<std::size_t>(chain.back())].name;
-      auto it = renamed.find({set.app, leaf});
-      anchor = it == renamed.end() ? leaf : it->second;
+      auto it = renamed_.find({app, leaf});
+      if (anchor) anchor = it == renamed_.end() ? leaf : it->second;
+    }
+    return {};
+  }
+
+  ResolutionPlan finish() {
+    // A re-pointed root may already have its fork reference edited; that edit wins.
+    std::set<std::pair<int, std::size_t>> edited;
+    for (const MigrationEdit& e : plan_.edits) edited.emplace(e.migration, e.edit.offset);
+    for (std::size_t i = 0; i < migrations_.size(); ++i) {
+      for_each_named_ref(migrations_[i], true, [&](const MigrationRef& ref) {
+        auto it = renamed_.find({ref.app, ref.name});
+        if (it == renamed_.end() || edited.count({static_cast<int>(i), ref.name_span.offset})) {
+          return;
+        }
+        plan_.edits.push_back(rename_reference(static_cast<int>(i), ref, sources_[i], it->second));
+      });
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  // The dependency of root `n` on the fork point becomes one on `anchor`.
+  tl::expected<void, std::string> point_at(const std::string& app, int n, const NodeSet& in_chain,
+                                           const std::string& anchor) {
+    const MigrationGraph::Node& node = graph_.nodes()[static_cast<std::size_t>(n)];
+    const DjangoMigration& m = migrations_[static_cast<std::size_t>(node.migration)];
+    auto fork =
+        std::find_if(m.dependencies.begin(), m.dependencies.end(), [&](const MigrationRef& ref) {
+          if (ref.app != app || ref.name_span.length == 0) return false;
+          auto target = graph_.find(ref.app, ref.name);
+          return target && in_chain.count(*target) == 0;
+        });
+    if (fork == m.dependencies.end()) {
+      return tl::make_unexpected(
+          fmt::format("cannot move {}.{}: it has no dependency on an earlier migration of '{}' to "
+                      "re-point; use `--strategy merge`",
+                      app, node.name, app));
+    }
+    plan_.edits.push_back(rename_reference(
+        node.migration, *fork, sources_[static_cast<std::size_t>(node.migration)], anchor));
+    return {};
+  }
+
+  const std::vector<DjangoMigration>& migrations_;
+  const std::vector<std::string_view>& sources_;
+  const MigrationGraph& graph_;
+  ResolutionPlan plan_;
+  // (app, old name) -> new name, for rewriting references in every app at the end.
+  std::map<std::pair<std::string, std::string>, std::string> renamed_;
+};
+
+}  // namespace
+
+tl::expected<ResolutionPlan, std::string> plan_linearization(
+    const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
+    const MigrationGraph& graph, const std::vector<DivergentSet>& sets) {
+  PlanBuilder builder(migrations, sources, graph);
+  for (const DivergentSet& set : sets) {
+    std::vector<int> stay = {set.kept};
+    std::vector<std::vector<int>> chains;
+    for (int leaf : set.moving) {
+      chains.push_back(moving_chain(graph, set.app, leaf, stay));
+      stay.push_back(leaf);
+    }
+    const std::string& kept = graph.nodes()[static_cast<std::size_t>(set.kept)].name;
+    if (auto done = builder.renumber(set.app, chains, kept); !done) {
+      return tl::make_unexpected(done.error());
     }
   }
-  // A re-pointed root may already have its fork reference edited; that edit wins.
-  std::set<std::pair<int, std::size_t>> edited;
-  for (const MigrationEdit& e : plan.edits) edited.emplace(e.migration, e.edit.offset);
-  for (std::size_t i = 0; i < migrations.size(); ++i) {
-    for_each_named_ref(migrations[i], true, [&](const MigrationRef& ref) {
-      auto it = renamed.find({ref.app, ref.name});
-      if (it == renamed.end() || edited.count({static_cast<int>(i), ref.name_span.offset})) {
-        return;
-      }
-      plan.edits.push_back(rename_reference(static_cast<int>(i), ref, sources[i], it->second));
-    });
+  return builder.finish();
+}
+
+tl::expected<ResolutionPlan, std::string> plan_renumbering(
+    const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
+    const MigrationGraph& graph, const std::string& app, const std::vector<int>& chain) {
+  PlanBuilder builder(migrations, sources, graph);
+  if (auto done = builder.renumber(app, {chain}, std::nullopt); !done) {
+    return tl::make_unexpected(done.error());
   }
-  return plan;
+  return builder.finish();
 }
 
 ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
                                      const std::vector<std::string_view>& sources,
                                      const std::vector<std::string>& apps) {
-  std::unordered_map<std::string, std::vector<const std::string*>> names_by_app;
+  std::unordered_map<std::string, std::vector<std::string>> names_by_app;
   std::set<std::pair<std::string, std::string>> existing;
   for (const DjangoMigration& m : migrations) {
-    names_by_app[m.app].push_back(&m.name);
+    names_by_app[m.app].push_back(m.name);
     existing.emplace(m.app, m.name);
   }
   ResolutionPlan plan;
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     for_each_named_ref(migrations[i], false, [&](const MigrationRef& ref) {
-      if (existing.count({ref.app, ref.name}) != 0 || ref.name == "__first__" ||
-          ref.name == "__latest__" || std::find(apps.begin(), apps.end(), ref.app) == apps.end()) {
+      if (existing.count({ref.app, ref.name}) != 0 ||
+          std::find(apps.begin(), apps.end(), ref.app) == apps.end()) {
         return;
       }
-      const MigrationNumber wanted = split_migration_number(ref.name);
-      if (wanted.digits.empty()) return;
-      const std::string* match = nullptr;
-      for (const std::string* name : names_by_app[ref.app]) {
-        const MigrationNumber n = split_migration_number(*name);
-        if (n.digits.empty() || n.suffix != wanted.suffix || n.value == wanted.value) continue;
-        if (match != nullptr) return;  // two candidates: not ours to choose
-        match = name;
-      }
-      if (match != nullptr) {
+      if (auto match = renamed_counterpart(ref.name, names_by_app[ref.app])) {
         plan.edits.push_back(rename_reference(static_cast<int>(i), ref, sources[i], *match));
       }
     });

@@ -30,6 +30,8 @@ struct MigrationRename {
 struct MigrationEdit {
   int migration = -1;
   TextEdit edit;
+  std::string app;          // the app of the reference
+  std::string name;         // the name it now holds
   std::string description;  // e.g. "('orders', '0003_a') -> '0004_a'"
 };
 
@@ -51,6 +53,13 @@ std::vector<int> moving_chain(const MigrationGraph& graph, std::string_view app,
 tl::expected<ResolutionPlan, std::string> plan_linearization(
     const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
     const MigrationGraph& graph, const std::vector<DivergentSet>& sets);
+
+// Renumbers `chain` (migrations of `app`, parents first) after the highest number of the
+// app's other migrations and rewrites every reference to them; dependencies stay as they are.
+// Used when a repaired reference leaves a migration numbered before the one it follows.
+tl::expected<ResolutionPlan, std::string> plan_renumbering(
+    const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
+    const MigrationGraph& graph, const std::string& app, const std::vector<int>& chain);
 
 // Repairs references left dangling by a rename in an earlier commit (a rebase that went on
 // after `resolve`): a dependency or run_before entry naming a migration of a project app

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/migration_name.hpp"
+
 namespace migline {
 namespace {
 
@@ -169,6 +171,11 @@ void MigrationGraph::report_dangling(const std::vector<DjangoMigration>& migrati
       d.rule = "dangling-dependency";
       if (node.name == "__latest__") {
         d.hint = "a migration cannot depend on the latest migration of its own app";
+      } else if (auto renamed = renamed_counterpart(node.name, known)) {
+        d.hint = fmt::format(
+            "it was probably renamed to {} (e.g. by a rebase): `migline resolve` re-points "
+            "this reference",
+            *renamed);
       } else if (!known.empty()) {
         d.hint = fmt::format("the migrations of '{}' end at {}", node.app, known.back());
       }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace migline {
 
@@ -18,6 +20,11 @@ MigrationNumber split_migration_number(std::string_view name);
 
 // `value` zero-padded to `width` digits, followed by `suffix`: (43, 4, "_x") -> "0043_x".
 std::string numbered_name(long value, std::size_t width, std::string_view suffix);
+
+// The one name of `names` with the same suffix as `name` and another number: what `name`
+// was most likely renamed to by a linearization. std::nullopt when there is not exactly one.
+std::optional<std::string> renamed_counterpart(std::string_view name,
+                                               const std::vector<std::string>& names);
 
 // True for names migline may give a file: `^[A-Za-z0-9_]+$`.
 bool is_valid_migration_name(std::string_view name);

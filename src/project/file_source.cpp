@@ -97,6 +97,39 @@ class DiskSource : public FileSource {
   std::string description_;
 };
 
+// A FileSource with some files changed in memory.
+class OverlaySource : public FileSource {
+ public:
+  OverlaySource(const FileSource& base, std::map<std::string, std::optional<std::string>> changes)
+      : base_(base), changes_(std::move(changes)) {
+    for (const std::string& path : base.paths()) {
+      if (changes_.count(path) == 0) paths_.push_back(path);
+    }
+    for (const auto& [path, content] : changes_) {
+      if (content && is_relevant_path(path)) paths_.push_back(path);
+    }
+    std::sort(paths_.begin(), paths_.end());
+  }
+  const std::vector<std::string>& paths() const override { return paths_; }
+  tl::expected<std::string, std::string> read(std::string_view path) const override {
+    auto it = changes_.find(std::string(path));
+    if (it == changes_.end()) return base_.read(path);
+    if (!it->second) return tl::make_unexpected(std::string("removed"));
+    return *it->second;
+  }
+  tl::expected<std::optional<std::string>, std::string> read_extra(
+      const std::string& path) const override {
+    auto it = changes_.find(path);
+    return it == changes_.end() ? base_.read_extra(path) : it->second;
+  }
+  std::string describe() const override { return base_.describe(); }
+
+ private:
+  const FileSource& base_;
+  std::map<std::string, std::optional<std::string>> changes_;
+  std::vector<std::string> paths_;
+};
+
 GitPathFilter relevant_under(const std::string& prefix) {
   return [prefix](std::string_view path) {
     return under_prefix(path, prefix) && is_relevant_path(strip_prefix(path, prefix)) &&
@@ -105,6 +138,11 @@ GitPathFilter relevant_under(const std::string& prefix) {
 }
 
 }  // namespace
+
+std::unique_ptr<FileSource> overlay_source(
+    const FileSource& base, std::map<std::string, std::optional<std::string>> changes) {
+  return std::make_unique<OverlaySource>(base, std::move(changes));
+}
 
 bool has_default_excluded_component(std::string_view path) {
   std::size_t begin = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,11 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_tree_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix, const std::string& rev);
 // Every regular file below `root`, outside git; default-excluded directories are not entered.
 tl::expected<std::unique_ptr<FileSource>, std::string> open_directory_source(std::string root);
+
+// `base` with some files replaced, added (a value) or removed (std::nullopt), keyed by path
+// relative to the project root; `base` must outlive it. Used to check a plan before writing.
+std::unique_ptr<FileSource> overlay_source(
+    const FileSource& base, std::map<std::string, std::optional<std::string>> changes);
 
 // True when a path component is one of the default excludes (`.git`, `node_modules`, ...).
 bool has_default_excluded_component(std::string_view path);

@@ -1,0 +1,554 @@
+#include "project/resolve.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/linearize.hpp"
+#include "core/merge_migration.hpp"
+#include "core/migration_name.hpp"
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+#include "project/file_source.hpp"
+#include "project/manifest_files.hpp"
+#include "project/project_loader.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kMergeHint = "use `migline resolve --strategy merge`";
+
+ResolveFailure refused(std::string message, std::string hint = {}) {
+  Diagnostic d = file_error("", std::move(message), std::move(hint));
+  d.rule = "resolve";
+  return ResolveFailure{ResolveFailure::Refused, {std::move(d)}};
+}
+
+ResolveFailure failed(Diagnostic d) {
+  return ResolveFailure{ResolveFailure::Error, {std::move(d)}};
+}
+
+// The project as `resolve` sees it: the index, with the changes planned so far applied.
+struct Snapshot {
+  std::unique_ptr<FileSource> source;
+  Project project;
+  std::vector<std::string> texts;  // of project.migrations
+};
+
+tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source) {
+  auto project = load_project(*source);
+  if (!project) return tl::make_unexpected(failed(project.error()));
+  Snapshot out{std::move(source), std::move(*project), {}};
+  for (const DjangoMigration& m : out.project.migrations) {
+    auto text = out.source->read(m.path);
+    if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
+    out.texts.push_back(std::move(*text));
+  }
+  return out;
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& texts) {
+  return std::vector<std::string_view>(texts.begin(), texts.end());
+}
+
+// Repository paths of migration files in the tree of `rev`; empty when `rev` does not exist.
+std::set<std::string> migration_paths_at(const GitRepository& repo, const std::string& rev) {
+  std::set<std::string> out;
+  if (!repo.commit_id(rev)) return out;
+  auto files = repo.tree_files(rev, [](std::string_view path) { return is_relevant_path(path); });
+  if (files) {
+    for (const GitFile& f : *files) out.insert(f.path);
+  }
+  return out;
+}
+
+// The protected branch: configured, else the remote's HEAD, else main, else master.
+std::optional<std::string> protected_branch(const GitRepository& repo, const Config& config) {
+  if (!config.protected_branch.empty()) return config.protected_branch;
+  if (auto target = repo.symbolic_target("refs/remotes/origin/HEAD")) return target;
+  for (const char* branch : {"refs/heads/main", "refs/heads/master"}) {
+    if (repo.commit_id(branch)) return std::string(branch);
+  }
+  return std::nullopt;
+}
+
+std::string short_branch(const std::string& ref) {
+  for (std::string_view prefix : {"refs/heads/", "refs/remotes/"}) {
+    if (ref.rfind(prefix, 0) == 0) return ref.substr(prefix.size());
+  }
+  return ref;
+}
+
+// What resolve knows about where each migration came from.
+struct Sides {
+  GitOperation operation;
+  std::set<std::string> ours;       // migration paths at HEAD
+  std::set<std::string> theirs;     // ... at the incoming commit
+  std::set<std::string> published;  // ... on the protected branch
+  std::string protected_name;
+};
+
+class Planner {
+ public:
+  Planner(const std::shared_ptr<const GitRepository>& repo, std::string prefix,
+          const ResolveOptions& options)
+      : repo_(repo), prefix_(std::move(prefix)), options_(options) {}
+
+  tl::expected<Resolution, ResolveFailure> run();
+
+ private:
+  std::string repo_path(const std::string& relative) const {
+    return prefix_.empty() ? relative : prefix_ + "/" + relative;
+  }
+  const DjangoMigration& migration_of(int node) const {
+    const int index = snapshot_.project.graph.nodes()[static_cast<std::size_t>(node)].migration;
+    return snapshot_.project.migrations[static_cast<std::size_t>(index)];
+  }
+  std::string side_of(int node) const {
+    const std::string path = repo_path(migration_of(node).path);
+    const bool ours = sides_.ours.count(path) != 0, theirs = sides_.theirs.count(path) != 0;
+    return ours == theirs ? "" : ours ? "ours" : "theirs";
+  }
+  bool published(const std::vector<int>& chain) const {
+    return std::any_of(chain.begin(), chain.end(), [&](int n) {
+      return sides_.published.count(repo_path(migration_of(n).path)) != 0;
+    });
+  }
+
+  tl::expected<void, ResolveFailure> repair_dangling();
+  tl::expected<void, ResolveFailure> require_clean_project() const;
+  tl::expected<std::optional<DivergentSet>, ResolveFailure> choose_sides(const std::string& app);
+  void describe(const std::string& app, const std::vector<int>& leaves, const DivergentSet* set);
+  void plan_merge_migration(const std::string& app, const std::vector<int>& leaves);
+  tl::expected<void, ResolveFailure> plan_linearize(const std::vector<DivergentSet>& sets);
+  void apply_plan(const ResolutionPlan& plan);
+  tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
+  void warn_about_mentions(Resolution& out) const;
+  tl::expected<void, ResolveFailure> reload();
+
+  std::shared_ptr<const GitRepository> repo_;
+  std::string prefix_;
+  const ResolveOptions& options_;
+  std::unique_ptr<FileSource> index_;
+  Snapshot snapshot_;
+  Sides sides_;
+  // Project-relative path -> new content (std::nullopt: removed), all planned changes so far.
+  std::map<std::string, std::optional<std::string>> changes_;
+  std::vector<std::pair<std::string, std::string>> renames_;
+  std::map<std::string, std::string> renamed_names_;  // old name -> new, for mentions
+  std::vector<std::string> report_;
+  Diagnostics warnings_;
+};
+
+tl::expected<void, ResolveFailure> Planner::reload() {
+  auto snapshot = load_snapshot(overlay_source(*index_, changes_));
+  if (!snapshot) return tl::make_unexpected(snapshot.error());
+  snapshot_ = std::move(*snapshot);
+  return {};
+}
+
+// A later commit of a rebase may still name a migration an earlier stop renamed.
+tl::expected<void, ResolveFailure> Planner::repair_dangling() {
+  std::vector<std::string> apps;
+  for (const MigrationPackage& p : snapshot_.project.packages) apps.push_back(p.label);
+  const ResolutionPlan repairs =
+      plan_dangling_repairs(snapshot_.project.migrations, views(snapshot_.texts), apps);
+  if (repairs.edits.empty()) return {};
+  std::map<int, std::vector<TextEdit>> by_migration;
+  for (const MigrationEdit& e : repairs.edits) {
+    by_migration[e.migration].push_back(e.edit);
+    const DjangoMigration& m = snapshot_.project.migrations[static_cast<std::size_t>(e.migration)];
+    report_.push_back(fmt::format("repair  {}: {}", m.path, e.description));
+  }
+  for (auto& [index, edits] : by_migration) {
+    const auto i = static_cast<std::size_t>(index);
+    changes_[snapshot_.project.migrations[i].path] = apply_edits(snapshot_.texts[i], edits);
+  }
+  // A repaired migration of the same app that is now numbered at or before the migration it
+  // follows (an earlier stop renumbered its parent) moves after it, with its descendants.
+  std::map<std::string, std::set<std::string>> to_renumber;  // app -> names
+  for (const MigrationEdit& e : repairs.edits) {
+    const DjangoMigration& m = snapshot_.project.migrations[static_cast<std::size_t>(e.migration)];
+    if (e.app == m.app &&
+        split_migration_number(m.name).value <= split_migration_number(e.name).value) {
+      to_renumber[m.app].insert(m.name);
+    }
+  }
+  if (auto reloaded = reload(); !reloaded || to_renumber.empty()) return reloaded;
+  for (const auto& [app, names] : to_renumber) {
+    const MigrationGraph& graph = snapshot_.project.graph;
+    std::vector<int> chain;
+    for (int n : graph.ordered(app)) {
+      const MigrationGraph::Node& node = graph.nodes()[static_cast<std::size_t>(n)];
+      const bool follows = std::any_of(node.parents.begin(), node.parents.end(), [&](int p) {
+        return std::find(chain.begin(), chain.end(), p) != chain.end();
+      });
+      if (names.count(node.name) != 0 || follows) chain.push_back(n);
+    }
+    auto plan =
+        plan_renumbering(snapshot_.project.migrations, views(snapshot_.texts), graph, app, chain);
+    if (!plan) return tl::make_unexpected(refused(plan.error()));
+    apply_plan(*plan);
+    if (auto reloaded = reload(); !reloaded) return reloaded;
+  }
+  return {};
+}
+
+tl::expected<void, ResolveFailure> Planner::require_clean_project() const {
+  Diagnostics errors;
+  for (const Diagnostic& d : snapshot_.project.diagnostics) {
+    if (d.severity == Severity::Error) errors.push_back(d);
+  }
+  if (errors.empty()) return {};
+  errors.push_back(file_error("", "resolve works on a project that loads cleanly",
+                              "fix the errors above, `git add` the files, then run it again"));
+  errors.back().rule = "resolve";
+  return tl::make_unexpected(ResolveFailure{ResolveFailure::Refused, std::move(errors)});
+}
+
+// Which leaf stays and which move, for linearizing `app`.
+tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
+    const std::string& app) {
+  const MigrationGraph& graph = snapshot_.project.graph;
+  const std::vector<int> leaves = graph.leaves(app);
+  auto others = [&](int leaf) {
+    std::vector<int> out;
+    for (int l : leaves) {
+      if (l != leaf) out.push_back(l);
+    }
+    return out;
+  };
+  std::vector<int> stay, move;
+  if (!options_.move.empty()) {
+    if (sides_.operation.kind == GitOperation::None) {
+      return tl::make_unexpected(refused(
+          fmt::format("--move {} needs a merge, rebase or cherry-pick in progress", options_.move),
+          "without one there are no sides; drop --move"));
+    }
+    for (int leaf : leaves) (side_of(leaf) == options_.move ? move : stay).push_back(leaf);
+  } else {
+    std::vector<int> published_leaves, unpublished;
+    for (int leaf : leaves) {
+      const bool pub = published(moving_chain(graph, app, leaf, others(leaf)));
+      (pub ? published_leaves : unpublished).push_back(leaf);
+    }
+    if (published_leaves.size() > 1) {
+      std::vector<std::string> names;
+      for (int l : published_leaves)
+        names.push_back(graph.nodes()[static_cast<std::size_t>(l)].name);
+      return tl::make_unexpected(
+          refused(fmt::format("{}: {} are all published on {}; renaming them would rewrite history",
+                              app, fmt::join(names, ", "), sides_.protected_name),
+                  std::string(kMergeHint)));
+    }
+    if (published_leaves.size() == 1) {
+      stay = published_leaves;
+      move = unpublished;
+    } else {
+      // Nothing published: the incoming side moves; with no operation, all but the first leaf.
+      for (int leaf : leaves) (side_of(leaf) == "theirs" ? move : stay).push_back(leaf);
+      if (move.empty() || stay.empty()) {
+        stay = {leaves.front()};
+        move = others(leaves.front());
+      }
+    }
+  }
+  if (move.empty()) {
+    return tl::make_unexpected(refused(fmt::format("{}: no leaf came from {}", app, options_.move),
+                                       "drop --move to let migline choose"));
+  }
+  if (stay.size() != 1) {
+    return tl::make_unexpected(refused(
+        fmt::format("{}: {} leaves would stay; linearizing keeps exactly one", app, stay.size()),
+        std::string(kMergeHint)));
+  }
+  for (int leaf : move) {
+    if (published(moving_chain(graph, app, leaf, stay))) {
+      return tl::make_unexpected(refused(
+          fmt::format("{}: moving {} would rename migrations published on {}", app,
+                      graph.nodes()[static_cast<std::size_t>(leaf)].name, sides_.protected_name),
+          std::string(kMergeHint)));
+    }
+  }
+  return DivergentSet{app, stay.front(), move};
+}
+
+// Reports each side's migrations since the fork with their operations, and warns when both
+// sides touch the same model.
+void Planner::describe(const std::string& app, const std::vector<int>& leaves,
+                       const DivergentSet* set) {
+  const MigrationGraph& graph = snapshot_.project.graph;
+  report_.push_back(fmt::format("{}: {} leaves", app, leaves.size()));
+  std::map<std::string, std::set<int>> models;  // model -> leaves whose side touches it
+  for (int leaf : leaves) {
+    std::vector<int> others;
+    for (int l : leaves) {
+      if (l != leaf) others.push_back(l);
+    }
+    const bool moves = set != nullptr && set->kept != leaf;
+    const std::string side = side_of(leaf);
+    for (int n : moving_chain(graph, app, leaf, others)) {
+      const DjangoMigration& m = migration_of(n);
+      std::vector<std::string> ops;
+      for (const MigrationOperation& op : m.operations) {
+        ops.push_back(op.model.empty() ? op.type : op.type + " " + op.model);
+        if (!op.model.empty()) models[op.model].insert(leaf);
+      }
+      report_.push_back(
+          fmt::format("  {:<6} {:<7} {}{}",
+                      set == nullptr ? "merges"
+                      : moves        ? "moves"
+                                     : "stays",
+                      side.empty() ? "" : "(" + side + ")", m.name,
+                      ops.empty() ? "" : ": " + fmt::format("{}", fmt::join(ops, ", "))));
+    }
+  }
+  for (const auto& [model, touched_by] : models) {
+    if (touched_by.size() < 2) continue;
+    Diagnostic d =
+        file_error("", fmt::format("both sides change model '{}.{}'", app, model),
+                   "check that the migrations still apply, and mean the same, in their new order");
+    d.severity = Severity::Warning;
+    d.rule = "same-model";
+    warnings_.push_back(std::move(d));
+  }
+}
+
+void Planner::plan_merge_migration(const std::string& app, const std::vector<int>& leaves) {
+  std::vector<std::string> names;
+  for (int leaf : leaves)
+    names.push_back(snapshot_.project.graph.nodes()[static_cast<std::size_t>(leaf)].name);
+  const std::string name = merge_migration_name(names, options_.timestamp);
+  const std::string dir =
+      migration_of(leaves.front()).path.substr(0, migration_of(leaves.front()).path.rfind('/') + 1);
+  changes_[dir + name + ".py"] = render_merge_migration(app, names, options_.header);
+  report_.push_back(fmt::format("  create {}{}.py", dir, name));
+}
+
+tl::expected<void, ResolveFailure> Planner::plan_linearize(const std::vector<DivergentSet>& sets) {
+  const Project& project = snapshot_.project;
+  auto plan = plan_linearization(project.migrations, views(snapshot_.texts), project.graph, sets);
+  if (!plan) return tl::make_unexpected(refused(plan.error()));
+  apply_plan(*plan);
+  return {};
+}
+
+// Turns `plan` into file changes: edited files, and renamed files at their new paths.
+void Planner::apply_plan(const ResolutionPlan& plan) {
+  const Project& project = snapshot_.project;
+  std::map<int, std::vector<TextEdit>> edits;
+  for (const MigrationEdit& e : plan.edits) edits[e.migration].push_back(e.edit);
+  std::map<int, std::string> new_names;
+  for (const MigrationRename& r : plan.renames) new_names[r.migration] = r.new_name;
+  std::set<std::string> new_paths;
+  std::vector<std::string> old_paths;
+  std::set<int> touched;
+  for (const auto& entry : edits) touched.insert(entry.first);
+  for (const auto& entry : new_names) touched.insert(entry.first);
+  for (int index : touched) {
+    const auto i = static_cast<std::size_t>(index);
+    const DjangoMigration& m = project.migrations[i];
+    auto e = edits.find(index);
+    std::string text =
+        e == edits.end() ? snapshot_.texts[i] : apply_edits(snapshot_.texts[i], e->second);
+    auto renamed = new_names.find(index);
+    if (renamed == new_names.end()) {
+      changes_[m.path] = std::move(text);
+      continue;
+    }
+    const std::string new_path = m.path.substr(0, m.path.rfind('/') + 1) + renamed->second + ".py";
+    changes_[new_path] = std::move(text);
+    new_paths.insert(new_path);
+    old_paths.push_back(m.path);
+    renames_.emplace_back(repo_path(m.path), repo_path(new_path));
+    renamed_names_[m.name] = renamed->second;
+  }
+  // A chain may be renamed onto another migration's old name; that path keeps new content.
+  for (const std::string& old_path : old_paths) {
+    if (new_paths.count(old_path) == 0) changes_[old_path] = std::nullopt;
+  }
+}
+
+tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolution& out) {
+  if (auto reloaded = reload(); !reloaded) return reloaded;
+  if (auto clean = require_clean_project(); !clean) {
+    ResolveFailure failure = clean.error();
+    failure.diagnostics.back().message = "the plan would leave these errors; nothing was changed";
+    return tl::make_unexpected(failure);
+  }
+  for (const std::string& app : snapshot_.project.graph.apps()) {
+    if (snapshot_.project.graph.leaves(app).size() > 1) {
+      return tl::make_unexpected(
+          refused(fmt::format("{} would still have several leaves; nothing was changed", app),
+                  std::string(kMergeHint)));
+    }
+  }
+  for (const ManifestFile& file : expected_manifests(snapshot_.project)) {
+    auto staged = index_->read_extra(file.path);
+    auto on_disk = read_file(repo_->workdir() + "/" + repo_path(file.path));
+    const bool current =
+        staged && *staged && **staged == file.content && on_disk && *on_disk == file.content;
+    if (!current) changes_[file.path] = file.content;
+  }
+  for (const auto& [path, content] : changes_) {
+    out.changes.push_back(FileChange{repo_path(path), content});
+    auto before = index_->read_extra(path);
+    if (before && *before) out.before[repo_path(path)] = std::move(**before);
+  }
+  // Writes before deletions, so that a failure never leaves a migration missing.
+  std::stable_partition(out.changes.begin(), out.changes.end(),
+                        [](const FileChange& c) { return c.content.has_value(); });
+  out.renames = renames_;
+  return {};
+}
+
+// Tracked files that still mention a renamed migration: tests, fixtures, docs.
+void Planner::warn_about_mentions(Resolution& out) const {
+  if (renamed_names_.empty()) return;
+  auto files = repo_->index_files([&](std::string_view path) {
+    return (prefix_.empty() || path.rfind(prefix_ + "/", 0) == 0) && !is_relevant_path(path);
+  });
+  if (!files) return;
+  for (const GitFile& f : *files) {
+    if (out.before.count(f.path) != 0) continue;
+    auto text = repo_->read_blob(f.id);
+    if (!text || text->size() > (8u << 20) || text->find('\0') != std::string::npos) continue;
+    for (const auto& [old_name, new_name] : renamed_names_) {
+      const std::size_t at = text->find(old_name);
+      if (at == std::string::npos) continue;
+      Diagnostic d = error_at(f.path, *text, span_at(*text, at, old_name.size()),
+                              fmt::format("still mentions {}, now {}", old_name, new_name),
+                              "update it by hand if it refers to the migration");
+      d.severity = Severity::Warning;
+      d.rule = "stale-mention";
+      out.warnings.push_back(std::move(d));
+    }
+  }
+}
+
+tl::expected<Resolution, ResolveFailure> Planner::run() {
+  auto conflicts = repo_->conflicted_paths();
+  if (!conflicts) return tl::make_unexpected(failed(file_error("", conflicts.error())));
+  for (const std::string& path : *conflicts) {
+    if (is_relevant_path(path)) {
+      return tl::make_unexpected(
+          refused(fmt::format("{} has a conflict git could not merge", path),
+                  "fix it by hand and `git add` it, then run `migline resolve` again"));
+    }
+  }
+  auto index = open_index_source(repo_, prefix_);
+  if (!index) return tl::make_unexpected(failed(file_error("", index.error())));
+  index_ = std::move(*index);
+  if (auto loaded = reload(); !loaded) return tl::make_unexpected(loaded.error());
+  if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
+  if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
+
+  auto operation = repo_->operation();
+  if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
+  sides_.operation = *operation;
+  sides_.ours = migration_paths_at(*repo_, "HEAD");
+  if (operation->incoming) sides_.theirs = migration_paths_at(*repo_, *operation->incoming);
+  if (auto branch = protected_branch(*repo_, snapshot_.project.config)) {
+    sides_.published = migration_paths_at(*repo_, *branch);
+    sides_.protected_name = short_branch(*branch);
+  }
+
+  const std::string strategy =
+      options_.strategy.empty() ? snapshot_.project.config.resolve_strategy : options_.strategy;
+  std::vector<DivergentSet> sets;
+  for (const std::string& app : snapshot_.project.graph.apps()) {
+    const std::vector<int> leaves = snapshot_.project.graph.leaves(app);
+    if (leaves.size() < 2) continue;
+    if (strategy == "merge") {
+      describe(app, leaves, nullptr);
+      plan_merge_migration(app, leaves);
+      continue;
+    }
+    auto set = choose_sides(app);
+    if (!set) return tl::make_unexpected(set.error());
+    describe(app, leaves, &**set);
+    sets.push_back(std::move(**set));
+  }
+  if (!sets.empty()) {
+    if (auto planned = plan_linearize(sets); !planned) return tl::make_unexpected(planned.error());
+  }
+  Resolution out;
+  if (auto valid = validate_and_add_manifests(out); !valid) {
+    return tl::make_unexpected(valid.error());
+  }
+  for (const auto& [from, to] : out.renames)
+    report_.push_back(fmt::format("rename  {} -> {}", from, to));
+  out.report = std::move(report_);
+  out.warnings = std::move(warnings_);
+  warn_about_mentions(out);
+  return out;
+}
+
+}  // namespace
+
+tl::expected<Resolution, ResolveFailure> plan_resolution(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
+    const ResolveOptions& options) {
+  return Planner(repo, prefix, options).run();
+}
+
+tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
+                                                const Resolution& resolution) {
+  const std::string root = repo.workdir() + "/";
+  // Refuse before touching anything: unstaged work and untracked files are not ours. The
+  // manifest is regenerated whatever it holds (often conflict markers).
+  for (const FileChange& change : resolution.changes) {
+    if (!is_relevant_path(change.path)) continue;
+    auto before = resolution.before.find(change.path);
+    auto on_disk = read_file(root + change.path);
+    if (before == resolution.before.end()) {
+      if (on_disk) {
+        return tl::make_unexpected(file_error(change.path, "exists but is not tracked",
+                                              "move it away, then run `migline resolve` again"));
+      }
+    } else if (!on_disk || *on_disk != before->second) {
+      return tl::make_unexpected(file_error(change.path, "has changes that are not staged",
+                                            "stage or stash them, then run it again"));
+    }
+  }
+  // What each path held, to put back if a later step fails.
+  std::vector<std::pair<std::string, std::optional<std::string>>> journal;
+  auto roll_back = [&] {
+    for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+      if (it->second) {
+        (void)write_file_atomic(root + it->first, *it->second);
+      } else {
+        std::remove((root + it->first).c_str());
+      }
+    }
+  };
+  std::vector<IndexUpdate> updates;
+  for (const FileChange& change : resolution.changes) {
+    auto previous = read_file(root + change.path);
+    journal.emplace_back(
+        change.path, previous ? std::optional<std::string>(std::move(*previous)) : std::nullopt);
+    tl::expected<void, std::string> done;
+    if (change.content) {
+      done = write_file_atomic(root + change.path, *change.content);
+    } else if (std::remove((root + change.path).c_str()) != 0 && errno != ENOENT) {
+      done = tl::make_unexpected(std::string(std::strerror(errno)));
+    }
+    if (!done) {
+      roll_back();
+      return tl::make_unexpected(
+          file_error(change.path, "cannot write: " + done.error(), "nothing was changed"));
+    }
+    updates.push_back(IndexUpdate{change.path, change.content});
+  }
+  if (auto staged = repo.update_index(updates); !staged) {
+    roll_back();
+    return tl::make_unexpected(file_error("", staged.error(), "nothing was changed"));
+  }
+  return {};
+}
+
+}  // namespace migline

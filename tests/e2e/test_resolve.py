@@ -1,0 +1,344 @@
+"""`migline resolve` end to end: real git merges, rebases and cherry-picks in temporary
+repositories, then Django's own MigrationGraph as the judge of the result."""
+
+import glob
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import django_oracle  # noqa: E402
+from testing import MIGLINE, TestCase, add_app, migration  # noqa: E402
+
+
+def base_project(ws, driver=True):
+    """orders 0001..0002 and billing 0001 on main, committed, with migline set up."""
+    ws.init_git()
+    ws.env["MIGLINE"] = MIGLINE  # the hook and the driver run the binary under test
+    add_app(ws, "shop/orders", [("0001_initial", []), ("0002_order_notes", [("orders", "0001_initial")])])
+    add_app(ws, "shop/billing", [("0001_initial", [])])
+    assert ws.migline("init").returncode == 0
+    if not driver:  # git falls back to its own line merge for an undefined driver
+        ws.git("config", "--remove-section", "merge.migline")
+    ws.commit("base")
+
+
+def add(ws, app, name, deps, extra=""):
+    ws.write("shop/%s/migrations/%s.py" % (app, name), migration(app, name, deps, extra))
+
+
+def migration_names(ws):
+    """{app: sorted migration names} from the work tree."""
+    out = {}
+    for path in glob.glob(ws.path("shop", "*", "migrations", "0*.py")):
+        out.setdefault(path.split(os.sep)[-3], []).append(os.path.basename(path)[:-3])
+    return {app: sorted(names) for app, names in out.items()}
+
+
+class Resolve(TestCase):
+    def assertResolved(self, ws, expected):
+        """One leaf per app for Django, exactly `expected` migrations, and `check` passes."""
+        self.assertEqual(migration_names(ws), expected)
+        leaves = django_oracle.django_leaves(ws.root)
+        self.assertIn("django", leaves, leaves)
+        for app, names in leaves["django"].items():
+            self.assertEqual(len(names), 1, "%s has leaves %s" % (app, names))
+        self.assertRun(ws.migline("check"), 0)
+        self.assertEqual(ws.git("status", "--porcelain").stdout, "")
+
+    def start_merge(self, ws, driver=True):
+        """feature adds orders 0003_order_status; main adds orders 0003_order_refund."""
+        base_project(ws, driver)
+        ws.git("checkout", "-q", "-b", "feature")
+        add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")])
+        ws.commit("feature: order status")
+        ws.git("checkout", "-q", "main")
+        add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")],
+            extra="initial = False")
+        ws.commit("main: refunds")
+
+    def test_merge_feature_into_main_moves_the_feature(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            merge = ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertNotEqual(merge.returncode, 0)
+            self.assertIn("migline resolve", merge.stderr + merge.stdout)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("rename  shop/orders/migrations/0003_order_status.py -> "
+                          "shop/orders/migrations/0004_order_status.py", run.stdout)
+            self.assertIn("next: git commit", run.stderr)
+            self.assertEqual(ws.git("status", "--porcelain").stdout,
+                             "M  migrations.lock.yaml\n"
+                             "A  shop/orders/migrations/0004_order_status.py\n")
+            ws.git("commit", "-q", "--no-edit")
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial"]})
+
+    def test_merge_main_into_feature_without_the_driver(self):
+        with self.workspace() as ws:
+            self.start_merge(ws, driver=False)
+            ws.git("checkout", "-q", "feature")
+            merge = ws.git("merge", "--no-edit", "main", check=False)
+            self.assertNotEqual(merge.returncode, 0)  # plain git: a textual conflict
+            self.assertIn("migrations.lock.yaml",
+                          ws.git("diff", "--name-only", "--diff-filter=U").stdout)
+            self.assertRun(ws.migline("resolve"), 0)
+            # Our migration moves: git records a rename, and the conflict is gone.
+            self.assertEqual(ws.git("status", "--porcelain").stdout,
+                             "M  migrations.lock.yaml\n"
+                             "A  shop/orders/migrations/0003_order_refund.py\n"
+                             "R  shop/orders/migrations/0003_order_status.py -> "
+                             "shop/orders/migrations/0004_order_status.py\n")
+            ws.git("commit", "-q", "--no-edit")
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial"]})
+
+    def test_edits_are_token_precise(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            path = "shop/orders/migrations/0003_order_status.py"
+            ws.git("checkout", "-q", "feature")
+            odd = ('from django.db import migrations\n\n# a comment: ("orders", "0002_order_notes")\n'
+                   'class Migration(migrations.Migration):\n    dependencies = [ ( "orders" ,'
+                   "\t'0002_order_notes' ) ,]  # trailing\n    operations = []\n")
+            ws.write(path, odd)
+            ws.commit("odd formatting")
+            ws.git("checkout", "-q", "main")
+            ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertRun(ws.migline("resolve"), 0)
+            with open(ws.path("shop/orders/migrations/0004_order_status.py")) as f:
+                self.assertEqual(f.read(), odd.replace("'0002_order_notes'", "'0003_order_refund'"))
+
+    def test_dry_run_prints_the_plan_and_changes_nothing(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            ws.git("merge", "--no-edit", "feature", check=False)
+            before = ws.git("status", "--porcelain").stdout
+            run = ws.migline("resolve", "--dry-run")
+            self.assertRun(run, 0)
+            self.assertIn("rename shop/orders/migrations/0003_order_status.py -> "
+                          "shop/orders/migrations/0004_order_status.py", run.stdout)
+            self.assertIn("-        ('orders', '0002_order_notes'),\n"
+                          "+        ('orders', '0003_order_refund'),", run.stdout)
+            self.assertIn("+  orders: 0004_order_status", run.stdout)
+            self.assertEqual(ws.git("status", "--porcelain").stdout, before)
+
+    def test_merge_strategy_writes_a_django_merge_migration(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertRun(ws.migline("resolve", "--strategy", "merge"), 0)
+            ws.git("commit", "-q", "--no-edit")
+            name = "0004_merge_0003_order_refund_0003_order_status"
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0003_order_status", name],
+                "billing": ["0001_initial"]})
+            with open(ws.path("shop/orders/migrations/%s.py" % name)) as f:
+                text = f.read()
+            self.assertEqual(text.split("\n", 1)[1], django_merge_migration(
+                "orders", ["0003_order_refund", "0003_order_status"], name).split("\n", 1)[1])
+
+    def test_both_sides_published_refuses_to_linearize(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            # A web merge brought both into main.
+            ws.git("merge", "--no-edit", "-s", "ours", "feature")
+            ws.git("checkout", "-q", "feature", "--", "shop/orders/migrations/0003_order_status.py")
+            ws.git("commit", "-q", "--no-verify", "-m", "web merge")
+            run = ws.migline("resolve")
+            self.assertRun(run, 1)
+            self.assertIn("published on main", run.stderr)
+            self.assertIn("--strategy merge", run.stderr)
+            self.assertRun(ws.migline("resolve", "--strategy", "merge"), 0)
+
+    def test_move_overrides_the_choice(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            ws.git("checkout", "-q", "-b", "other", "main")
+            ws.git("merge", "--no-edit", "feature", check=False)
+            # Nothing of `other` is published beyond main's; moving ours would move main's.
+            run = ws.migline("resolve", "--move", "ours")
+            self.assertRun(run, 1)
+            self.assertIn("published on main", run.stderr)
+
+    def test_warns_about_the_same_model_and_stale_mentions(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            ws.git("checkout", "-q", "feature")
+            ws.write("docs/notes.md", "See migration 0003_order_status.\n")
+            ws.commit("docs")
+            ws.git("checkout", "-q", "main")
+            ws.git("merge", "--no-edit", "feature", check=False)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("both sides change model 'orders.orders'", run.stderr)
+            self.assertIn("docs/notes.md:1:15: warning: still mentions 0003_order_status, now "
+                          "0004_order_status", run.stderr)
+            self.assertIn("stays  (ours)  0003_order_refund: AddField orders", run.stdout)
+            self.assertIn("moves  (theirs) 0003_order_status: AddField orders", run.stdout)
+
+    def test_unstaged_changes_are_refused_and_nothing_changes(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            ws.git("merge", "--no-edit", "feature", check=False)
+            path = "shop/orders/migrations/0003_order_status.py"
+            with open(ws.path(path), "a") as f:
+                f.write("# local edit\n")
+            before = ws.git("status", "--porcelain").stdout
+            run = ws.migline("resolve")
+            self.assertRun(run, 2)
+            self.assertIn("has changes that are not staged", run.stderr)
+            self.assertEqual(ws.git("status", "--porcelain").stdout, before)
+
+    def test_nothing_to_resolve(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("nothing to resolve", run.stderr)
+
+    def test_rebase_with_several_migrations_and_a_dependent_app(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")])
+            ws.commit("feature 1: status")
+            add(ws, "orders", "0004_order_status_index", [("orders", "0003_order_status")])
+            ws.commit("feature 2: index")
+            add(ws, "billing", "0002_invoice_status",
+                [("billing", "0001_initial"), ("orders", "0004_order_status_index")])
+            ws.commit("feature 3: billing")
+            ws.git("checkout", "-q", "main")
+            add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
+            ws.commit("main: refunds")
+            ws.git("checkout", "-q", "feature")
+
+            rebase = ws.git("rebase", "main", check=False)
+            self.assertNotEqual(rebase.returncode, 0)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("next: git rebase --continue", run.stderr)
+            stops = 1
+            while True:
+                cont = ws.git("-c", "core.editor=true", "rebase", "--continue", check=False)
+                if cont.returncode == 0:
+                    break
+                stops += 1
+                self.assertLess(stops, 5, cont.stdout + cont.stderr)
+                self.assertRun(ws.migline("resolve"), 0)
+            # Stops: feature 1 (orders diverged), feature 2 (its parent was renamed).
+            self.assertEqual(stops, 2)
+            # Feature 3 named a migration the second stop renamed, and git applied it cleanly:
+            # check says how to fix it, and resolve does after the rebase.
+            check = ws.migline("check")
+            self.assertRun(check, 1)
+            self.assertIn("depends on orders.0004_order_status_index, which does not exist",
+                          check.stdout)
+            self.assertIn("it was probably renamed to 0005_order_status_index (e.g. by a "
+                          "rebase): `migline resolve` re-points this reference", check.stdout)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("repair  shop/billing/migrations/0002_invoice_status.py: "
+                          "('orders', '0004_order_status_index') -> '0005_order_status_index'",
+                          run.stdout)
+            ws.git("commit", "-q", "-m", "fix references")
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status", "0005_order_status_index"],
+                "billing": ["0001_initial", "0002_invoice_status"]})
+            with open(ws.path("shop/billing/migrations/0002_invoice_status.py")) as f:
+                self.assertIn("('orders', '0005_order_status_index')", f.read())
+
+    def test_rebase_where_a_later_commit_edits_the_renamed_migration(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")],
+                extra="# status of an order, first draft")
+            ws.commit("feature 1: status")
+            path = "shop/orders/migrations/0003_order_status.py"
+            with open(ws.path(path)) as f:
+                text = f.read()
+            ws.write(path, text.replace("first draft", "reviewed").replace(
+                "IntegerField(default=0)", "CharField(max_length=20, default='new')"))
+            ws.commit("feature 2: status is a string")
+            ws.git("checkout", "-q", "main")
+            add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
+            ws.commit("main: refunds")
+            ws.git("checkout", "-q", "feature")
+            self.assertNotEqual(ws.git("rebase", "main", check=False).returncode, 0)
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertRun(ws.git("-c", "core.editor=true", "rebase", "--continue",
+                                  check=False), 0)
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial"]})
+            with open(ws.path("shop/orders/migrations/0004_order_status.py")) as f:
+                text = f.read()
+            self.assertIn("reviewed", text)
+            self.assertIn("CharField(max_length=20, default='new')", text)
+            self.assertIn("('orders', '0003_order_refund')", text)
+
+    def test_cherry_pick(self):
+        with self.workspace() as ws:
+            self.start_merge(ws)
+            pick = ws.git("cherry-pick", "feature", check=False)
+            self.assertNotEqual(pick.returncode, 0)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("next: git cherry-pick --continue", run.stderr)
+            self.assertRun(ws.git("-c", "core.editor=true", "cherry-pick", "--continue",
+                                  check=False), 0)
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial"]})
+
+    def test_two_apps_diverge_at_once(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")])
+            add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
+                                                   ("orders", "0003_order_status")])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
+            add(ws, "billing", "0002_invoice_total", [("billing", "0001_initial")])
+            ws.commit("main")
+            ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertRun(ws.migline("resolve"), 0)
+            ws.git("commit", "-q", "--no-edit")
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial", "0002_invoice_total", "0003_invoice_due"]})
+            with open(ws.path("shop/billing/migrations/0003_invoice_due.py")) as f:
+                text = f.read()
+            self.assertIn("('billing', '0002_invoice_total')", text)
+            self.assertIn("('orders', '0004_order_status')", text)
+
+
+def django_merge_migration(app, leaves, name):
+    """The file Django's own makemigrations --merge writer produces for this merge."""
+    import django
+    from django.conf import settings
+    if not settings.configured:
+        settings.configure()
+        django.setup()
+    from django.db import migrations
+    from django.db.migrations.writer import MigrationWriter
+    subclass = type("Migration", (migrations.Migration,), {
+        "dependencies": [(app, leaf) for leaf in leaves]})
+    return MigrationWriter(subclass(name, app)).as_string()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
