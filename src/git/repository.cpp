@@ -139,7 +139,9 @@ tl::expected<GitIndexPtr, std::string> GitRepository::open_index() const {
   return GitIndexPtr(raw);
 }
 
-tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string& rev) const {
+tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& rev,
+                                                           git_object_t type,
+                                                           const char* missing) const {
   git_object* raw = nullptr;
   int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
   if (rc < 0) {
@@ -148,11 +150,17 @@ tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string
   }
   GitObjectPtr object(raw);
   git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE);
+  rc = git_object_peel(&peeled, object.get(), type);
   if (rc < 0) {
-    return tl::make_unexpected(fmt::format("'{}' has no tree: {}", rev, git_error_message(rc)));
+    return tl::make_unexpected(fmt::format("'{}' {}: {}", rev, missing, git_error_message(rc)));
   }
-  return GitTreePtr(reinterpret_cast<git_tree*>(peeled));
+  return GitObjectPtr(peeled);
+}
+
+tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string& rev) const {
+  auto tree = peel(rev, GIT_OBJECT_TREE, "has no tree");
+  if (!tree) return tl::make_unexpected(tree.error());
+  return GitTreePtr(reinterpret_cast<git_tree*>(tree->release()));
 }
 
 tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
@@ -278,21 +286,9 @@ tl::expected<GitOperation, std::string> GitRepository::operation() const {
 }
 
 tl::expected<git_oid, std::string> GitRepository::commit_oid(const std::string& rev) const {
-  git_object* raw = nullptr;
-  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
-  if (rc < 0) {
-    return tl::make_unexpected(
-        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
-  }
-  GitObjectPtr object(raw);
-  git_object* commit = nullptr;
-  rc = git_object_peel(&commit, object.get(), GIT_OBJECT_COMMIT);
-  if (rc < 0) {
-    return tl::make_unexpected(fmt::format("'{}' is not a commit: {}", rev, git_error_message(rc)));
-  }
-  const git_oid id = *git_object_id(commit);
-  git_object_free(commit);
-  return id;
+  auto commit = peel(rev, GIT_OBJECT_COMMIT, "is not a commit");
+  if (!commit) return tl::make_unexpected(commit.error());
+  return *git_object_id(commit->get());
 }
 
 std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {

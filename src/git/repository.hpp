@@ -89,6 +89,9 @@ class GitRepository {
   tl::expected<GitIndexPtr, std::string> open_index() const;
   tl::expected<GitTreePtr, std::string> open_tree(const std::string& rev) const;
   tl::expected<git_oid, std::string> commit_oid(const std::string& rev) const;
+  // `rev` peeled to `type`; the error says `rev` `missing` ("has no tree") and why.
+  tl::expected<GitObjectPtr, std::string> peel(const std::string& rev, git_object_t type,
+                                               const char* missing) const;
 
   GitRepositoryPtr repo_;
   std::string workdir_;

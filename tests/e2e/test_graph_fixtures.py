@@ -8,7 +8,6 @@ reject an `expected.stderr` tree too, unless `django_accepts` says why migline
 differs on purpose.
 """
 
-import glob
 import json
 import os
 import shutil
@@ -19,9 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import django_oracle  # noqa: E402
-from testing import CLEAN_ENV, MIGLINE, TestCase  # noqa: E402
-
-CASES = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "fixtures", "graph", "*")))
+from testing import CLEAN_ENV, MIGLINE, add_fixture_tests, TestCase  # noqa: E402
 
 
 class GraphFixtures(TestCase):
@@ -50,12 +47,7 @@ class GraphFixtures(TestCase):
         shutil.rmtree(root)
 
 
-def make_test(case):
-    return lambda self: self.check_case(case)
-
-
-for _case in CASES:
-    setattr(GraphFixtures, "test_" + os.path.basename(_case), make_test(_case))
+add_fixture_tests(GraphFixtures, "graph")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -8,7 +8,6 @@ MIGLINE_UPDATE_FIXTURES=1 to write `expected` and `exit` from the current behavi
 """
 
 import difflib
-import glob
 import os
 import shutil
 import subprocess
@@ -17,9 +16,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from testing import CLEAN_ENV, MIGLINE  # noqa: E402
+from testing import CLEAN_ENV, MIGLINE, add_fixture_tests  # noqa: E402
 
-CASES = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "fixtures", "merge", "*")))
 UPDATE = os.environ.get("MIGLINE_UPDATE_FIXTURES") == "1"
 
 
@@ -72,12 +70,7 @@ class MergeDriverFixtures(unittest.TestCase):
         shutil.rmtree(root)
 
 
-def make_test(case):
-    return lambda self: self.check_case(case)
-
-
-for _case in CASES:
-    setattr(MergeDriverFixtures, "test_" + os.path.basename(_case), make_test(_case))
+add_fixture_tests(MergeDriverFixtures, "merge")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -111,3 +111,12 @@ class TestCase(unittest.TestCase):
             self.assertEqual(run.stdout, stdout, detail)
         if stderr is not None:
             self.assertEqual(run.stderr, stderr, detail)
+
+
+def add_fixture_tests(cls, directory):
+    """Adds `test_<case>` to `cls` for each case directory below tests/fixtures/<directory>;
+    each calls `cls.check_case(path)`."""
+    root = os.path.join(os.path.dirname(__file__), "..", "fixtures", directory)
+    for case in sorted(os.listdir(root)):
+        path = os.path.join(root, case)
+        setattr(cls, "test_" + case, lambda self, path=path: self.check_case(path))
