@@ -76,6 +76,7 @@ int run_resolve(const GlobalOptions& global, ResolveCommandOptions options) {
     return plan.error().kind == ResolveFailure::Refused ? kExitFindings : kExitError;
   }
   for (const std::string& line : plan->report) fmt::print("{}\n", line);
+  std::fflush(stdout);  // the plan before the warnings about it
   print_diagnostics(plan->warnings, color);
   if (plan->changes.empty()) {
     fmt::print(stderr, "migline: nothing to resolve\n");

@@ -282,7 +282,8 @@ tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
 void Planner::describe(const std::string& app, const std::vector<int>& leaves,
                        const DivergentSet* set) {
   const MigrationGraph& graph = snapshot_.project.graph;
-  report_.push_back(fmt::format("{}: {} leaves", app, leaves.size()));
+  report_.push_back(
+      fmt::format("{}: {} leaves; each side's migrations since they forked:", app, leaves.size()));
   std::map<std::string, std::set<int>> models;  // model -> leaves whose side touches it
   for (int leaf : leaves) {
     std::vector<int> others;
@@ -299,7 +300,7 @@ void Planner::describe(const std::string& app, const std::vector<int>& leaves,
         if (!op.model.empty()) models[op.model].insert(leaf);
       }
       report_.push_back(
-          fmt::format("  {:<6} {:<7} {}{}",
+          fmt::format("  {:<6} {:<8} {}{}",
                       set == nullptr ? "merges"
                       : moves        ? "moves"
                                      : "stays",

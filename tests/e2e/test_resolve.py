@@ -180,7 +180,7 @@ class Resolve(TestCase):
             self.assertIn("both sides change model 'orders.orders'", run.stderr)
             self.assertIn("docs/notes.md:1:15: warning: still mentions 0003_order_status, now "
                           "0004_order_status", run.stderr)
-            self.assertIn("stays  (ours)  0003_order_refund: AddField orders", run.stdout)
+            self.assertIn("stays  (ours)   0003_order_refund: AddField orders", run.stdout)
             self.assertIn("moves  (theirs) 0003_order_status: AddField orders", run.stdout)
 
     def test_unstaged_changes_are_refused_and_nothing_changes(self):
