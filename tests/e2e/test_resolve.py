@@ -11,10 +11,12 @@ import django_oracle  # noqa: E402
 from testing import MIGLINE, TestCase, add_app, migration  # noqa: E402
 
 
-def base_project(ws, driver=True):
+def base_project(ws, driver=True, layout="single"):
     """orders 0001..0002 and billing 0001 on main, committed, with migline set up."""
     ws.init_git()
     ws.env["MIGLINE"] = MIGLINE  # the hook and the driver run the binary under test
+    if layout != "single":
+        ws.write(".migline.yaml", "manifest:\n  layout: %s\n" % layout)
     add_app(ws, "shop/orders", [("0001_initial", []), ("0002_order_notes", [("orders", "0001_initial")])])
     add_app(ws, "shop/billing", [("0001_initial", [])])
     assert ws.migline("init").returncode == 0
@@ -46,9 +48,9 @@ class Resolve(TestCase):
         self.assertRun(ws.migline("check"), 0)
         self.assertEqual(ws.git("status", "--porcelain").stdout, "")
 
-    def start_merge(self, ws, driver=True):
+    def start_merge(self, ws, driver=True, layout="single"):
         """feature adds orders 0003_order_status; main adds orders 0003_order_refund."""
-        base_project(ws, driver)
+        base_project(ws, driver, layout)
         ws.git("checkout", "-q", "-b", "feature")
         add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")])
         ws.commit("feature: order status")
@@ -93,6 +95,22 @@ class Resolve(TestCase):
                              "R  shop/orders/migrations/0003_order_status.py -> "
                              "shop/orders/migrations/0004_order_status.py\n")
             ws.git("commit", "-q", "--no-edit")
+            self.assertResolved(ws, {
+                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
+                           "0004_order_status"],
+                "billing": ["0001_initial"]})
+
+    def test_per_app_layout(self):
+        with self.workspace() as ws:
+            self.start_merge(ws, layout="per-app")
+            merge = ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertIn("both branches changed the migrations of orders", merge.stderr)
+            self.assertIn("shop/orders/migrations/max_migration.txt",
+                          ws.git("diff", "--name-only", "--diff-filter=U").stdout)
+            self.assertRun(ws.migline("resolve"), 0)
+            ws.git("commit", "-q", "--no-edit")
+            with open(ws.path("shop/orders/migrations/max_migration.txt")) as f:
+                self.assertEqual(f.read(), "0004_order_status\n")
             self.assertResolved(ws, {
                 "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
                            "0004_order_status"],
