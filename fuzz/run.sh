@@ -1,0 +1,46 @@
+#!/bin/sh
+# Builds the libFuzzer targets and runs each for SECONDS (default 30) on a seed corpus made
+# from the test fixtures. Usage: fuzz/run.sh [SECONDS] [TARGET...]
+# Findings are written to build/fuzz/findings/; the exit status is non-zero on any.
+set -eu
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+[ $# -gt 0 ] && shift
+targets=${*:-"migration_reader app_config manifest_reader manifest_merge conflict_text"}
+build=build/fuzz
+CXX=${CXX:-clang++} cmake -S . -B "$build" -DMIGLINE_FUZZ=ON -DMIGLINE_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+for t in $targets; do cmake --build "$build" -j2 --target "fuzz_$t" >/dev/null; done
+
+# Seed corpora from what the tests already use.
+seeds=$build/seeds
+rm -rf "$seeds" && mkdir -p "$seeds/migration_reader" "$seeds/app_config" \
+  "$seeds/manifest_reader" "$seeds/manifest_merge" "$seeds/conflict_text" "$build/findings"
+n=0
+for f in $(find tests/fixtures examples -path '*/migrations/*.py' -size -64k); do
+  n=$((n + 1)); cp "$f" "$seeds/migration_reader/$n"
+done
+for f in $(find tests/fixtures examples -name apps.py); do
+  n=$((n + 1)); cp "$f" "$seeds/app_config/$n"
+done
+for d in tests/fixtures/merge/*; do
+  n=$((n + 1))
+  for f in base ours theirs expected; do cp "$d/$f" "$seeds/manifest_reader/$n$f"; done
+  { cat "$d/base"; printf '\0'; cat "$d/ours"; printf '\0'; cat "$d/theirs"; } \
+    >"$seeds/manifest_merge/$n"
+  { printf '\007'; cat "$d/ours"; } >"$seeds/conflict_text/$n"
+done
+
+status=0
+for t in $targets; do
+  corpus=$build/corpus/$t
+  mkdir -p "$corpus"
+  log=$build/findings/$t.log
+  if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$build/findings/$t-" "$corpus" "$seeds/$t" >"$log" 2>&1; then
+    echo "fuzz_$t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)"
+  else
+    echo "fuzz_$t: FAILED, see $log"; tail -30 "$log"; status=1
+  fi
+done
+exit $status
