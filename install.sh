@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
-TEST_DEPS="catch2 git python3 python3-django"
+TEST_DEPS="catch2 git python3 python3-django clang libclang-rt-14-dev"
 
 usage() {
   echo "usage: ./install.sh [--test]" >&2
@@ -40,9 +40,17 @@ if [ -n "$missing" ]; then
 fi
 
 if [ "$mode" = test ]; then
+  # 1. The suite on a normal build.
   cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON
   cmake --build build/test -j "$JOBS"
-  cd build/test
+  (cd build/test && ctest --output-on-failure -j "$JOBS")
+  # 2. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
+  fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-30}"
+  # 3. The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+    -DMIGLINE_SANITIZE=ON -DMIGLINE_BUILD_TESTS=ON
+  cmake --build build/asan -j "$JOBS"
+  cd build/asan
   exec ctest --output-on-failure -j "$JOBS"
 fi
 

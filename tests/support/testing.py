@@ -25,6 +25,9 @@ CLEAN_ENV = {
     "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
     "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
 }
+# The sanitizer build's settings (tests/CMakeLists.txt) reach the binary under test.
+CLEAN_ENV.update({k: v for k, v in os.environ.items()
+                  if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")})
 
 
 class Workspace:
