@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/conflict_marker.hpp"
 #include "core/python_outline.hpp"
 
 namespace migline {
@@ -377,6 +378,13 @@ class MigrationVisitor : public ClassVisitor {
 
 tl::expected<DjangoMigration, Diagnostics> read_django_migration(
     std::string_view path, std::string_view source, const SwappableSettings& settings) {
+  // Python would stop at the marker too; saying what it is helps more than a syntax error.
+  if (auto marker = find_conflict_marker(source)) {
+    Diagnostic d = error_at(path, source, span_at(source, *marker), "unresolved merge conflict",
+                            "finish the merge of this file, then `git add` it");
+    d.rule = "parse-error";
+    return tl::make_unexpected(Diagnostics{std::move(d)});
+  }
   TokenStream tokens(path, source);
   MigrationVisitor visitor(settings);
   visit_classes(tokens, visitor);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/conflict_marker.hpp"
+
 namespace migline {
 namespace {
 
@@ -32,17 +34,6 @@ bool needs_quotes(std::string_view s) {
 
 std::string scalar(std::string_view s) {
   return needs_quotes(s) ? fmt::format("\"{}\"", s) : std::string(s);
-}
-
-// A git conflict marker of any size >= 7 at column 0: `<<<<<<< ours`, `=======`, ...
-bool is_conflict_marker(std::string_view line) {
-  if (line.empty()) return false;
-  const char c = line.front();
-  if (c != '<' && c != '=' && c != '>' && c != '|') return false;
-  std::size_t run = line.find_first_not_of(c);
-  if (run == std::string_view::npos) run = line.size();
-  if (run < 7) return false;
-  return c == '=' ? run == line.size() : run == line.size() || line[run] == ' ';
 }
 
 std::string_view trim(std::string_view s) {

@@ -21,7 +21,8 @@ tl::expected<std::vector<std::string>, std::string> walk_directory(
     if (ec) continue;
     if (fs::is_directory(status)) {
       if (skip_dir(relative)) it.disable_recursion_pending();
-    } else if (fs::is_regular_file(status)) {
+    } else if (fs::is_regular_file(status) || fs::is_symlink(status)) {
+      // Symlinks are listed, never followed: reading one says what it is.
       out.push_back(std::move(relative));
     }
   }

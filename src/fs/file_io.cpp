@@ -13,7 +13,9 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
-    if (errno == ELOOP) return tl::make_unexpected(std::string("is a symbolic link"));
+    if (errno == ELOOP) {
+      return tl::make_unexpected(std::string(kSymlinkRefused));
+    }
     return tl::make_unexpected(std::string(std::strerror(errno)));
   }
   struct stat st {};
@@ -39,6 +41,11 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   ::close(fd);
   data.resize(done);
   return data;
+}
+
+bool exists_no_follow(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
 bool is_regular_file(const std::string& path) {

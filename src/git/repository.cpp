@@ -11,6 +11,11 @@ bool is_regular_blob(std::uint32_t mode) {
   return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
+// Files and symlinks are listed; a symlink is refused when it is read, with a clear message.
+bool is_listed(std::uint32_t mode) {
+  return is_regular_blob(mode) || mode == GIT_FILEMODE_LINK;
+}
+
 struct TreeWalk {
   const GitPathFilter* keep;
   std::vector<GitFile>* out;
@@ -19,7 +24,7 @@ struct TreeWalk {
 int collect_tree_entry(const char* root, const git_tree_entry* entry, void* payload) {
   auto* walk = static_cast<TreeWalk*>(payload);
   const auto mode = static_cast<std::uint32_t>(git_tree_entry_filemode(entry));
-  if (!is_regular_blob(mode)) return 0;
+  if (!is_listed(mode)) return 0;
   std::string path = std::string(root) + git_tree_entry_name(entry);
   if (!(*walk->keep)(path)) return 0;
   walk->out->push_back(GitFile{std::move(path), *git_tree_entry_id(entry), mode});
@@ -66,7 +71,7 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
   const std::size_t count = git_index_entrycount(index->get());
   for (std::size_t i = 0; i < count; ++i) {
     const git_index_entry* entry = git_index_get_byindex(index->get(), i);
-    if (entry == nullptr || git_index_entry_stage(entry) != 0 || !is_regular_blob(entry->mode)) {
+    if (entry == nullptr || git_index_entry_stage(entry) != 0 || !is_listed(entry->mode)) {
       continue;
     }
     if (!keep(entry->path)) continue;
@@ -140,8 +145,8 @@ tl::expected<GitIndexPtr, std::string> GitRepository::open_index() const {
 }
 
 tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& rev,
-                                                           git_object_t type,
-                                                           const char* missing) const {
+                                                            git_object_t type,
+                                                            const char* missing) const {
   git_object* raw = nullptr;
   int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
   if (rc < 0) {

@@ -45,9 +45,10 @@ class GitRepository {
   // The work tree root, without a trailing slash.
   const std::string& workdir() const { return workdir_; }
 
-  // Stage-0 regular files of the index (GIT_INDEX_FILE when set, as git does for hooks).
+  // Stage-0 regular files and symlinks of the index (GIT_INDEX_FILE when set, as git does for
+  // hooks).
   tl::expected<std::vector<GitFile>, std::string> index_files(const GitPathFilter& keep) const;
-  // Regular files of the tree of `rev` (any revision expression git understands).
+  // Regular files and symlinks of the tree of `rev` (any revision expression git understands).
   tl::expected<std::vector<GitFile>, std::string> tree_files(const std::string& rev,
                                                              const GitPathFilter& keep) const;
   // Untracked files of the work tree that are not ignored, below `prefix` ("" for all).

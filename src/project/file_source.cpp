@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <unordered_map>
 
 #include "fs/directory_walk.hpp"
@@ -37,6 +38,7 @@ class BlobSource : public FileSource {
         description_(std::move(description)) {
     for (GitFile& f : files) {
       std::string relative(strip_prefix(f.path, prefix_));
+      if (f.mode == GIT_FILEMODE_LINK) links_.insert(relative);
       ids_.emplace(relative, f.id);
       paths_.push_back(std::move(relative));
     }
@@ -46,6 +48,9 @@ class BlobSource : public FileSource {
   tl::expected<std::string, std::string> read(std::string_view path) const override {
     auto it = ids_.find(std::string(path));
     if (it == ids_.end()) return tl::make_unexpected(std::string("not in ") + description_);
+    if (links_.count(it->first) != 0) {
+      return tl::make_unexpected(std::string(kSymlinkRefused));
+    }
     return repo_->read_blob(it->second);
   }
   tl::expected<std::optional<std::string>, std::string> read_extra(
@@ -66,6 +71,7 @@ class BlobSource : public FileSource {
   std::string rev_;
   std::vector<std::string> paths_;
   std::unordered_map<std::string, git_oid> ids_;
+  std::set<std::string> links_;
   std::string description_;
 };
 
@@ -181,8 +187,9 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   std::string root = prefix.empty() ? repo->workdir() : repo->workdir() + "/" + prefix;
   std::vector<std::string> paths;
   for (const GitFile& f : *tracked) {
-    // A tracked file deleted from the work tree no longer counts.
-    if (is_regular_file(repo->workdir() + "/" + f.path)) {
+    // A tracked file deleted from the work tree no longer counts; a symlink does (and is
+    // refused when read).
+    if (exists_no_follow(repo->workdir() + "/" + f.path)) {
       paths.emplace_back(strip_prefix(f.path, prefix));
     }
   }
