@@ -49,12 +49,25 @@ bool is_string_prefix(std::string_view p) {
   return !(u && p.size() > 1) && !(b && f);
 }
 
-// Longest operators first, so that maximal munch is a linear scan.
-constexpr std::array<std::string_view, 47> kOperators = {
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "+=",
-    "-=",  "*=",  "/=",  "%=",  "&=",  "|=", "^=", "@=", "**", "//", "<<", ">>",
-    "+",   "-",   "*",   "/",   "%",   "@",  "&",  "|",  "^",  "~",  "<",  ">",
-    "=",   ".",   ",",   ":",   ";",   "(",  ")",  "[",  "]",  "{",  "}"};
+// The length of the operator at the start of `s` (maximal munch), or 0 when there is none.
+// Compares characters directly: this runs for every operator of every file.
+std::size_t operator_length(std::string_view s) {
+  constexpr std::string_view kThree[] = {"**=", "//=", ">>=", "<<=", "..."};
+  constexpr std::string_view kTwo[] = {"->", ":=", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
+                                       "%=", "&=", "|=", "^=", "@=", "**", "//", "<<", ">>"};
+  constexpr std::string_view kOne = "+-*/%@&|^~<>=.,:;()[]{}";
+  if (s.size() >= 3) {
+    for (std::string_view op : kThree) {
+      if (s[0] == op[0] && s[1] == op[1] && s[2] == op[2]) return 3;
+    }
+  }
+  if (s.size() >= 2) {
+    for (std::string_view op : kTwo) {
+      if (s[0] == op[0] && s[1] == op[1]) return 2;
+    }
+  }
+  return !s.empty() && kOne.find(s[0]) != std::string_view::npos ? 1 : 0;
+}
 
 char closing_for(char open) {
   return open == '(' ? ')' : open == '[' ? ']' : '}';
@@ -345,24 +358,24 @@ Token PythonLexer::next() {
       return make(TokenKind::Number, begin);
     }
     if (c == 0) return fail(begin, "NUL byte in source");
-    for (std::string_view op : kOperators) {
-      if (src_.compare(pos_, op.size(), op) != 0) continue;
-      if (op.size() == 1 && (op[0] == '(' || op[0] == '[' || op[0] == '{')) {
+    if (const std::size_t length = operator_length(src_.substr(pos_, 3)); length > 0) {
+      const char op = src_[pos_];
+      if (length == 1 && (op == '(' || op == '[' || op == '{')) {
         Token t = make(TokenKind::Operator, begin);  // depth is counted before the bracket
         pos_ += 1;
         t.text = src_.substr(begin, 1);
         t.span.length = 1;
-        brackets_.push_back(op[0]);
+        brackets_.push_back(op);
         return t;
       }
-      if (op.size() == 1 && (op[0] == ')' || op[0] == ']' || op[0] == '}')) {
+      if (length == 1 && (op == ')' || op == ']' || op == '}')) {
         if (brackets_.empty()) return fail(begin, fmt::format("unmatched '{}'", op));
-        if (closing_for(brackets_.back()) != op[0]) {
+        if (closing_for(brackets_.back()) != op) {
           return fail(begin, fmt::format("closing '{}' does not match '{}'", op, brackets_.back()));
         }
         brackets_.pop_back();
       }
-      pos_ += op.size();
+      pos_ += length;
       return make(TokenKind::Operator, begin);
     }
     return fail(begin, fmt::format("unexpected character '{}'", static_cast<char>(c)));
