@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds the libFuzzer targets and runs each for SECONDS (default 30) on a seed corpus made
 # from the test fixtures. Usage: fuzz/run.sh [SECONDS] [TARGET...]
-# Findings are written to build/fuzz/findings/; the exit status is non-zero on any.
+# Findings are written to $MIGLINE_FUZZ_BUILD/findings/ (default build/fuzz); the exit
+# status is non-zero on any.
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 [ $# -gt 0 ] && shift
 targets=${*:-"migration_reader app_config manifest_reader manifest_merge conflict_text"}
-build=build/fuzz
+build=${MIGLINE_FUZZ_BUILD:-build/fuzz}
 CXX=${CXX:-clang++} cmake -S . -B "$build" -DMIGLINE_FUZZ=ON -DMIGLINE_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 for t in $targets; do cmake --build "$build" -j2 --target "fuzz_$t" >/dev/null; done
