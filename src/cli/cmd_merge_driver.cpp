@@ -55,7 +55,7 @@ tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& o
   const bool valid = per_app ? parse_max_migration(options.path, merged->text).has_value()
                              : parse_manifest(options.path, merged->text).has_value();
   ManifestMerge out{std::move(merged->text), {}};
-  if (!merged->clean || !valid) out.conflicts.emplace_back();
+  if (!merged->clean || !valid) out.conflicts.emplace_back();  // "": not one app's conflict
   return out;
 }
 
