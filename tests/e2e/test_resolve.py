@@ -29,6 +29,12 @@ def add(ws, app, name, deps, extra=""):
     ws.write("shop/%s/migrations/%s.py" % (app, name), migration(app, name, deps, extra))
 
 
+# After the one-migration scenarios: the branch's 0003_order_status follows main's refund.
+LINEARIZED = {
+    "orders": ["0001_initial", "0002_order_notes", "0003_order_refund", "0004_order_status"],
+    "billing": ["0001_initial"]}
+
+
 def migration_names(ws):
     """{app: sorted migration names} from the work tree."""
     out = {}
@@ -74,10 +80,7 @@ class Resolve(TestCase):
                              "M  migrations.lock.yaml\n"
                              "A  shop/orders/migrations/0004_order_status.py\n")
             ws.git("commit", "-q", "--no-edit")
-            self.assertResolved(ws, {
-                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
-                           "0004_order_status"],
-                "billing": ["0001_initial"]})
+            self.assertResolved(ws, LINEARIZED)
 
     def test_merge_main_into_feature_without_the_driver(self):
         with self.workspace() as ws:
@@ -95,10 +98,7 @@ class Resolve(TestCase):
                              "R  shop/orders/migrations/0003_order_status.py -> "
                              "shop/orders/migrations/0004_order_status.py\n")
             ws.git("commit", "-q", "--no-edit")
-            self.assertResolved(ws, {
-                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
-                           "0004_order_status"],
-                "billing": ["0001_initial"]})
+            self.assertResolved(ws, LINEARIZED)
 
     def test_per_app_layout(self):
         with self.workspace() as ws:
@@ -111,10 +111,7 @@ class Resolve(TestCase):
             ws.git("commit", "-q", "--no-edit")
             with open(ws.path("shop/orders/migrations/max_migration.txt")) as f:
                 self.assertEqual(f.read(), "0004_order_status\n")
-            self.assertResolved(ws, {
-                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
-                           "0004_order_status"],
-                "billing": ["0001_initial"]})
+            self.assertResolved(ws, LINEARIZED)
 
     def test_edits_are_token_precise(self):
         with self.workspace() as ws:
@@ -294,10 +291,7 @@ class Resolve(TestCase):
             self.assertRun(ws.migline("resolve"), 0)
             self.assertRun(ws.git("-c", "core.editor=true", "rebase", "--continue",
                                   check=False), 0)
-            self.assertResolved(ws, {
-                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
-                           "0004_order_status"],
-                "billing": ["0001_initial"]})
+            self.assertResolved(ws, LINEARIZED)
             with open(ws.path("shop/orders/migrations/0004_order_status.py")) as f:
                 text = f.read()
             self.assertIn("reviewed", text)
@@ -314,10 +308,7 @@ class Resolve(TestCase):
             self.assertIn("next: git cherry-pick --continue", run.stderr)
             self.assertRun(ws.git("-c", "core.editor=true", "cherry-pick", "--continue",
                                   check=False), 0)
-            self.assertResolved(ws, {
-                "orders": ["0001_initial", "0002_order_notes", "0003_order_refund",
-                           "0004_order_status"],
-                "billing": ["0001_initial"]})
+            self.assertResolved(ws, LINEARIZED)
 
     def test_two_apps_diverge_at_once(self):
         with self.workspace() as ws:
