@@ -1,9 +1,6 @@
 #include "project/resolve.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,7 +8,6 @@
 #include "core/linearize.hpp"
 #include "core/merge_migration.hpp"
 #include "core/migration_name.hpp"
-#include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "project/file_source.hpp"
 #include "project/manifest_files.hpp"
@@ -495,61 +491,6 @@ tl::expected<Resolution, ResolveFailure> plan_resolution(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const ResolveOptions& options) {
   return Planner(repo, prefix, options).run();
-}
-
-tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
-                                                const Resolution& resolution) {
-  const std::string root = repo.workdir() + "/";
-  // Refuse before touching anything: unstaged work and untracked files are not ours. The
-  // manifest is regenerated whatever it holds (often conflict markers).
-  for (const FileChange& change : resolution.changes) {
-    if (!is_relevant_path(change.path)) continue;
-    auto before = resolution.before.find(change.path);
-    auto on_disk = read_file(root + change.path);
-    if (before == resolution.before.end()) {
-      if (on_disk) {
-        return tl::make_unexpected(file_error(change.path, "exists but is not tracked",
-                                              "move it away, then run `migline resolve` again"));
-      }
-    } else if (!on_disk || *on_disk != before->second) {
-      return tl::make_unexpected(file_error(change.path, "has changes that are not staged",
-                                            "stage or stash them, then run it again"));
-    }
-  }
-  // What each path held, to put back if a later step fails.
-  std::vector<std::pair<std::string, std::optional<std::string>>> journal;
-  auto roll_back = [&] {
-    for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
-      if (it->second) {
-        (void)write_file_atomic(root + it->first, *it->second);
-      } else {
-        std::remove((root + it->first).c_str());
-      }
-    }
-  };
-  std::vector<IndexUpdate> updates;
-  for (const FileChange& change : resolution.changes) {
-    auto previous = read_file(root + change.path);
-    journal.emplace_back(
-        change.path, previous ? std::optional<std::string>(std::move(*previous)) : std::nullopt);
-    tl::expected<void, std::string> done;
-    if (change.content) {
-      done = write_file_atomic(root + change.path, *change.content);
-    } else if (std::remove((root + change.path).c_str()) != 0 && errno != ENOENT) {
-      done = tl::make_unexpected(std::string(std::strerror(errno)));
-    }
-    if (!done) {
-      roll_back();
-      return tl::make_unexpected(
-          file_error(change.path, "cannot write: " + done.error(), "nothing was changed"));
-    }
-    updates.push_back(IndexUpdate{change.path, change.content});
-  }
-  if (auto staged = repo.update_index(updates); !staged) {
-    roll_back();
-    return tl::make_unexpected(file_error("", staged.error(), "nothing was changed"));
-  }
-  return {};
 }
 
 }  // namespace migline

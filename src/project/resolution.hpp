@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/diagnostic.hpp"
+#include "git/repository.hpp"
+
+namespace migline {
+
+// One file change, in the work tree and the index; paths are relative to the work tree root.
+struct FileChange {
+  std::string path;
+  std::optional<std::string> content;  // std::nullopt: delete
+};
+
+// Everything `resolve` will do, computed and validated in memory; nothing is written yet.
+struct Resolution {
+  std::vector<std::pair<std::string, std::string>> renames;  // old path, new path
+  std::vector<FileChange> changes;                           // writes, then deletions
+  std::map<std::string, std::string> before;  // the index's content of each changed path
+  std::vector<std::string> report;            // what was found and decided, for people
+  Diagnostics warnings;                       // same model on both sides, stale mentions
+};
+
+// Writes `resolution` to the work tree and the index. Files that differ from the index in
+// the work tree are refused first; a failure midway restores every file already touched.
+tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
+                                                const Resolution& resolution);
+
+}  // namespace migline
