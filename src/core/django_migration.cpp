@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/conflict_marker.hpp"
+#include "core/migration_name.hpp"
 #include "core/python_outline.hpp"
 
 namespace migline {
@@ -31,12 +32,7 @@ std::string identifier_in_string(std::string_view token) {
   const char quote = token.back();
   if ((quote != '\'' && quote != '"') || token.front() != quote) return {};
   const std::string_view body = token.substr(1, token.size() - 2);
-  for (char c : body) {
-    const bool word =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!word) return {};
-  }
-  return std::string(body);
+  return is_plain_name(body) ? std::string(body) : std::string();
 }
 
 SourceSpan join(const SourceSpan& first, const SourceSpan& last) {

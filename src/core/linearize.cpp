@@ -102,7 +102,7 @@ class PlanBuilder {
         const MigrationNumber number = split_migration_number(node.name);
         if (!number.digits.empty()) {
           const std::string name = numbered_name(++highest, number.digits.size(), number.suffix);
-          if (!is_valid_migration_name(name) || !taken.insert(name).second) {
+          if (!is_plain_name(name) || !taken.insert(name).second) {
             return tl::make_unexpected(fmt::format(
                 "cannot rename {}.{} to '{}': that name is taken", app, node.name, name));
           }

@@ -5,20 +5,13 @@
 #include <fmt/format.h>
 
 #include "core/conflict_marker.hpp"
+#include "core/migration_name.hpp"
 
 namespace migline {
 namespace {
 
 constexpr std::string_view kResolveHint =
     "another branch changed the same app: run `migline resolve`";
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-bool is_plain_name(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_name_char);
-}
 
 // YAML would read these as something other than a string.
 bool needs_quotes(std::string_view s) {

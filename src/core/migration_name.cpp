@@ -37,7 +37,7 @@ std::optional<std::string> renamed_counterpart(std::string_view name,
   return match;
 }
 
-bool is_valid_migration_name(std::string_view name) {
+bool is_plain_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });

@@ -26,7 +26,8 @@ std::string numbered_name(long value, std::size_t width, std::string_view suffix
 std::optional<std::string> renamed_counterpart(std::string_view name,
                                                const std::vector<std::string>& names);
 
-// True for names migline may give a file: `^[A-Za-z0-9_]+$`.
-bool is_valid_migration_name(std::string_view name);
+// True for `^[A-Za-z0-9_]+$`: the names migline may give a file, and the app labels and
+// model names it reads as plain words.
+bool is_plain_name(std::string_view name);
 
 }  // namespace migline
