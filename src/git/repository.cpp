@@ -244,22 +244,6 @@ tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_pa
   return out;
 }
 
-std::string GitOperation::name() const {
-  switch (kind) {
-    case Merge:
-      return "merge";
-    case Rebase:
-      return "rebase";
-    case CherryPick:
-      return "cherry-pick";
-    case Other:
-      return "operation";
-    case None:
-      break;
-  }
-  return "none";
-}
-
 tl::expected<GitOperation, std::string> GitRepository::operation() const {
   GitOperation out;
   const char* incoming = nullptr;

@@ -29,7 +29,6 @@ struct IndexUpdate {
 struct GitOperation {
   enum Kind { None, Merge, Rebase, CherryPick, Other } kind = None;
   std::optional<std::string> incoming;  // MERGE_HEAD, CHERRY_PICK_HEAD or REBASE_HEAD
-  std::string name() const;             // "merge", "rebase", ...
 };
 
 // Keeps only the paths worth listing; paths are relative to the work tree root.

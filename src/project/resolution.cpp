@@ -13,12 +13,19 @@ namespace migline {
 tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                                 const Resolution& resolution) {
   const std::string root = repo.workdir() + "/";
+  // What each path holds now: checked first, put back if a later step fails.
+  std::vector<std::optional<std::string>> previous;
+  for (const FileChange& change : resolution.changes) {
+    auto on_disk = read_file(root + change.path);
+    previous.push_back(on_disk ? std::optional<std::string>(std::move(*on_disk)) : std::nullopt);
+  }
   // Refuse before touching anything: unstaged work and untracked files are not ours. The
   // manifest is regenerated whatever it holds (often conflict markers).
-  for (const FileChange& change : resolution.changes) {
+  for (std::size_t i = 0; i < resolution.changes.size(); ++i) {
+    const FileChange& change = resolution.changes[i];
     if (!is_relevant_path(change.path)) continue;
     auto before = resolution.before.find(change.path);
-    auto on_disk = read_file(root + change.path);
+    const std::optional<std::string>& on_disk = previous[i];
     if (before == resolution.before.end()) {
       if (on_disk) {
         return tl::make_unexpected(file_error(change.path, "exists but is not tracked",
@@ -29,7 +36,7 @@ tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                             "stage or stash them, then run it again"));
     }
   }
-  // What each path held, to put back if a later step fails.
+  // The paths touched so far and what they held.
   std::vector<std::pair<std::string, std::optional<std::string>>> journal;
   auto roll_back = [&] {
     for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
@@ -41,10 +48,9 @@ tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
     }
   };
   std::vector<IndexUpdate> updates;
-  for (const FileChange& change : resolution.changes) {
-    auto previous = read_file(root + change.path);
-    journal.emplace_back(
-        change.path, previous ? std::optional<std::string>(std::move(*previous)) : std::nullopt);
+  for (std::size_t i = 0; i < resolution.changes.size(); ++i) {
+    const FileChange& change = resolution.changes[i];
+    journal.emplace_back(change.path, std::move(previous[i]));
     tl::expected<void, std::string> done;
     if (change.content) {
       done = write_file_atomic(root + change.path, *change.content);

@@ -47,6 +47,15 @@ tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource>
   return out;
 }
 
+// `leaves` without `leaf`.
+std::vector<int> other_leaves(const std::vector<int>& leaves, int leaf) {
+  std::vector<int> out;
+  for (int l : leaves) {
+    if (l != leaf) out.push_back(l);
+  }
+  return out;
+}
+
 std::vector<std::string_view> views(const std::vector<std::string>& texts) {
   return std::vector<std::string_view>(texts.begin(), texts.end());
 }
@@ -54,7 +63,6 @@ std::vector<std::string_view> views(const std::vector<std::string>& texts) {
 // Repository paths of migration files in the tree of `rev`; empty when `rev` does not exist.
 std::set<std::string> migration_paths_at(const GitRepository& repo, const std::string& rev) {
   std::set<std::string> out;
-  if (!repo.commit_id(rev)) return out;
   auto files = repo.tree_files(rev, [](std::string_view path) { return is_relevant_path(path); });
   if (files) {
     for (const GitFile& f : *files) out.insert(f.path);
@@ -211,13 +219,6 @@ tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
     const std::string& app) {
   const MigrationGraph& graph = snapshot_.project.graph;
   const std::vector<int> leaves = graph.leaves(app);
-  auto others = [&](int leaf) {
-    std::vector<int> out;
-    for (int l : leaves) {
-      if (l != leaf) out.push_back(l);
-    }
-    return out;
-  };
   std::vector<int> stay, move;
   if (!options_.move.empty()) {
     if (sides_.operation.kind == GitOperation::None) {
@@ -229,7 +230,7 @@ tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
   } else {
     std::vector<int> published_leaves, unpublished;
     for (int leaf : leaves) {
-      const bool pub = published(moving_chain(graph, app, leaf, others(leaf)));
+      const bool pub = published(moving_chain(graph, app, leaf, other_leaves(leaves, leaf)));
       (pub ? published_leaves : unpublished).push_back(leaf);
     }
     if (published_leaves.size() > 1) {
@@ -249,7 +250,7 @@ tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
       for (int leaf : leaves) (side_of(leaf) == "theirs" ? move : stay).push_back(leaf);
       if (move.empty() || stay.empty()) {
         stay = {leaves.front()};
-        move = others(leaves.front());
+        move = other_leaves(leaves, leaves.front());
       }
     }
   }
@@ -282,13 +283,9 @@ void Planner::describe(const std::string& app, const std::vector<int>& leaves,
       fmt::format("{}: {} leaves; each side's migrations since they forked:", app, leaves.size()));
   std::map<std::string, std::set<int>> models;  // model -> leaves whose side touches it
   for (int leaf : leaves) {
-    std::vector<int> others;
-    for (int l : leaves) {
-      if (l != leaf) others.push_back(l);
-    }
     const bool moves = set != nullptr && set->kept != leaf;
     const std::string side = side_of(leaf);
-    for (int n : moving_chain(graph, app, leaf, others)) {
+    for (int n : moving_chain(graph, app, leaf, other_leaves(leaves, leaf))) {
       const DjangoMigration& m = migration_of(n);
       std::vector<std::string> ops;
       for (const MigrationOperation& op : m.operations) {
