@@ -11,26 +11,22 @@ differs on purpose.
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import django_oracle  # noqa: E402
-from testing import CLEAN_ENV, MIGLINE, add_fixture_tests, TestCase  # noqa: E402
+from testing import TestCase, add_fixture_tests  # noqa: E402
 
 
 class GraphFixtures(TestCase):
     def check_case(self, case):
-        root = tempfile.mkdtemp(prefix="migline-fixture-")
-        tree = os.path.join(root, "tree")
-        shutil.copytree(os.path.join(case, "tree"), tree)
-        run = subprocess.run([MIGLINE, "leaves", "--format", "json"], cwd=tree,
-                             capture_output=True, text=True, env=dict(CLEAN_ENV, HOME=root))
-        django = django_oracle.django_leaves(tree)
-        expected_json = os.path.join(case, "expected.json")
-        try:
+        with self.workspace() as ws:
+            tree = ws.path("tree")
+            shutil.copytree(os.path.join(case, "tree"), tree)
+            run = ws.migline("leaves", "--format", "json", cwd=tree)
+            django = django_oracle.django_leaves(tree)
+            expected_json = os.path.join(case, "expected.json")
             if os.path.exists(expected_json):
                 with open(expected_json) as f:
                     expected = f.read()
@@ -41,11 +37,6 @@ class GraphFixtures(TestCase):
                     self.assertRun(run, 1, stdout="", stderr=f.read())
                 if not os.path.exists(os.path.join(case, "django_accepts")):
                     self.assertIn("error", django, "Django accepts this tree")
-        except AssertionError:
-            print("\nkept %s" % root)
-            raise
-        shutil.rmtree(root)
-
 
 add_fixture_tests(GraphFixtures, "graph")
 

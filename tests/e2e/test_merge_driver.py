@@ -10,13 +10,11 @@ MIGLINE_UPDATE_FIXTURES=1 to write `expected` and `exit` from the current behavi
 import difflib
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from testing import CLEAN_ENV, MIGLINE, add_fixture_tests  # noqa: E402
+from testing import TestCase, add_fixture_tests  # noqa: E402
 
 UPDATE = os.environ.get("MIGLINE_UPDATE_FIXTURES") == "1"
 
@@ -29,30 +27,27 @@ def read(case, name, default=None):
         return f.read()
 
 
-class MergeDriverFixtures(unittest.TestCase):
+class MergeDriverFixtures(TestCase):
     def check_case(self, case):
-        root = tempfile.mkdtemp(prefix="migline-merge-")
-        for name in ("base", "ours", "theirs"):
-            shutil.copy(os.path.join(case, name), os.path.join(root, name))
-        path = read(case, "path", "migrations.lock.yaml").strip()
-        args = read(case, "args", "").split()
-        run = subprocess.run([MIGLINE, "merge-driver", "base", "ours", "theirs", path, *args],
-                             cwd=root, capture_output=True, text=True,
-                             env=dict(CLEAN_ENV, HOME=root))
-        result = read(root, "ours")
-        if UPDATE:
-            with open(os.path.join(case, "expected"), "w", encoding="utf-8", newline="") as f:
-                f.write(result)
-            with open(os.path.join(case, "exit"), "w") as f:
-                f.write("%d\n" % run.returncode)
-        try:
+        with self.workspace() as ws:
+            for name in ("base", "ours", "theirs"):
+                shutil.copy(os.path.join(case, name), ws.path(name))
+            path = read(case, "path", "migrations.lock.yaml").strip()
+            args = read(case, "args", "").split()
+            run = ws.migline("merge-driver", "base", "ours", "theirs", path, *args)
+            result = read(ws.root, "ours")
+            if UPDATE:
+                with open(os.path.join(case, "expected"), "w", encoding="utf-8", newline="") as f:
+                    f.write(result)
+                with open(os.path.join(case, "exit"), "w") as f:
+                    f.write("%d\n" % run.returncode)
             expected = read(case, "expected")
             if result != expected:
                 diff = "".join(difflib.unified_diff(
                     expected.splitlines(True), result.splitlines(True), "expected", "result"))
                 self.fail("%%A differs from `expected`:\n%s\nstderr: %s" % (diff, run.stderr))
             self.assertEqual(run.returncode, int(read(case, "exit")), run.stderr)
-            self.assertEqual(sorted(os.listdir(root)), ["base", "ours", "theirs"],
+            self.assertEqual(sorted(os.listdir(ws.root)), ["base", "ours", "theirs"],
                              "the driver wrote something besides %A")
             if run.returncode == 0:
                 self.assertEqual(run.stderr, "")
@@ -64,11 +59,6 @@ class MergeDriverFixtures(unittest.TestCase):
                     for line in read(case, side).splitlines():
                         if line.strip() and line not in base and not line.startswith("#"):
                             self.assertIn(line, result, "lost a line of %s" % side)
-        except AssertionError:
-            print("\nkept %s" % root)
-            raise
-        shutil.rmtree(root)
-
 
 add_fixture_tests(MergeDriverFixtures, "merge")
 
