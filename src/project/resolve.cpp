@@ -47,6 +47,11 @@ tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource>
   return out;
 }
 
+// `name` in the directory of `path`.
+std::string sibling_path(const std::string& path, const std::string& name) {
+  return path.substr(0, path.rfind('/') + 1) + name;
+}
+
 // `leaves` without `leaf`.
 std::vector<int> other_leaves(const std::vector<int>& leaves, int leaf) {
   std::vector<int> out;
@@ -317,10 +322,9 @@ void Planner::plan_merge_migration(const std::string& app, const std::vector<int
   for (int leaf : leaves)
     names.push_back(snapshot_.project.graph.nodes()[static_cast<std::size_t>(leaf)].name);
   const std::string name = merge_migration_name(names, options_.timestamp);
-  const std::string dir =
-      migration_of(leaves.front()).path.substr(0, migration_of(leaves.front()).path.rfind('/') + 1);
-  changes_[dir + name + ".py"] = render_merge_migration(app, names, options_.header);
-  report_.push_back(fmt::format("  create {}{}.py", dir, name));
+  const std::string path = sibling_path(migration_of(leaves.front()).path, name + ".py");
+  changes_[path] = render_merge_migration(app, names, options_.header);
+  report_.push_back(fmt::format("  create {}", path));
 }
 
 tl::expected<void, ResolveFailure> Planner::plan_linearize(const std::vector<DivergentSet>& sets) {
@@ -354,7 +358,7 @@ void Planner::apply_plan(const ResolutionPlan& plan) {
       changes_[m.path] = std::move(text);
       continue;
     }
-    const std::string new_path = m.path.substr(0, m.path.rfind('/') + 1) + renamed->second + ".py";
+    const std::string new_path = sibling_path(m.path, renamed->second + ".py");
     changes_[new_path] = std::move(text);
     new_paths.insert(new_path);
     old_paths.push_back(m.path);
