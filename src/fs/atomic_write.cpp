@@ -10,8 +10,8 @@
 
 namespace migline {
 
-tl::expected<void, std::string> write_file_atomic(const std::string& path,
-                                                  std::string_view content) {
+tl::expected<void, std::string> write_file_atomic(const std::string& path, std::string_view content,
+                                                  Durability durability) {
   struct stat st {};
   mode_t mode = 0644;
   if (::lstat(path.c_str(), &st) == 0) {
@@ -34,7 +34,8 @@ tl::expected<void, std::string> write_file_atomic(const std::string& path,
     if (n < 0) return fail(errno);
     done += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) return fail(errno);
+  if (::fchmod(fd, mode) != 0) return fail(errno);
+  if (durability == Durability::Synced && ::fsync(fd) != 0) return fail(errno);
   if (::close(fd) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());

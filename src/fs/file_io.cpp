@@ -43,11 +43,6 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   return data;
 }
 
-bool exists_no_follow(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
 bool is_regular_file(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);

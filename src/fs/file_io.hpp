@@ -14,9 +14,6 @@ inline constexpr const char* kSymlinkRefused =
     "is a symbolic link; migline does not follow links (Django would): replace it with the "
     "file itself";
 
-// True when `path` itself exists, whatever it is (a symlink is not followed).
-bool exists_no_follow(const std::string& path);
-
 // True when `path` exists and is a regular file (not through a symlink).
 bool is_regular_file(const std::string& path);
 

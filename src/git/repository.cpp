@@ -1,5 +1,7 @@
 #include "git/repository.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -27,11 +29,47 @@ int collect_tree_entry(const char* root, const git_tree_entry* entry, void* payl
   if (!is_listed(mode)) return 0;
   std::string path = std::string(root) + git_tree_entry_name(entry);
   if (!(*walk->keep)(path)) return 0;
-  walk->out->push_back(GitFile{std::move(path), *git_tree_entry_id(entry), mode});
+  walk->out->push_back(GitFile{std::move(path), *git_tree_entry_id(entry), mode, std::nullopt});
   return 0;
 }
 
+// Stat data of `entry`, unless the entry is racily clean: its file was modified no earlier than
+// the index file `index` was written, so a later change within the same tick may not show.
+std::optional<IndexStat> trusted_stat(const git_index_entry& entry, const struct stat& index) {
+  const bool racy = entry.mtime.seconds > index.st_mtim.tv_sec ||
+                    (entry.mtime.seconds == index.st_mtim.tv_sec &&
+                     entry.mtime.nanoseconds >= static_cast<std::uint32_t>(index.st_mtim.tv_nsec));
+  if (racy) return std::nullopt;
+  return IndexStat{entry.mtime.seconds, entry.mtime.nanoseconds,
+                   entry.ctime.seconds, entry.ctime.nanoseconds,
+                   entry.ino,           entry.file_size};
+}
+
 }  // namespace
+
+bool stat_matches(const GitFile& file, const struct stat& st) {
+  if (!file.stat || !S_ISREG(st.st_mode) || !is_regular_blob(file.mode)) return false;
+  const IndexStat& s = *file.stat;
+  // The index keeps the low 32 bits of inode and size, as git does.
+  return s.size == static_cast<std::uint32_t>(st.st_size) &&
+         s.ino == static_cast<std::uint32_t>(st.st_ino) && s.mtime_s == st.st_mtim.tv_sec &&
+         s.mtime_ns == static_cast<std::uint32_t>(st.st_mtim.tv_nsec) &&
+         s.ctime_s == st.st_ctim.tv_sec &&
+         s.ctime_ns == static_cast<std::uint32_t>(st.st_ctim.tv_nsec);
+}
+
+git_oid blob_id(std::string_view content) {
+  git_oid id{};
+  ensure_libgit2();
+  (void)git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB);
+  return id;
+}
+
+std::string GitRepository::common_dir() const {
+  std::string dir = git_repository_commondir(repo_.get());
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
 
 tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
     const std::string& directory) {
@@ -67,6 +105,10 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
     const GitPathFilter& keep) const {
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
+  // Without the index file's own mtime no entry can vouch for the work tree.
+  struct stat index_stat {};
+  const char* index_path = git_index_path(index->get());
+  const bool stat_known = index_path != nullptr && ::stat(index_path, &index_stat) == 0;
   std::vector<GitFile> out;
   const std::size_t count = git_index_entrycount(index->get());
   for (std::size_t i = 0; i < count; ++i) {
@@ -75,7 +117,8 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
       continue;
     }
     if (!keep(entry->path)) continue;
-    out.push_back(GitFile{entry->path, entry->id, entry->mode});
+    out.push_back(GitFile{entry->path, entry->id, entry->mode,
+                          stat_known ? trusted_stat(*entry, index_stat) : std::nullopt});
   }
   return out;
 }
@@ -349,9 +392,22 @@ tl::expected<std::string, std::string> GitRepository::hooks_dir() const {
     const std::string& path = **configured;
     return path.front() == '/' ? path : workdir_ + "/" + path;
   }
-  std::string common = git_repository_commondir(repo_.get());
-  while (!common.empty() && common.back() == '/') common.pop_back();
-  return common + "/hooks";
+  return common_dir() + "/hooks";
+}
+
+tl::expected<bool, std::string> GitRepository::has_filter_drivers() const {
+  git_config* raw = nullptr;
+  int rc = git_repository_config_snapshot(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr config(raw);
+  git_config_iterator* iterator = nullptr;
+  rc = git_config_iterator_glob_new(&iterator, config.get(), R"(^filter\..*\.(clean|process)$)");
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  git_config_entry* entry = nullptr;
+  rc = git_config_next(&entry, iterator);
+  git_config_iterator_free(iterator);
+  if (rc < 0 && rc != GIT_ITEROVER) return tl::make_unexpected(git_error_message(rc));
+  return rc == 0;
 }
 
 }  // namespace migline

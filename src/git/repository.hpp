@@ -1,5 +1,8 @@
 #pragma once
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,12 +15,32 @@
 
 namespace migline {
 
+// What the index recorded of a file on disk when it was staged (git's "stat data").
+struct IndexStat {
+  std::int64_t mtime_s = 0;
+  std::uint32_t mtime_ns = 0;
+  std::int64_t ctime_s = 0;
+  std::uint32_t ctime_ns = 0;
+  std::uint32_t ino = 0;
+  std::uint32_t size = 0;
+};
+
 // A file as git records it: path relative to the work tree root, blob id, file mode.
 struct GitFile {
   std::string path;
   git_oid id{};
   std::uint32_t mode = 0;
+  // Index entries only: stat data that can vouch for the file on disk. Absent when the entry
+  // is racily clean (modified in the same tick the index was written), as git rules.
+  std::optional<IndexStat> stat;
 };
+
+// True when the file `st` describes is still the one the index recorded for `file`, so its
+// content is blob `file.id`: same type, size, inode, mtime and ctime, to the nanosecond.
+bool stat_matches(const GitFile& file, const struct stat& st);
+
+// The id git gives a blob holding `content`.
+git_oid blob_id(std::string_view content);
 
 // One change to the index: stage `content` at `path`, or remove `path` when it is nullopt.
 struct IndexUpdate {
@@ -43,6 +66,8 @@ class GitRepository {
 
   // The work tree root, without a trailing slash.
   const std::string& workdir() const { return workdir_; }
+  // The repository's own directory (shared by all its work trees), without a trailing slash.
+  std::string common_dir() const;
 
   // Stage-0 regular files and symlinks of the index (GIT_INDEX_FILE when set, as git does for
   // hooks).
@@ -70,6 +95,9 @@ class GitRepository {
                                                    const std::string& value) const;
   // Where git looks for hooks: core.hooksPath (relative to the work tree), else .git/hooks.
   tl::expected<std::string, std::string> hooks_dir() const;
+  // True when git config names a filter driver (`filter.<name>.clean` or `.process`), which
+  // may change a file's bytes between the work tree and the index in any way.
+  tl::expected<bool, std::string> has_filter_drivers() const;
   // Writes `content` as a blob and stages it at `path` (mode 100644) in the index, dropping
   // any conflict stages of `path`.
   tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;

@@ -1,5 +1,7 @@
 #include "project/file_source.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -19,6 +21,10 @@ constexpr std::array<std::string_view, 11> kDefaultExcludes = {
 
 std::string_view strip_prefix(std::string_view path, std::string_view prefix) {
   return prefix.empty() ? path : path.substr(prefix.size() + 1);
+}
+
+std::string parse_cache_file_of(const GitRepository& repo) {
+  return repo.common_dir() + "/migline/parse-cache";
 }
 
 bool under_prefix(std::string_view path, std::string_view prefix) {
@@ -64,6 +70,12 @@ class BlobSource : public FileSource {
     return std::optional<std::string>(std::move(*text));
   }
   std::string describe() const override { return description_; }
+  std::optional<KnownBlob> known_blob(std::string_view path) const override {
+    auto it = ids_.find(std::string(path));
+    if (it == ids_.end() || links_.count(it->first) != 0) return std::nullopt;
+    return KnownBlob{it->second, std::nullopt};
+  }
+  std::string parse_cache_file() const override { return parse_cache_file_of(*repo_); }
 
  private:
   std::shared_ptr<const GitRepository> repo_;
@@ -75,11 +87,17 @@ class BlobSource : public FileSource {
   std::string description_;
 };
 
-// Work tree or plain directory: files on disk below `root`.
+// Work tree or plain directory: files on disk below `root`. In a work tree, `blobs` holds
+// the files the index vouches for.
 class DiskSource : public FileSource {
  public:
-  DiskSource(std::string root, std::vector<std::string> paths, std::string description)
-      : root_(std::move(root)), paths_(std::move(paths)), description_(std::move(description)) {
+  DiskSource(std::string root, std::vector<std::string> paths, std::string description,
+             std::unordered_map<std::string, KnownBlob> blobs = {}, std::string cache_file = {})
+      : root_(std::move(root)),
+        paths_(std::move(paths)),
+        description_(std::move(description)),
+        blobs_(std::move(blobs)),
+        cache_file_(std::move(cache_file)) {
     std::sort(paths_.begin(), paths_.end());
     paths_.erase(std::unique(paths_.begin(), paths_.end()), paths_.end());
   }
@@ -96,11 +114,19 @@ class DiskSource : public FileSource {
     return std::optional<std::string>(std::move(*text));
   }
   std::string describe() const override { return description_; }
+  std::optional<KnownBlob> known_blob(std::string_view path) const override {
+    auto it = blobs_.find(std::string(path));
+    if (it == blobs_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string parse_cache_file() const override { return cache_file_; }
 
  private:
   std::string root_;
   std::vector<std::string> paths_;
   std::string description_;
+  std::unordered_map<std::string, KnownBlob> blobs_;
+  std::string cache_file_;
 };
 
 // A FileSource with some files changed in memory.
@@ -129,6 +155,11 @@ class OverlaySource : public FileSource {
     return it == changes_.end() ? base_.read_extra(path) : it->second;
   }
   std::string describe() const override { return base_.describe(); }
+  std::optional<KnownBlob> known_blob(std::string_view path) const override {
+    if (changes_.count(std::string(path)) != 0) return std::nullopt;
+    return base_.known_blob(path);
+  }
+  std::string parse_cache_file() const override { return base_.parse_cache_file(); }
 
  private:
   const FileSource& base_;
@@ -185,16 +216,23 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   auto untracked = repo->untracked_files(prefix, relevant_under(prefix));
   if (!untracked) return tl::make_unexpected(untracked.error());
   std::string root = prefix.empty() ? repo->workdir() : repo->workdir() + "/" + prefix;
+  auto filtered = repo->has_filter_drivers();
+  if (!filtered) return tl::make_unexpected(filtered.error());
   std::vector<std::string> paths;
+  std::unordered_map<std::string, KnownBlob> blobs;
   for (const GitFile& f : *tracked) {
     // A tracked file deleted from the work tree no longer counts; a symlink does (and is
     // refused when read).
-    if (exists_no_follow(repo->workdir() + "/" + f.path)) {
-      paths.emplace_back(strip_prefix(f.path, prefix));
+    struct stat st {};
+    if (::lstat((repo->workdir() + "/" + f.path).c_str(), &st) != 0) continue;
+    paths.emplace_back(strip_prefix(f.path, prefix));
+    if (!*filtered && stat_matches(f, st)) {
+      blobs.emplace(paths.back(), KnownBlob{f.id, static_cast<std::uint64_t>(st.st_size)});
     }
   }
   for (const std::string& p : *untracked) paths.emplace_back(strip_prefix(p, prefix));
-  return std::make_unique<DiskSource>(std::move(root), std::move(paths), "work tree");
+  return std::make_unique<DiskSource>(std::move(root), std::move(paths), "work tree",
+                                      std::move(blobs), parse_cache_file_of(*repo));
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(

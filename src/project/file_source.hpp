@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -7,11 +8,21 @@
 #include <string_view>
 #include <vector>
 
+#include <git2/oid.h>
 #include <tl/expected.hpp>
 
 namespace migline {
 
 class GitRepository;
+
+// A listed file's blob id, known without reading the file.
+struct KnownBlob {
+  git_oid id{};
+  // Work tree only: the file's size. The file holds exactly the blob's bytes only when the
+  // blob is as long: git's eol and ident conversions change the length whenever they change
+  // the bytes, and with a filter driver configured no work-tree id is known at all.
+  std::optional<std::uint64_t> file_size;
+};
 
 // The files a command looks at: a git index, a git tree, a work tree, or a plain directory.
 // Paths are relative to the project root, '/' separated, sorted, and only those that can
@@ -28,6 +39,11 @@ class FileSource {
       const std::string& path) const = 0;
   // Where the files come from, for messages: "work tree", "index", "HEAD~1".
   virtual std::string describe() const = 0;
+  // The blob of listed `path` when known without reading it: index and tree entries, and
+  // work-tree files whose index stat data still matches.
+  virtual std::optional<KnownBlob> known_blob(std::string_view path) const = 0;
+  // Where parse results of these files may be cached; empty outside git.
+  virtual std::string parse_cache_file() const = 0;
 };
 
 // True for paths migline reads: `*/migrations/*.py`, `*/apps.py` and the config file.

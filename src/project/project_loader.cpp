@@ -8,6 +8,9 @@
 
 #include "core/app_config.hpp"
 #include "core/glob.hpp"
+#include "core/migration_codec.hpp"
+#include "git/repository.hpp"
+#include "project/parse_cache.hpp"
 
 namespace migline {
 namespace {
@@ -36,6 +39,66 @@ bool selected(const Config& config, std::string_view app_dir) {
 Diagnostic io_error(std::string_view path, const std::string& why) {
   return file_error(path, fmt::format("cannot read: {}", why));
 }
+
+// What a parse depends on besides the file: migline's version and the swappable settings.
+std::uint64_t parse_salt(const SwappableSettings& settings) {
+  std::string key = MIGLINE_VERSION;
+  for (const auto& [name, value] : settings) key += fmt::format("\n{}={}", name, value);
+  return checksum64(key);
+}
+
+// Reads migration files through the parse cache: a file whose blob was parsed before is not
+// read at all when the source knows its id, and not parsed again when it does not.
+class MigrationReader {
+ public:
+  MigrationReader(const FileSource& source, const SwappableSettings& settings)
+      : source_(source), settings_(settings) {
+    if (std::string file = source.parse_cache_file(); !file.empty()) {
+      cache_.emplace(ParseCache::load(std::move(file), parse_salt(settings)));
+    }
+  }
+  ~MigrationReader() {
+    if (cache_) cache_->save();
+  }
+  MigrationReader(const MigrationReader&) = delete;
+  MigrationReader& operator=(const MigrationReader&) = delete;
+
+  // The migration at `path`; the outer error is for a file that cannot be read.
+  tl::expected<tl::expected<DjangoMigration, Diagnostics>, Diagnostic> read(
+      const std::string& path) {
+    std::optional<KnownBlob> known = cache_ ? source_.known_blob(path) : std::nullopt;
+    if (known) {
+      if (auto cached = cache_->find(known->id, known->file_size)) {
+        return with_path(std::move(*cached), path);
+      }
+    }
+    auto text = source_.read(path);
+    if (!text) return tl::make_unexpected(io_error(path, text.error()));
+    // The bytes read may not be the blob the source named (see KnownBlob): key by them.
+    git_oid id{};
+    if (cache_) {
+      id = known && !known->file_size ? known->id : blob_id(*text);
+      if (!known || known->file_size) {
+        if (auto cached = cache_->find(id, std::nullopt))
+          return with_path(std::move(*cached), path);
+      }
+    }
+    auto migration = read_django_migration(path, *text, settings_);
+    if (migration && cache_) cache_->add(id, text->size(), *migration);
+    return migration;
+  }
+
+ private:
+  static tl::expected<DjangoMigration, Diagnostics> with_path(DjangoMigration migration,
+                                                              const std::string& path) {
+    migration.path = path;
+    return migration;
+  }
+
+  const FileSource& source_;
+  const SwappableSettings& settings_;
+  std::optional<ParseCache> cache_;
+};
 
 }  // namespace
 
@@ -119,6 +182,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
             [](const auto& a, const auto& b) { return a.label < b.label; });
 
   // Migration modules: `*.py` directly in the package, not starting with '_' or '~'.
+  MigrationReader reader(source, config.settings);
   std::set<std::string> apps;
   for (MigrationPackage& package : project.packages) {
     apps.insert(package.label);
@@ -140,9 +204,9 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
         project.diagnostics.push_back(std::move(d));
         continue;
       }
-      auto text = source.read(*it);
-      if (!text) return tl::make_unexpected(io_error(*it, text.error()));
-      auto migration = read_django_migration(*it, *text, config.settings);
+      auto read = reader.read(*it);
+      if (!read) return tl::make_unexpected(read.error());
+      auto& migration = *read;
       if (!migration) {
         project.diagnostics.insert(project.diagnostics.end(), migration.error().begin(),
                                    migration.error().end());

@@ -1,0 +1,144 @@
+#include "project/parse_cache.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/migration_codec.hpp"
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kMagic = "MLPCACHE";
+constexpr std::uint32_t kFormat = 1;  // bump when the layout or encode_migration changes
+constexpr std::size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
+constexpr std::size_t kEntrySize = GIT_OID_RAWSZ + 8 + 4 + 4 + 8;
+
+template <typename T>
+T load_at(std::string_view bytes, std::size_t at) {
+  T value;
+  std::memcpy(&value, bytes.data() + at, sizeof value);
+  return value;
+}
+
+template <typename T>
+void append(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+bool id_less(const git_oid& a, const git_oid& b) {
+  return git_oid_cmp(&a, &b) < 0;
+}
+
+}  // namespace
+
+ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
+  ParseCache cache;
+  cache.file_ = std::move(file);
+  cache.salt_ = salt;
+  auto read = read_file(cache.file_);
+  if (!read) return cache;
+  const std::string_view bytes = *read;
+  if (bytes.size() < kHeaderSize || bytes.substr(0, 8) != kMagic ||
+      load_at<std::uint32_t>(bytes, 8) != kFormat || load_at<std::uint64_t>(bytes, 16) != salt) {
+    return cache;
+  }
+  const std::size_t count = load_at<std::uint32_t>(bytes, 12);
+  const std::size_t records_at = kHeaderSize + count * kEntrySize;
+  if (records_at > bytes.size() ||
+      checksum64(bytes.substr(kHeaderSize, records_at - kHeaderSize)) !=
+          load_at<std::uint64_t>(bytes, 24)) {
+    return cache;
+  }
+  std::vector<Entry> table(count);
+  const std::size_t records_size = bytes.size() - records_at;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t at = kHeaderSize + i * kEntrySize;
+    Entry& e = table[i];
+    std::memcpy(e.id.id, bytes.data() + at, GIT_OID_RAWSZ);
+    at += GIT_OID_RAWSZ;
+    e.size = load_at<std::uint64_t>(bytes, at);
+    e.offset = load_at<std::uint32_t>(bytes, at + 8);
+    e.length = load_at<std::uint32_t>(bytes, at + 12);
+    e.checksum = load_at<std::uint64_t>(bytes, at + 16);
+    const bool sorted = i == 0 || id_less(table[i - 1].id, e.id);
+    if (!sorted || e.offset > records_size || e.length > records_size - e.offset) return cache;
+  }
+  cache.bytes_ = std::move(*read);
+  cache.records_at_ = records_at;
+  cache.table_ = std::move(table);
+  cache.used_.assign(count, false);
+  return cache;
+}
+
+std::string_view ParseCache::record(const Entry& entry) const {
+  return std::string_view(bytes_).substr(records_at_ + entry.offset, entry.length);
+}
+
+std::optional<DjangoMigration> ParseCache::find(const git_oid& id,
+                                                std::optional<std::uint64_t> size) {
+  auto it = std::lower_bound(table_.begin(), table_.end(), id,
+                             [](const Entry& e, const git_oid& key) { return id_less(e.id, key); });
+  if (it == table_.end() || git_oid_cmp(&it->id, &id) != 0 || (size && *size != it->size)) {
+    return std::nullopt;
+  }
+  if (checksum64(record(*it)) != it->checksum) return std::nullopt;
+  auto migration = decode_migration(record(*it));
+  if (migration) used_[static_cast<std::size_t>(it - table_.begin())] = true;
+  return migration;
+}
+
+void ParseCache::add(const git_oid& id, std::uint64_t size, const DjangoMigration& migration) {
+  added_.push_back(Added{id, size, encode_migration(migration)});
+}
+
+void ParseCache::save() const {
+  if (added_.empty()) return;
+  // Entries of this run first, then older ones while they are no more than those.
+  struct Kept {
+    const git_oid* id;
+    std::uint64_t size;
+    std::string_view record;
+  };
+  std::vector<Kept> keep;
+  for (const Added& a : added_) keep.push_back(Kept{&a.id, a.size, a.record});
+  for (std::size_t i = 0; i < table_.size(); ++i) {
+    if (used_[i]) keep.push_back(Kept{&table_[i].id, table_[i].size, record(table_[i])});
+  }
+  const std::size_t fresh = keep.size();
+  for (std::size_t i = 0; i < table_.size() && keep.size() < 2 * fresh; ++i) {
+    if (!used_[i]) keep.push_back(Kept{&table_[i].id, table_[i].size, record(table_[i])});
+  }
+  std::stable_sort(keep.begin(), keep.end(),
+                   [](const Kept& a, const Kept& b) { return id_less(*a.id, *b.id); });
+  keep.erase(std::unique(keep.begin(), keep.end(),
+                         [](const Kept& a, const Kept& b) { return git_oid_equal(a.id, b.id); }),
+             keep.end());
+
+  std::string table;
+  std::string records;
+  for (const Kept& k : keep) {
+    if (records.size() + k.record.size() > UINT32_MAX) return;  // too big to be worth keeping
+    table.append(reinterpret_cast<const char*>(k.id->id), GIT_OID_RAWSZ);
+    append<std::uint64_t>(table, k.size);
+    append<std::uint32_t>(table, static_cast<std::uint32_t>(records.size()));
+    append<std::uint32_t>(table, static_cast<std::uint32_t>(k.record.size()));
+    append<std::uint64_t>(table, checksum64(k.record));
+    records += k.record;
+  }
+  std::string out(kMagic);
+  append<std::uint32_t>(out, kFormat);
+  append<std::uint32_t>(out, static_cast<std::uint32_t>(keep.size()));
+  append<std::uint64_t>(out, salt_);
+  append<std::uint64_t>(out, checksum64(table));
+  out += table;
+  out += records;
+  const std::size_t slash = file_.rfind('/');
+  if (slash != std::string::npos) ::mkdir(file_.substr(0, slash).c_str(), 0777);
+  (void)write_file_atomic(file_, out, Durability::Unsynced);
+}
+
+}  // namespace migline

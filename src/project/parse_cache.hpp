@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <git2/oid.h>
+
+#include "core/django_migration.hpp"
+
+namespace migline {
+
+// What read_django_migration found in each migration blob, keyed by blob id, kept in one file
+// under .git/ so that a later run reads only the files that changed. The file is a cache, never
+// a source of truth: a missing, damaged or foreign file (another format, other settings) counts
+// as empty, a damaged entry as absent, and a write that fails is skipped silently.
+//
+// Layout (host byte order; the magic tells a foreign file apart):
+//   "MLPCACHE", u32 format, u32 entry count, u64 salt, u64 checksum of the table,
+//   table: per entry, sorted by id: oid[20], u64 blob size, u32 offset, u32 length,
+//          u64 checksum of the record,
+//   records: encode_migration() bytes, at `offset` from the end of the table.
+class ParseCache {
+ public:
+  // Reads `file`. `salt` stands for everything else a parse depends on (the swappable settings
+  // and migline's version); entries written under another salt are not used.
+  static ParseCache load(std::string file, std::uint64_t salt);
+
+  // The migration parsed from blob `id` before (without path, app and name), if any; with
+  // `size`, only if the blob was that long.
+  std::optional<DjangoMigration> find(const git_oid& id, std::optional<std::uint64_t> size);
+  // Remembers the parse of blob `id`, `size` bytes long.
+  void add(const git_oid& id, std::uint64_t size, const DjangoMigration& migration);
+  // When something was added: writes the entries found or added in this run, plus older ones
+  // up to as many again (a branch switch back finds them), atomically (a concurrent run reads
+  // the old file or the new one, never a mix).
+  void save() const;
+
+ private:
+  struct Entry {
+    git_oid id;
+    std::uint64_t size;  // of the blob
+    std::uint32_t offset;
+    std::uint32_t length;
+    std::uint64_t checksum;
+  };
+
+  std::string_view record(const Entry& entry) const;
+
+  std::string file_;
+  std::uint64_t salt_ = 0;
+  std::string bytes_;           // the file as read; records are views into it
+  std::size_t records_at_ = 0;  // where the records start in bytes_
+  std::vector<Entry> table_;    // sorted by id
+  std::vector<bool> used_;      // per table_ entry: found in this run
+  struct Added {
+    git_oid id;
+    std::uint64_t size;
+    std::string record;
+  };
+  std::vector<Added> added_;
+};
+
+}  // namespace migline
