@@ -6,8 +6,11 @@ Usage: /usr/bin/python3 bench/run.py [--sizes 1000,10000,100000] [--reps 5] [--m
 For each size it generates a git repository of APPS x PER_APP migrations (the largest is
 1,000 apps x 100), then measures, alternating the commands within each repetition and taking
 medians:
-  - `migline update --check` and `migline check` (the second and later runs: warm page cache);
-  - the floors: `cat` of every migration file once, and `git ls-files`;
+  - `migline update --check` and `migline check` with the parse cache cold (deleted before the
+    run) and warm (left by the run before), and `update --check --staged` (the pre-commit
+    hook's read) warm; the page cache is warm for every command;
+  - the floors: `cat` of every migration file once, and `git ls-files`; `git status` too, as
+    the cost of looking at every file of the work tree, which a work-tree run must do;
   - Django's own MigrationLoader(None) over the same tree (only up to --django-max files);
   - migline's peak memory (max RSS).
 It prints a table of times, the ratios migline/floor and Django/migline, and how time grows
@@ -79,6 +82,7 @@ def generate(root, size):
     subprocess.run([MIGLINE, "update"], cwd=root, env=ENV, check=True)
     git("add", "-A")
     git("commit", "-q", "-m", "generated")
+    git("update-index", "--refresh")  # as any later git command would: no racily clean entry
     open(done, "w").close()
 
 
@@ -118,23 +122,31 @@ def measure(root, reps, django):
     listing = os.path.join(root, ".git", "bench-files")
     with open(listing, "w") as f:
         f.write("\0".join(files))
-    commands = {
-        "update --check": [MIGLINE, "update", "--check"],
-        "check": [MIGLINE, "check"],
-        "cat (floor)": ["sh", "-c", "xargs -0 cat < .git/bench-files > /dev/null"],
-        "git ls-files": ["git", "ls-files"],
+    cache = os.path.join(root, ".git", "migline", "parse-cache")
+    cold = lambda: os.path.exists(cache) and os.remove(cache)
+    commands = {  # name: (argv, what to do before each run)
+        "update cold": ([MIGLINE, "update", "--check"], cold),
+        "update warm": ([MIGLINE, "update", "--check"], None),
+        "check cold": ([MIGLINE, "check"], cold),
+        "check warm": ([MIGLINE, "check"], None),
+        "staged warm": ([MIGLINE, "update", "--check", "--staged"], None),
+        "cat": (["sh", "-c", "xargs -0 cat < .git/bench-files > /dev/null"], None),
+        "git ls-files": (["git", "ls-files"], None),
+        "git status": (["git", "status", "--porcelain"], None),
     }
     if django:
-        commands["Django loader"] = ["/usr/bin/python3", "-c", DJANGO, root]
+        commands["Django"] = (["/usr/bin/python3", "-c", DJANGO, root], None)
     times = {name: [] for name in commands}
     rss = []
-    for name, argv in commands.items():  # one warm-up each: page cache and git's index
+    for name, (argv, before) in commands.items():  # one warm-up each: page cache, git's index
         timed(argv, root)
     for _ in range(reps):
-        for name, argv in commands.items():
+        for name, (argv, before) in commands.items():
+            if before:
+                before()
             seconds, peak = timed(argv, root)
             times[name].append(seconds)
-            if name.startswith(("update", "check")):
+            if argv[0] == MIGLINE:
                 rss.append(peak)
     return {name: statistics.median(v) for name, v in times.items()}, max(rss)
 
@@ -160,26 +172,37 @@ def main():
         generate(root, size)
         results[size] = measure(root, args.reps, size <= args.django_max)
 
-    ms = lambda s: "%.1f ms" % (s * 1000)
-    print("| migrations | update --check | check | cat (floor) | git ls-files | Django loader "
-          "| update/cat | check/cat | Django/update | max RSS | RSS per migration |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    ms = lambda s: "%.1f ms" % (s * 1000) if s < 10 else "%.1f s" % s
+    names = ["update cold", "update warm", "check cold", "check warm", "staged warm", "cat",
+             "git ls-files", "git status", "Django"]
+    print("Times (median of %d):\n" % args.reps)
+    print("| migrations | " + " | ".join(names) + " | max RSS | RSS per migration |")
+    print("|---:" * (len(names) + 3) + "|")
     for size, (t, peak) in results.items():
-        django = t.get("Django loader")
-        print("| {:,} | {} | {} | {} | {} | {} | {:.2f}x | {:.2f}x | {} | {:.1f} MiB | {:.0f} B |"
-              .format(size, ms(t["update --check"]), ms(t["check"]), ms(t["cat (floor)"]),
-                      ms(t["git ls-files"]), ms(django) if django else "-",
-                      t["update --check"] / t["cat (floor)"], t["check"] / t["cat (floor)"],
-                      "%.0fx" % (django / t["update --check"]) if django else "-",
-                      peak / 1024, peak * 1024 / size))
+        cells = [ms(t[n]) if n in t else "-" for n in names]
+        print("| {:,} | {} | {:.1f} MiB | {:.0f} B |".format(
+            size, " | ".join(cells), peak / 1024, peak * 1024 / size))
+    print("\nRatios:\n")
+    ratios = [("update cold / cat", "update cold", "cat"),
+              ("check cold / cat", "check cold", "cat"),
+              ("update warm / ls-files", "update warm", "git ls-files"),
+              ("staged warm / ls-files", "staged warm", "git ls-files"),
+              ("update warm / git status", "update warm", "git status"),
+              ("Django / update cold", "Django", "update cold"),
+              ("Django / update warm", "Django", "update warm")]
+    print("| migrations | " + " | ".join(r[0] for r in ratios) + " |")
+    print("|---:" * (len(ratios) + 1) + "|")
+    for size, (t, _) in results.items():
+        cells = ["%.2fx" % (t[a] / t[b]) if a in t and b in t else "-" for _, a, b in ratios]
+        print("| {:,} | {} |".format(size, " | ".join(cells)))
     sizes = list(results)
+    print()
     for small, large in zip(sizes, sizes[1:]):
         grow = lambda name: results[large][0][name] / results[small][0][name]
-        print("\n%dx more migrations (%d -> %d): update --check %.1fx, check %.1fx, cat %.1fx"
-              % (large // small, small, large, grow("update --check"), grow("check"),
-                 grow("cat (floor)")), end="")
-    print()
-
+        print("%dx more migrations (%d -> %d): update cold %.1fx, update warm %.1fx, "
+              "check cold %.1fx, cat %.1fx" % (large // small, small, large, grow("update cold"),
+                                               grow("update warm"), grow("check cold"),
+                                               grow("cat")))
 
 if __name__ == "__main__":
     main()
