@@ -42,19 +42,22 @@ class BlobSource : public FileSource {
         prefix_(std::move(prefix)),
         rev_(std::move(rev)),
         description_(std::move(description)) {
+    std::sort(files.begin(), files.end(),
+              [](const GitFile& a, const GitFile& b) { return a.path < b.path; });
     for (GitFile& f : files) {
       std::string relative(strip_prefix(f.path, prefix_));
       if (f.mode == GIT_FILEMODE_LINK) links_.insert(relative);
-      ids_.emplace(relative, f.id);
       paths_.push_back(std::move(relative));
     }
-    std::sort(paths_.begin(), paths_.end());
+    // Keyed by views of paths_, which no longer changes.
+    ids_.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) ids_.emplace(paths_[i], files[i].id);
   }
   const std::vector<std::string>& paths() const override { return paths_; }
   tl::expected<std::string, std::string> read(std::string_view path) const override {
-    auto it = ids_.find(std::string(path));
+    auto it = ids_.find(path);
     if (it == ids_.end()) return tl::make_unexpected(std::string("not in ") + description_);
-    if (links_.count(it->first) != 0) {
+    if (links_.count(path) != 0) {
       return tl::make_unexpected(std::string(kSymlinkRefused));
     }
     return repo_->read_blob(it->second);
@@ -71,8 +74,8 @@ class BlobSource : public FileSource {
   }
   std::string describe() const override { return description_; }
   std::optional<KnownBlob> known_blob(std::string_view path) const override {
-    auto it = ids_.find(std::string(path));
-    if (it == ids_.end() || links_.count(it->first) != 0) return std::nullopt;
+    auto it = ids_.find(path);
+    if (it == ids_.end() || links_.count(path) != 0) return std::nullopt;
     return KnownBlob{it->second, std::nullopt};
   }
   std::string parse_cache_file() const override { return parse_cache_file_of(*repo_); }
@@ -81,9 +84,9 @@ class BlobSource : public FileSource {
   std::shared_ptr<const GitRepository> repo_;
   std::string prefix_;
   std::string rev_;
-  std::vector<std::string> paths_;
-  std::unordered_map<std::string, git_oid> ids_;
-  std::set<std::string> links_;
+  std::vector<std::string> paths_;  // never changes once built: ids_ views it
+  std::unordered_map<std::string_view, git_oid> ids_;
+  std::set<std::string, std::less<>> links_;
   std::string description_;
 };
 

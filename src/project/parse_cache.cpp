@@ -33,6 +33,11 @@ bool id_less(const git_oid& a, const git_oid& b) {
   return git_oid_cmp(&a, &b) < 0;
 }
 
+constexpr std::size_t kBuckets = 1 << 16;
+std::size_t bucket_of(const git_oid& id) {
+  return std::size_t{id.id[0]} << 8 | id.id[1];
+}
+
 }  // namespace
 
 ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
@@ -67,6 +72,9 @@ ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
     const bool sorted = i == 0 || id_less(table[i - 1].id, e.id);
     if (!sorted || e.offset > records_size || e.length > records_size - e.offset) return cache;
   }
+  cache.bucket_.assign(kBuckets + 1, 0);
+  for (const Entry& e : table) ++cache.bucket_[bucket_of(e.id) + 1];
+  for (std::size_t b = 0; b < kBuckets; ++b) cache.bucket_[b + 1] += cache.bucket_[b];
   cache.bytes_ = std::move(*read);
   cache.records_at_ = records_at;
   cache.table_ = std::move(table);
@@ -80,9 +88,12 @@ std::string_view ParseCache::record(const Entry& entry) const {
 
 std::optional<DjangoMigration> ParseCache::find(const git_oid& id,
                                                 std::optional<std::uint64_t> size) {
-  auto it = std::lower_bound(table_.begin(), table_.end(), id,
+  if (table_.empty()) return std::nullopt;
+  const auto first = table_.begin() + bucket_[bucket_of(id)];
+  const auto last = table_.begin() + bucket_[bucket_of(id) + 1];
+  auto it = std::lower_bound(first, last, id,
                              [](const Entry& e, const git_oid& key) { return id_less(e.id, key); });
-  if (it == table_.end() || git_oid_cmp(&it->id, &id) != 0 || (size && *size != it->size)) {
+  if (it == last || git_oid_cmp(&it->id, &id) != 0 || (size && *size != it->size)) {
     return std::nullopt;
   }
   if (checksum64(record(*it)) != it->checksum) return std::nullopt;

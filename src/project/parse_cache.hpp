@@ -54,7 +54,9 @@ class ParseCache {
   std::string bytes_;           // the file as read; records are views into it
   std::size_t records_at_ = 0;  // where the records start in bytes_
   std::vector<Entry> table_;    // sorted by id
-  std::vector<bool> used_;      // per table_ entry: found in this run
+  // Ids are uniformly spread: bucket b (the first two bytes of an id) starts at bucket_[b].
+  std::vector<std::uint32_t> bucket_;
+  std::vector<bool> used_;  // per table_ entry: found in this run
   struct Added {
     git_oid id;
     std::uint64_t size;
