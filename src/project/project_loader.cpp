@@ -74,14 +74,13 @@ class MigrationReader {
     }
     auto text = source_.read(path);
     if (!text) return tl::make_unexpected(io_error(path, text.error()));
-    // The bytes read may not be the blob the source named (see KnownBlob): key by them.
+    // A work-tree file may not hold the blob the index named (see KnownBlob): key it by its
+    // own bytes, which an earlier run may have parsed.
+    const bool own_bytes = !known || known->file_size;
     git_oid id{};
-    if (cache_) {
-      id = known && !known->file_size ? known->id : blob_id(*text);
-      if (!known || known->file_size) {
-        if (auto cached = cache_->find(id, std::nullopt))
-          return with_path(std::move(*cached), path);
-      }
+    if (cache_) id = own_bytes ? blob_id(*text) : known->id;
+    if (cache_ && own_bytes) {
+      if (auto cached = cache_->find(id, std::nullopt)) return with_path(std::move(*cached), path);
     }
     auto migration = read_django_migration(path, *text, settings_);
     if (migration && cache_) cache_->add(id, text->size(), *migration);
