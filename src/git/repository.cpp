@@ -400,14 +400,23 @@ tl::expected<bool, std::string> GitRepository::has_filter_drivers() const {
   int rc = git_repository_config_snapshot(&raw, repo_.get());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitConfigPtr config(raw);
+  // Matched here, not with git_config_iterator_glob_new: libgit2 1.5 leaks the match data
+  // of every name its regex does not match.
   git_config_iterator* iterator = nullptr;
-  rc = git_config_iterator_glob_new(&iterator, config.get(), R"(^filter\..*\.(clean|process)$)");
+  rc = git_config_iterator_new(&iterator, config.get());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  bool found = false;
   git_config_entry* entry = nullptr;
-  rc = git_config_next(&entry, iterator);
+  while (!found && (rc = git_config_next(&entry, iterator)) == 0) {
+    const std::string_view name = entry->name;
+    const auto ends_with = [&](std::string_view end) {
+      return name.size() >= end.size() && name.substr(name.size() - end.size()) == end;
+    };
+    found = name.substr(0, 7) == "filter." && (ends_with(".clean") || ends_with(".process"));
+  }
   git_config_iterator_free(iterator);
-  if (rc < 0 && rc != GIT_ITEROVER) return tl::make_unexpected(git_error_message(rc));
-  return rc == 0;
+  if (!found && rc != GIT_ITEROVER) return tl::make_unexpected(git_error_message(rc));
+  return found;
 }
 
 }  // namespace migline

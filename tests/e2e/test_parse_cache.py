@@ -82,6 +82,18 @@ class ParseCache(TestCase):
             ws.write("orders/migrations/0003_total.py", text)
             self.assertRun(ws.migline("check"), 0)
 
+    def test_a_filter_driver_makes_work_tree_files_count_as_their_own_bytes(self):
+        with self.workspace() as ws:
+            repo(ws)
+            # The clean filter stores another, equally long, dependency name in the blob.
+            ws.git("config", "filter.rename.clean", "sed s/0002_status/0002_statuY/")
+            ws.write(".gitattributes", "orders/migrations/0003_total.py filter=rename\n")
+            path = ws.path("orders/migrations/0003_total.py")
+            os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+            ws.git("add", "-A")
+            self.assertIn("0002_statuY", ws.migline("check", "--staged").stdout)  # cached
+            self.assertRun(ws.migline("check"), 0)
+
     def test_settings_are_part_of_the_key(self):
         with self.workspace() as ws:
             repo(ws)
