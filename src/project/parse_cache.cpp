@@ -110,20 +110,23 @@ void ParseCache::add(const git_oid& id, std::uint64_t size, const DjangoMigratio
 
 void ParseCache::save() const {
   if (added_.empty()) return;
-  // Entries of this run first, then older ones while they are no more than those.
+  // Entries of this run first, then older ones while they are no more than those. An older
+  // record keeps the checksum it was written with: one damaged since stays detectable.
   struct Kept {
     const git_oid* id;
     std::uint64_t size;
     std::string_view record;
+    std::uint64_t checksum;
   };
   std::vector<Kept> keep;
-  for (const Added& a : added_) keep.push_back(Kept{&a.id, a.size, a.record});
+  for (const Added& a : added_) keep.push_back(Kept{&a.id, a.size, a.record, checksum64(a.record)});
+  const auto old = [&](const Entry& e) { return Kept{&e.id, e.size, record(e), e.checksum}; };
   for (std::size_t i = 0; i < table_.size(); ++i) {
-    if (used_[i]) keep.push_back(Kept{&table_[i].id, table_[i].size, record(table_[i])});
+    if (used_[i]) keep.push_back(old(table_[i]));
   }
   const std::size_t fresh = keep.size();
   for (std::size_t i = 0; i < table_.size() && keep.size() < 2 * fresh; ++i) {
-    if (!used_[i]) keep.push_back(Kept{&table_[i].id, table_[i].size, record(table_[i])});
+    if (!used_[i]) keep.push_back(old(table_[i]));
   }
   std::stable_sort(keep.begin(), keep.end(),
                    [](const Kept& a, const Kept& b) { return id_less(*a.id, *b.id); });
@@ -139,7 +142,7 @@ void ParseCache::save() const {
     append<std::uint64_t>(table, k.size);
     append<std::uint32_t>(table, static_cast<std::uint32_t>(records.size()));
     append<std::uint32_t>(table, static_cast<std::uint32_t>(k.record.size()));
-    append<std::uint64_t>(table, checksum64(k.record));
+    append<std::uint64_t>(table, k.checksum);
     records += k.record;
   }
   std::string out(kMagic);
