@@ -1,5 +1,8 @@
 #include "cli/app.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
@@ -71,6 +74,11 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "migline: error: {}\nRun `migline --help` for usage.\n", e.what());
     return kExitError;
   }
+  std::error_code ec;
+  if (!global.directory.empty()) {
+    global.directory_path = std::filesystem::absolute(global.directory, ec).string();
+  }
+  global.args.assign(argv + 1, argv + argc);
   for (const Command& command : commands) {
     if (command.app->parsed()) return command.run();
   }

@@ -119,21 +119,21 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
   int warnings = 0;
   for (const Diagnostic& d : findings) (d.severity == Severity::Error ? errors : warnings)++;
   if (options.format == "json") {
-    fmt::print("{}", render_json(findings, errors, warnings));
+    print_out(render_json(findings, errors, warnings));
   } else if (options.format == "github") {
-    fmt::print("{}", render_github(findings));
+    print_out(render_github(findings));
   } else {
     for (const Diagnostic& d : findings) {
-      fmt::print("{}", format_diagnostic(d, context->color_stdout()));
+      print_out(format_diagnostic(d, context->color_stdout()));
     }
   }
   if (options.format != "json") {
     if (findings.empty()) {
-      fmt::print("migline check: ok ({} apps, {} migrations)\n", project->graph.apps().size(),
-                 project->migrations.size());
+      print_out(fmt::format("migline check: ok ({} apps, {} migrations)\n",
+                            project->graph.apps().size(), project->migrations.size()));
     } else {
-      fmt::print("migline check: {} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s",
-                 warnings, warnings == 1 ? "" : "s");
+      print_out(fmt::format("migline check: {} error{}, {} warning{}\n", errors,
+                            errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s"));
     }
   }
   return errors > 0 ? kExitFindings : kExitOk;
@@ -153,7 +153,13 @@ void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<C
       ->type_name("REV");
   sub->add_option("--format", options->format, "Output: text, json or github")
       ->check(CLI::IsMember({"text", "json", "github"}));
-  out.push_back(Command{sub, [&global, options] { return run_check(global, *options); }});
+  out.push_back(Command{sub, [&global, options] {
+                          // --base also reads the fork point, which HEAD (or --rev) decides.
+                          std::vector<std::string> revs;
+                          if (!options->base.empty()) revs = {options->base, "HEAD"};
+                          return run_answer_cached(global, options->source, revs,
+                                                   [&] { return run_check(global, *options); });
+                        }});
 }
 
 }  // namespace migline::cli

@@ -27,11 +27,11 @@ int run_graph(const GlobalOptions& global, const GraphOptions& options) {
     return kExitError;
   }
   if (options.format == "dot") {
-    fmt::print("{}", render_graph_dot(*project, options.app));
+    print_out(render_graph_dot(*project, options.app));
   } else if (options.format == "mermaid") {
-    fmt::print("{}", render_graph_mermaid(*project, options.app));
+    print_out(render_graph_mermaid(*project, options.app));
   } else {
-    fmt::print("{}", render_graph_text(*project, options.app));
+    print_out(render_graph_text(*project, options.app));
   }
   return kExitOk;
 }
@@ -45,7 +45,10 @@ void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<C
   add_source_options(*sub, options->source);
   sub->add_option("--format", options->format, "Output format: text, dot or mermaid")
       ->check(CLI::IsMember({"text", "dot", "mermaid"}));
-  out.push_back(Command{sub, [&global, options] { return run_graph(global, *options); }});
+  out.push_back(Command{sub, [&global, options] {
+                          return run_answer_cached(global, options->source, {},
+                                                   [&] { return run_graph(global, *options); });
+                        }});
 }
 
 }  // namespace migline::cli

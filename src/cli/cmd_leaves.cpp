@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "core/json_writer.hpp"
 
 namespace migline::cli {
@@ -50,7 +51,7 @@ int run_leaves(const GlobalOptions& global, const LeavesOptions& options) {
   auto loaded = load_clean_project(global, options.source);
   if (!loaded) return loaded.error();
   const Project* project = &loaded->project;
-  fmt::print("{}", options.format == "json" ? render_json(*project) : render_text(*project));
+  print_out(options.format == "json" ? render_json(*project) : render_text(*project));
   return kExitOk;
 }
 
@@ -62,7 +63,10 @@ void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<
   add_source_options(*sub, options->source);
   sub->add_option("--format", options->format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  out.push_back(Command{sub, [&global, options] { return run_leaves(global, *options); }});
+  out.push_back(Command{sub, [&global, options] {
+                          return run_answer_cached(global, options->source, {},
+                                                   [&] { return run_leaves(global, *options); });
+                        }});
 }
 
 }  // namespace migline::cli

@@ -57,7 +57,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
       if (!current) return kExitError;
       if (*current == file.content) continue;
       ++stale;
-      fmt::print("{}", unified_diff(file.path, *current, file.content));
+      print_out(unified_diff(file.path, *current, file.content));
     }
     if (stale == 0) return kExitOk;
     Diagnostic d;
@@ -73,7 +73,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
     print_error(written.error(), color);
     return kExitError;
   }
-  for (const ManifestFile& file : stale) fmt::print(stderr, "migline: updated {}\n", file.path);
+  for (const ManifestFile& file : stale) print_err(fmt::format("migline: updated {}\n", file.path));
   if (!options.source.staged) return kExitOk;
   for (const ManifestFile& file : expected) {
     auto current = current_of(file);
@@ -97,7 +97,11 @@ void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<
                 "Read the index (GIT_INDEX_FILE when set) and stage the manifest");
   sub->add_flag("--check", options->check,
                 "Write nothing; print a diff and exit 1 when the manifest is stale");
-  out.push_back(Command{sub, [&global, options] { return run_update(global, *options); }});
+  out.push_back(Command{sub, [&global, options] {
+                          if (!options->check) return run_update(global, *options);
+                          return run_answer_cached(global, options->source, {},
+                                                   [&] { return run_update(global, *options); });
+                        }});
 }
 
 }  // namespace migline::cli

@@ -34,6 +34,12 @@ struct Loaded {
 tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
                                              const SourceOptions& source);
 
+// Runs `command`, which must write nothing, or prints the answer it gave before when nothing
+// it reads has changed since (see AnswerCache): the files of `source`, and `revs`, further
+// revisions it reads. Only answers with exit status 0 or 1 are kept.
+int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
+                      const std::vector<std::string>& revs, const std::function<int()>& command);
+
 // Each adds one subcommand to `app`.
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);

@@ -36,7 +36,7 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
     }
   }
   if (!options.directory.empty()) {
-    fs::current_path(options.directory, ec);
+    fs::current_path(options.directory_path, ec);
     if (ec) {
       return tl::make_unexpected(
           plain_error(fmt::format("cannot change to '{}': {}", options.directory, ec.message())));

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -14,8 +15,12 @@ namespace migline::cli {
 
 // Options every command takes.
 struct GlobalOptions {
-  std::string directory;       // -C DIR
+  std::string directory;       // -C DIR, as given
   std::string color = "auto";  // --color
+  // Filled in after parsing: -C DIR made absolute (opening a context twice lands in the same
+  // place), and the arguments as given, which name a command's cached answer.
+  std::string directory_path;
+  std::vector<std::string> args;
 };
 
 // Which files a command reads: the work tree (default), the index, or a revision's tree.

@@ -8,6 +8,23 @@
 #include <fmt/format.h>
 
 namespace migline::cli {
+namespace {
+
+// Where the innermost OutputRecording keeps what is printed; null when none is alive.
+std::vector<OutputChunk>* recording = nullptr;
+
+void print_to(std::FILE* stream, std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stream);
+  std::vector<OutputChunk>* chunks = recording;
+  if (chunks == nullptr || text.empty()) return;
+  const bool to_stderr = stream == stderr;
+  if (chunks->empty() || chunks->back().to_stderr != to_stderr) {
+    chunks->push_back(OutputChunk{to_stderr, {}});
+  }
+  chunks->back().text += text;
+}
+
+}  // namespace
 
 bool use_color(const std::string& mode, std::FILE* stream) {
   if (mode == "always") return true;
@@ -22,17 +39,37 @@ bool use_color(const std::string& mode, std::FILE* stream) {
 void print_diagnostics(const Diagnostics& diagnostics, bool color) {
   Diagnostics sorted = diagnostics;
   sort_diagnostics(sorted);
-  for (const Diagnostic& d : sorted) fmt::print(stderr, "{}", format_diagnostic(d, color));
+  for (const Diagnostic& d : sorted) print_err(format_diagnostic(d, color));
 }
 
 void print_error(const Diagnostic& error, bool color) {
   if (!error.path.empty()) {
-    fmt::print(stderr, "{}", format_diagnostic(error, color));
+    print_err(format_diagnostic(error, color));
     return;
   }
   Diagnostic named = error;
   named.path = "migline";
-  fmt::print(stderr, "{}", format_diagnostic(named, color));
+  print_err(format_diagnostic(named, color));
+}
+
+void print_out(std::string_view text) {
+  print_to(stdout, text);
+}
+
+void print_err(std::string_view text) {
+  print_to(stderr, text);
+}
+
+OutputRecording::OutputRecording() : outer_(recording) {
+  recording = &chunks_;
+}
+
+OutputRecording::~OutputRecording() {
+  recording = outer_;
+}
+
+std::vector<OutputChunk> OutputRecording::take() {
+  return std::move(chunks_);
 }
 
 }  // namespace migline::cli

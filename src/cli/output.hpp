@@ -2,8 +2,11 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/diagnostic.hpp"
+#include "project/answer_cache.hpp"
 
 namespace migline::cli {
 
@@ -16,5 +19,24 @@ void print_diagnostics(const Diagnostics& diagnostics, bool color);
 
 // Prints one error to stderr: `migline: error: message` or in compiler style when it has a path.
 void print_error(const Diagnostic& error, bool color);
+
+// Everything a command prints goes through these, so that its answer can be recorded.
+void print_out(std::string_view text);
+void print_err(std::string_view text);
+
+// While alive, keeps what print_out and print_err write, in order (they still write it).
+class OutputRecording {
+ public:
+  OutputRecording();
+  ~OutputRecording();
+  OutputRecording(const OutputRecording&) = delete;
+  OutputRecording& operator=(const OutputRecording&) = delete;
+  // What was printed so far.
+  std::vector<OutputChunk> take();
+
+ private:
+  std::vector<OutputChunk> chunks_;
+  std::vector<OutputChunk>* outer_;  // the recording this one hides
+};
 
 }  // namespace migline::cli

@@ -1,8 +1,13 @@
 #include "git/repository.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -321,6 +326,30 @@ tl::expected<git_oid, std::string> GitRepository::commit_oid(const std::string& 
   auto commit = peel(rev, GIT_OBJECT_COMMIT, "is not a commit");
   if (!commit) return tl::make_unexpected(commit.error());
   return *git_object_id(commit->get());
+}
+
+std::optional<std::string> GitRepository::index_checksum() const {
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  const std::string path = index_file != nullptr && *index_file != '\0'
+                               ? std::string(index_file)
+                               : std::string(git_repository_path(repo_.get())) + "index";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
+  struct stat st {};
+  unsigned char raw[GIT_OID_RAWSZ] = {};
+  const bool read = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                    st.st_size >= 12 + GIT_OID_RAWSZ &&
+                    ::pread(fd, raw, sizeof raw, st.st_size - GIT_OID_RAWSZ) == GIT_OID_RAWSZ;
+  ::close(fd);
+  if (!read ||
+      std::all_of(std::begin(raw), std::end(raw), [](unsigned char c) { return c == 0; })) {
+    return std::nullopt;
+  }
+  git_oid id;
+  git_oid_fromraw(&id, raw);
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &id);
+  return std::string(hex);
 }
 
 std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {

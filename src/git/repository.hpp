@@ -108,6 +108,10 @@ class GitRepository {
   tl::expected<std::vector<std::string>, std::string> conflicted_paths() const;
   // The merge, rebase or cherry-pick in progress, if any.
   tl::expected<GitOperation, std::string> operation() const;
+  // The checksum that ends the index file (GIT_INDEX_FILE when set), as hex: it changes with
+  // every byte of the index. "none" without an index; nullopt when unreadable or not written
+  // (index.skipHash).
+  std::optional<std::string> index_checksum() const;
   // The commit `rev` names, as hex; nullopt when it names none.
   std::optional<std::string> commit_id(const std::string& rev) const;
   // The branch a symbolic ref such as `refs/remotes/origin/HEAD` points to; nullopt if none.

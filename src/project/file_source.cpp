@@ -1,5 +1,6 @@
 #include "project/file_source.hpp"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -236,6 +237,49 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   for (const std::string& p : *untracked) paths.emplace_back(strip_prefix(p, prefix));
   return std::make_unique<DiskSource>(std::move(root), std::move(paths), "work tree",
                                       std::move(blobs), parse_cache_file_of(*repo));
+}
+
+std::vector<std::string> worktree_watch_paths(const GitRepository& repo, const std::string& prefix,
+                                              const std::string& excludes_file,
+                                              const std::string& manifest_path) {
+  std::vector<std::string> out{repo.common_dir() + "/info/exclude", excludes_file};
+  // From the work tree root down to the project root: git reads every .gitignore on the way.
+  std::string dir = repo.workdir();
+  for (std::size_t begin = 0; begin < prefix.size();) {
+    out.push_back(dir);
+    out.push_back(dir + "/.gitignore");
+    std::size_t end = std::min(prefix.find('/', begin), prefix.size());
+    dir += "/" + prefix.substr(begin, end - begin);
+    begin = end + 1;
+  }
+  const std::size_t root_size = dir.size();
+  out.push_back(dir + "/" + manifest_path);
+  std::vector<std::string> pending{dir};
+  while (!pending.empty()) {
+    dir = std::move(pending.back());
+    pending.pop_back();
+    out.push_back(dir);
+    DIR* stream = ::opendir(dir.c_str());
+    if (stream == nullptr) continue;  // its stamp still tells when that changes
+    while (const dirent* entry = ::readdir(stream)) {
+      const std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      std::string path = dir + "/" + entry->d_name;
+      bool is_dir = entry->d_type == DT_DIR;
+      if (entry->d_type == DT_UNKNOWN) {
+        struct stat st {};
+        is_dir = ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+      }
+      if (is_dir) {
+        if (!has_default_excluded_component(name)) pending.push_back(std::move(path));
+      } else if (name == ".gitignore" || name == "max_migration.txt" ||
+                 is_relevant_path(std::string_view(path).substr(root_size + 1))) {
+        out.push_back(std::move(path));
+      }
+    }
+    ::closedir(stream);
+  }
+  return out;
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(

@@ -52,6 +52,16 @@ bool is_relevant_path(std::string_view path);
 // Tracked and untracked-but-not-ignored files of the work tree below `prefix`.
 tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix);
+// Absolute paths whose stamps (see answer_cache.hpp), while all unchanged, mean that
+// open_worktree_source would list the same files with the same contents, given the same index
+// and git config: every directory below the root but default-excluded ones (a file added or
+// removed changes its directory), the files there migline reads (with the manifest at
+// `manifest_path`, relative to the root), and the ignore files that decide what is untracked
+// (`.gitignore` from the work tree root down, info/exclude and `excludes_file`, git's
+// core.excludesFile or its default).
+std::vector<std::string> worktree_watch_paths(const GitRepository& repo, const std::string& prefix,
+                                              const std::string& excludes_file,
+                                              const std::string& manifest_path);
 // The index (GIT_INDEX_FILE when set) below `prefix`.
 tl::expected<std::unique_ptr<FileSource>, std::string> open_index_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix);

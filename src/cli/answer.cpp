@@ -1,0 +1,126 @@
+#include <time.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "fs/file_io.hpp"
+#include "project/answer_cache.hpp"
+#include "project/config.hpp"
+
+extern char** environ;
+
+namespace migline::cli {
+namespace {
+
+void trace(std::string_view what) {
+  const char* enabled = std::getenv("MIGLINE_TRACE");
+  if (enabled != nullptr && *enabled != '\0') fmt::print(stderr, "migline: trace: {}\n", what);
+}
+
+// What names the answer's file: everything about the command that stays the same from one
+// run to the next. The environment counts whole: git reads GIT_*, HOME and XDG_CONFIG_HOME.
+std::string command_line(const GlobalOptions& global, const Context& context) {
+  std::string out = fmt::format("migline {}\n{}\ncolor {:d}{:d}\n", MIGLINE_VERSION, context.root(),
+                                context.color_stdout(), context.color_stderr());
+  for (const std::string& arg : global.args) out += fmt::format("arg {}\n", arg);
+  std::vector<std::string_view> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view var = *e;
+    if (var.rfind("GIT_", 0) == 0 || var.rfind("MIGLINE_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
+        var.rfind("XDG_CONFIG_HOME=", 0) == 0) {
+      env.push_back(var);
+    }
+  }
+  std::sort(env.begin(), env.end());
+  for (std::string_view var : env) out += fmt::format("env {}\n", var);
+  return out;
+}
+
+// The file git reads ignore patterns from besides .gitignore: core.excludesFile (with `~/`
+// meaning the home directory), else $XDG_CONFIG_HOME/git/ignore or ~/.config/git/ignore.
+std::string excludes_file(const std::optional<std::string>& configured) {
+  const char* home = std::getenv("HOME");
+  const std::string home_dir = home != nullptr ? home : "";
+  if (configured && !configured->empty()) {
+    return configured->rfind("~/", 0) == 0 ? home_dir + configured->substr(1) : *configured;
+  }
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  return xdg != nullptr && *xdg != '\0' ? fmt::format("{}/git/ignore", xdg)
+                                        : home_dir + "/.config/git/ignore";
+}
+
+// The manifest path the project's config names; nullopt when the config cannot be read.
+std::optional<std::string> manifest_path(const Context& context) {
+  const std::string file = fmt::format("{}/{}", context.root(), kConfigFileName);
+  if (!is_regular_file(file)) return Config{}.manifest_path;
+  auto text = read_file(file);
+  if (!text) return std::nullopt;
+  auto config = parse_config(kConfigFileName, *text);
+  if (!config) return std::nullopt;
+  return config->manifest_path;
+}
+
+}  // namespace
+
+int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
+                      const std::vector<std::string>& revs, const std::function<int()>& command) {
+  timespec started{};
+  ::clock_gettime(CLOCK_REALTIME, &started);
+  auto context = Context::open(global);
+  if (!context || !context->repo()) return command();
+  const GitRepository& repo = *context->repo();
+  const bool worktree = !source.staged && source.rev.empty();
+
+  // Every input named by content; any that cannot be named leaves the command uncached.
+  const std::string line = command_line(global, *context);
+  std::string question = line;
+  std::vector<std::string> rev_ids = revs;
+  if (!source.rev.empty()) rev_ids.push_back(source.rev);
+  for (const std::string& rev : rev_ids) {
+    auto id = repo.commit_id(rev);
+    if (!id) return command();
+    question += fmt::format("rev {} {}\n", rev, *id);
+  }
+  std::string excludes;
+  if (source.rev.empty()) {
+    auto checksum = repo.index_checksum();
+    if (!checksum) return command();
+    question += fmt::format("index {}\n", *checksum);
+  }
+  if (worktree) {
+    auto configured = repo.config_value("core.excludesFile");
+    auto ignore_case = repo.config_value("core.ignoreCase");
+    if (!configured || !ignore_case) return command();
+    excludes = excludes_file(*configured);
+    question += fmt::format("excludes {}\nignorecase {}\n", excludes, ignore_case->value_or(""));
+  }
+
+  const AnswerCache cache(repo.common_dir() + "/migline/answers");
+  if (auto answer = cache.find(line, question)) {
+    trace("answer cache hit");
+    for (const OutputChunk& chunk : answer->output) {
+      (chunk.to_stderr ? print_err : print_out)(chunk.text);
+    }
+    return answer->status;
+  }
+  OutputRecording recording;
+  const int status = command();
+  // A failure (status 2) may be passing: an unreadable file, a full disk.
+  if (status != kExitOk && status != kExitFindings) return status;
+  std::vector<std::string> watched;
+  if (worktree) {
+    auto manifest = manifest_path(*context);
+    if (!manifest) return status;
+    watched = worktree_watch_paths(repo, context->prefix(), excludes, *manifest);
+  }
+  const std::string why_not =
+      cache.store(line, question, std::move(watched), Answer{recording.take(), status}, started);
+  trace(why_not.empty() ? "answer cache stored" : "answer cache not stored: " + why_not);
+  return status;
+}
+
+}  // namespace migline::cli

@@ -1,0 +1,223 @@
+#include "project/answer_cache.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/migration_codec.hpp"
+#include "fs/atomic_write.hpp"
+#include "fs/file_io.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kMagic = "MLANSWER";
+// Bump when the layout changes.
+constexpr std::uint32_t kFormat = 1;
+constexpr std::size_t kHeaderSize = 8 + 4 + 4 + 8;
+constexpr std::size_t kStampSize = 8 * 5 + 4;
+
+std::int64_t nanoseconds(const timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+template <typename T>
+void append(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void append_string(std::string& out, std::string_view text) {
+  append<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+}
+
+void append_stamp(std::string& out, const Stamp& s) {
+  append(out, s.dev);
+  append(out, s.ino);
+  append(out, s.size);
+  append(out, s.mtime_ns);
+  append(out, s.ctime_ns);
+  append(out, s.mode);
+}
+
+// Reads the body front to back; every read is bounds-checked and a short body fails.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  template <typename T>
+  bool get(T& value) {
+    if (bytes_.size() - at_ < sizeof value) return false;
+    std::memcpy(&value, bytes_.data() + at_, sizeof value);
+    at_ += sizeof value;
+    return true;
+  }
+  bool get_string(std::string_view& text) {
+    std::uint32_t size = 0;
+    if (!get(size) || bytes_.size() - at_ < size) return false;
+    text = bytes_.substr(at_, size);
+    at_ += size;
+    return true;
+  }
+  bool get_stamp(Stamp& s) {
+    if (bytes_.size() - at_ < kStampSize) return false;
+    return get(s.dev) && get(s.ino) && get(s.size) && get(s.mtime_ns) && get(s.ctime_ns) &&
+           get(s.mode);
+  }
+  bool done() const { return at_ == bytes_.size(); }
+
+ private:
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+};
+
+// Refuses absurd counts before they size anything.
+bool plausible(std::uint32_t count, std::size_t bytes_left) {
+  return count <= bytes_left;
+}
+
+}  // namespace
+
+bool Stamp::operator==(const Stamp& other) const {
+  return dev == other.dev && ino == other.ino && size == other.size && mtime_ns == other.mtime_ns &&
+         ctime_ns == other.ctime_ns && mode == other.mode;
+}
+
+std::optional<Stamp> stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Stamp{};
+    return std::nullopt;
+  }
+  Stamp s;
+  s.dev = static_cast<std::uint64_t>(st.st_dev);
+  s.ino = static_cast<std::uint64_t>(st.st_ino);
+  s.size = static_cast<std::uint64_t>(st.st_size);
+  s.mtime_ns = nanoseconds(st.st_mtim);
+  s.ctime_ns = nanoseconds(st.st_ctim);
+  s.mode = static_cast<std::uint32_t>(st.st_mode);
+  return s;
+}
+
+std::string AnswerCache::file_of(std::string_view command_line) const {
+  return fmt::format("{}/{:016x}", dir_, checksum64(command_line));
+}
+
+std::optional<Answer> AnswerCache::find(std::string_view command_line,
+                                        std::string_view question) const {
+  auto read = read_file(file_of(command_line));
+  if (!read) return std::nullopt;
+  const std::string_view bytes = *read;
+  if (bytes.size() < kHeaderSize || bytes.substr(0, 8) != kMagic) return std::nullopt;
+  std::uint32_t format = 0;
+  std::uint64_t checksum = 0;
+  std::memcpy(&format, bytes.data() + 8, sizeof format);
+  std::memcpy(&checksum, bytes.data() + 16, sizeof checksum);
+  const std::string_view body = bytes.substr(kHeaderSize);
+  if (format != kFormat || checksum64(body) != checksum) return std::nullopt;
+
+  Reader in(body);
+  std::string_view recorded_question;
+  Answer answer;
+  std::uint32_t chunks = 0;
+  if (!in.get_string(recorded_question) || recorded_question != question ||
+      !in.get(answer.status) || !in.get(chunks) || !plausible(chunks, body.size())) {
+    return std::nullopt;
+  }
+  for (std::uint32_t i = 0; i < chunks; ++i) {
+    std::uint8_t to_stderr = 0;
+    std::string_view text;
+    if (!in.get(to_stderr) || to_stderr > 1 || !in.get_string(text)) return std::nullopt;
+    answer.output.push_back(OutputChunk{to_stderr == 1, std::string(text)});
+  }
+  std::uint32_t watched = 0;
+  if (!in.get(watched) || !plausible(watched, body.size())) return std::nullopt;
+  std::string path;
+  for (std::uint32_t i = 0; i < watched; ++i) {
+    std::uint32_t shared = 0;
+    std::string_view rest;
+    Stamp recorded;
+    if (!in.get(shared) || shared > path.size() || !in.get_string(rest) ||
+        !in.get_stamp(recorded)) {
+      return std::nullopt;
+    }
+    path.resize(shared);
+    path += rest;
+    std::optional<Stamp> now = stamp_of(path);
+    if (!now || *now != recorded) return std::nullopt;
+  }
+  if (!in.done()) return std::nullopt;
+  return answer;
+}
+
+std::string AnswerCache::store(std::string_view command_line, std::string_view question,
+                               std::vector<std::string> watched, const Answer& answer,
+                               const timespec& started) const {
+  std::sort(watched.begin(), watched.end());
+  watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
+  const std::int64_t settled = nanoseconds(started) - kSettleNs;
+
+  std::string body;
+  append_string(body, question);
+  append<std::int32_t>(body, answer.status);
+  append<std::uint32_t>(body, static_cast<std::uint32_t>(answer.output.size()));
+  for (const OutputChunk& chunk : answer.output) {
+    append<std::uint8_t>(body, chunk.to_stderr ? 1 : 0);
+    append_string(body, chunk.text);
+  }
+  append<std::uint32_t>(body, static_cast<std::uint32_t>(watched.size()));
+  std::string_view previous;
+  for (const std::string& path : watched) {
+    const std::optional<Stamp> stamp = stamp_of(path);
+    if (!stamp) return fmt::format("cannot stat {}", path);
+    if (stamp->ctime_ns >= settled || stamp->mtime_ns >= settled) {
+      return fmt::format("{} changed too recently", path);
+    }
+    const std::size_t shared =
+        std::mismatch(previous.begin(), previous.end(), path.begin(), path.end()).first -
+        previous.begin();
+    append<std::uint32_t>(body, static_cast<std::uint32_t>(shared));
+    append_string(body, std::string_view(path).substr(shared));
+    append_stamp(body, *stamp);
+    previous = path;
+  }
+
+  std::string out(kMagic);
+  append<std::uint32_t>(out, kFormat);
+  append<std::uint32_t>(out, 0);
+  append<std::uint64_t>(out, checksum64(body));
+  out += body;
+  const std::size_t slash = dir_.rfind('/');
+  if (slash != std::string::npos) ::mkdir(dir_.substr(0, slash).c_str(), 0777);
+  ::mkdir(dir_.c_str(), 0777);
+  evict_oldest();
+  if (auto written = write_file_atomic(file_of(command_line), out, Durability::Unsynced);
+      !written) {
+    return written.error();
+  }
+  return {};
+}
+
+void AnswerCache::evict_oldest() const {
+  DIR* dir = ::opendir(dir_.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::pair<std::int64_t, std::string>> files;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    const std::string path = fmt::format("{}/{}", dir_, entry->d_name);
+    if (auto stamp = stamp_of(path); stamp && S_ISREG(stamp->mode)) {
+      files.emplace_back(stamp->mtime_ns, path);
+    }
+  }
+  ::closedir(dir);
+  if (files.size() < kMaxFiles) return;
+  std::sort(files.begin(), files.end());
+  for (std::size_t i = 0; i + kMaxFiles <= files.size(); ++i) ::unlink(files[i].second.c_str());
+}
+
+}  // namespace migline
