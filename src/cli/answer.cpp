@@ -30,7 +30,7 @@ std::string command_line(const GlobalOptions& global, const Context& context) {
   std::vector<std::string_view> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view var = *e;
-    if (var.rfind("GIT_", 0) == 0 || var.rfind("MIGLINE_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
+    if (var.rfind("GIT_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
         var.rfind("XDG_CONFIG_HOME=", 0) == 0) {
       env.push_back(var);
     }
@@ -68,6 +68,8 @@ std::optional<std::string> manifest_path(const Context& context) {
 
 int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
                       const std::vector<std::string>& revs, const std::function<int()>& command) {
+  const char* disabled = std::getenv("MIGLINE_NO_ANSWER_CACHE");
+  if (disabled != nullptr && *disabled != '\0') return command();
   timespec started{};
   ::clock_gettime(CLOCK_REALTIME, &started);
   auto context = Context::open(global);
@@ -107,6 +109,7 @@ int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
     }
     return answer->status;
   }
+  trace("answer cache miss");
   OutputRecording recording;
   const int status = command();
   // A failure (status 2) may be passing: an unreadable file, a full disk.

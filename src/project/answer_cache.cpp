@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -81,6 +83,27 @@ bool plausible(std::uint32_t count, std::size_t bytes_left) {
   return count <= bytes_left;
 }
 
+// True when every path still has its stamp. The stats are the whole cost of a hit on a large
+// work tree, and they wait on the kernel, not on each other: a few threads share them.
+bool all_unchanged(const std::vector<std::pair<std::string, Stamp>>& watched) {
+  constexpr std::size_t kPerThread = 4096;
+  const std::size_t threads = std::clamp<std::size_t>(
+      std::min<std::size_t>(watched.size() / kPerThread, std::thread::hardware_concurrency()), 1,
+      4);
+  std::atomic<bool> unchanged = true;
+  auto check = [&](std::size_t first) {
+    for (std::size_t i = first; i < watched.size() && unchanged; i += threads) {
+      const std::optional<Stamp> now = stamp_of(watched[i].first);
+      if (!now || *now != watched[i].second) unchanged = false;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(check, t);
+  check(0);
+  for (std::thread& helper : helpers) helper.join();
+  return unchanged;
+}
+
 }  // namespace
 
 bool Stamp::operator==(const Stamp& other) const {
@@ -135,23 +158,21 @@ std::optional<Answer> AnswerCache::find(std::string_view command_line,
     if (!in.get(to_stderr) || to_stderr > 1 || !in.get_string(text)) return std::nullopt;
     answer.output.push_back(OutputChunk{to_stderr == 1, std::string(text)});
   }
-  std::uint32_t watched = 0;
-  if (!in.get(watched) || !plausible(watched, body.size())) return std::nullopt;
-  std::string path;
-  for (std::uint32_t i = 0; i < watched; ++i) {
+  std::uint32_t count = 0;
+  if (!in.get(count) || !plausible(count, body.size())) return std::nullopt;
+  std::vector<std::pair<std::string, Stamp>> watched(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
     std::uint32_t shared = 0;
     std::string_view rest;
-    Stamp recorded;
-    if (!in.get(shared) || shared > path.size() || !in.get_string(rest) ||
-        !in.get_stamp(recorded)) {
+    const std::string_view previous = i == 0 ? std::string_view() : watched[i - 1].first;
+    if (!in.get(shared) || shared > previous.size() || !in.get_string(rest) ||
+        !in.get_stamp(watched[i].second)) {
       return std::nullopt;
     }
-    path.resize(shared);
-    path += rest;
-    std::optional<Stamp> now = stamp_of(path);
-    if (!now || *now != recorded) return std::nullopt;
+    watched[i].first.reserve(shared + rest.size());
+    watched[i].first.append(previous.substr(0, shared)).append(rest);
   }
-  if (!in.done()) return std::nullopt;
+  if (!in.done() || !all_unchanged(watched)) return std::nullopt;
   return answer;
 }
 
