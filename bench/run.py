@@ -6,9 +6,11 @@ Usage: /usr/bin/python3 bench/run.py [--sizes 1000,10000,100000] [--reps 5] [--m
 For each size it generates a git repository of APPS x PER_APP migrations (the largest is
 1,000 apps x 100), then measures, alternating the commands within each repetition and taking
 medians:
-  - `migline update --check` and `migline check` with the parse cache cold (deleted before the
-    run) and warm (left by the run before), and `update --check --staged` (the pre-commit
-    hook's read) warm; the page cache is warm for every command;
+  - `migline update --check` and `migline check` cold (.git/migline, both caches, deleted
+    before the run), "parse-warm" (the parse cache left by the run before, answers off with
+    MIGLINE_NO_ANSWER_CACHE: what a run costs once anything changed) and warm (both caches:
+    nothing changed), and `update --check --staged` (the pre-commit hook's read) parse-warm
+    and warm; the page cache is warm for every command;
   - the floors: `cat` of every migration file once, and `git ls-files`; `git status` too, as
     the cost of looking at every file of the work tree, which a work-tree run must do;
   - Django's own MigrationLoader(None) over the same tree (only up to --django-max files);
@@ -86,11 +88,11 @@ def generate(root, size):
     open(done, "w").close()
 
 
-def timed(argv, cwd, stdin=None):
+def timed(argv, cwd, env=None):
     """(seconds, max RSS in KiB) of one run; the command must succeed."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, cwd=cwd, env=dict(ENV, **(env or {})),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -122,29 +124,37 @@ def measure(root, reps, django):
     listing = os.path.join(root, ".git", "bench-files")
     with open(listing, "w") as f:
         f.write("\0".join(files))
-    cache = os.path.join(root, ".git", "migline", "parse-cache")
-    cold = lambda: os.path.exists(cache) and os.remove(cache)
-    commands = {  # name: (argv, what to do before each run)
-        "update cold": ([MIGLINE, "update", "--check"], cold),
-        "update warm": ([MIGLINE, "update", "--check"], None),
-        "check cold": ([MIGLINE, "check"], cold),
-        "check warm": ([MIGLINE, "check"], None),
-        "staged warm": ([MIGLINE, "update", "--check", "--staged"], None),
-        "cat": (["sh", "-c", "xargs -0 cat < .git/bench-files > /dev/null"], None),
-        "git ls-files": (["git", "ls-files"], None),
-        "git status": (["git", "status", "--porcelain"], None),
+    caches = os.path.join(root, ".git", "migline")
+    cold = lambda: subprocess.run(["rm", "-rf", caches], check=True)
+    no_answers = {"MIGLINE_NO_ANSWER_CACHE": "1"}
+    # Warm means the same command ran just before with nothing changed (a cold run in between
+    # deleted its answer).
+    prime = lambda argv: lambda: timed(argv, root)
+    update = [MIGLINE, "update", "--check"]
+    staged = [MIGLINE, "update", "--check", "--staged"]
+    commands = {  # name: (argv, what to do before each run, environment)
+        "update cold": (update, cold, None),
+        "update parse-warm": (update, None, no_answers),
+        "update warm": (update, prime(update), None),
+        "check cold": ([MIGLINE, "check"], cold, None),
+        "check warm": ([MIGLINE, "check"], prime([MIGLINE, "check"]), None),
+        "staged parse-warm": (staged, None, no_answers),
+        "staged warm": (staged, prime(staged), None),
+        "cat": (["sh", "-c", "xargs -0 cat < .git/bench-files > /dev/null"], None, None),
+        "git ls-files": (["git", "ls-files"], None, None),
+        "git status": (["git", "status", "--porcelain"], None, None),
     }
     if django:
-        commands["Django"] = (["/usr/bin/python3", "-c", DJANGO, root], None)
+        commands["Django"] = (["/usr/bin/python3", "-c", DJANGO, root], None, None)
     times = {name: [] for name in commands}
     rss = []
-    for name, (argv, before) in commands.items():  # one warm-up each: page cache, git's index
-        timed(argv, root)
+    for name, (argv, _, env) in commands.items():  # one warm-up each: page cache, git's index
+        timed(argv, root, env)
     for _ in range(reps):
-        for name, (argv, before) in commands.items():
+        for name, (argv, before, env) in commands.items():
             if before:
                 before()
-            seconds, peak = timed(argv, root)
+            seconds, peak = timed(argv, root, env)
             times[name].append(seconds)
             if argv[0] == MIGLINE:
                 rss.append(peak)
@@ -173,8 +183,8 @@ def main():
         results[size] = measure(root, args.reps, size <= args.django_max)
 
     ms = lambda s: "%.1f ms" % (s * 1000) if s < 10 else "%.1f s" % s
-    names = ["update cold", "update warm", "check cold", "check warm", "staged warm", "cat",
-             "git ls-files", "git status", "Django"]
+    names = ["update cold", "update parse-warm", "update warm", "check cold", "check warm",
+             "staged parse-warm", "staged warm", "cat", "git ls-files", "git status", "Django"]
     print("Times (median of %d):\n" % args.reps)
     print("| migrations | " + " | ".join(names) + " | max RSS | RSS per migration |")
     print("|---:" * (len(names) + 3) + "|")
@@ -186,9 +196,11 @@ def main():
     ratios = [("update cold / cat", "update cold", "cat"),
               ("check cold / cat", "check cold", "cat"),
               ("update warm / ls-files", "update warm", "git ls-files"),
+              ("check warm / ls-files", "check warm", "git ls-files"),
               ("staged warm / ls-files", "staged warm", "git ls-files"),
               ("update warm / git status", "update warm", "git status"),
               ("Django / update cold", "Django", "update cold"),
+              ("Django / update parse-warm", "Django", "update parse-warm"),
               ("Django / update warm", "Django", "update warm")]
     print("| migrations | " + " | ".join(r[0] for r in ratios) + " |")
     print("|---:" * (len(ratios) + 1) + "|")
@@ -199,10 +211,10 @@ def main():
     print()
     for small, large in zip(sizes, sizes[1:]):
         grow = lambda name: results[large][0][name] / results[small][0][name]
-        print("%dx more migrations (%d -> %d): update cold %.1fx, update warm %.1fx, "
-              "check cold %.1fx, cat %.1fx" % (large // small, small, large, grow("update cold"),
-                                               grow("update warm"), grow("check cold"),
-                                               grow("cat")))
+        print("%dx more migrations (%d -> %d): update cold %.1fx, update parse-warm %.1fx, "
+              "update warm %.1fx, check cold %.1fx, cat %.1fx"
+              % (large // small, small, large, grow("update cold"), grow("update parse-warm"),
+                 grow("update warm"), grow("check cold"), grow("cat")))
 
 if __name__ == "__main__":
     main()
