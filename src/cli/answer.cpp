@@ -77,32 +77,37 @@ int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
   const GitRepository& repo = *context->repo();
   const bool worktree = !source.staged && source.rev.empty();
 
-  // Every input named by content; any that cannot be named leaves the command uncached.
   const std::string line = command_line(global, *context);
-  std::string question = line;
-  std::vector<std::string> rev_ids = revs;
-  if (!source.rev.empty()) rev_ids.push_back(source.rev);
-  for (const std::string& rev : rev_ids) {
-    auto id = repo.commit_id(rev);
-    if (!id) return command();
-    question += fmt::format("rev {} {}\n", rev, *id);
-  }
   std::string excludes;
-  if (source.rev.empty()) {
-    auto checksum = repo.index_checksum();
-    if (!checksum) return command();
-    question += fmt::format("index {}\n", *checksum);
-  }
-  if (worktree) {
-    auto configured = repo.config_value("core.excludesFile");
-    auto ignore_case = repo.config_value("core.ignoreCase");
-    if (!configured || !ignore_case) return command();
-    excludes = excludes_file(*configured);
-    question += fmt::format("excludes {}\nignorecase {}\n", excludes, ignore_case->value_or(""));
-  }
+  // Every input named by content; any that cannot be named leaves the command uncached.
+  auto question_now = [&]() -> std::optional<std::string> {
+    std::string question = line;
+    std::vector<std::string> rev_ids = revs;
+    if (!source.rev.empty()) rev_ids.push_back(source.rev);
+    for (const std::string& rev : rev_ids) {
+      auto id = repo.commit_id(rev);
+      if (!id) return std::nullopt;
+      question += fmt::format("rev {} {}\n", rev, *id);
+    }
+    if (source.rev.empty()) {
+      auto checksum = repo.index_checksum();
+      if (!checksum) return std::nullopt;
+      question += fmt::format("index {}\n", *checksum);
+    }
+    if (worktree) {
+      auto configured = repo.config_value("core.excludesFile");
+      auto ignore_case = repo.config_value("core.ignoreCase");
+      if (!configured || !ignore_case) return std::nullopt;
+      excludes = excludes_file(*configured);
+      question += fmt::format("excludes {}\nignorecase {}\n", excludes, ignore_case->value_or(""));
+    }
+    return question;
+  };
+  const std::optional<std::string> question = question_now();
+  if (!question) return command();
 
   const AnswerCache cache(repo.common_dir() + "/migline/answers");
-  if (auto answer = cache.find(line, question)) {
+  if (auto answer = cache.find(line, *question)) {
     trace("answer cache hit");
     for (const OutputChunk& chunk : answer->output) {
       (chunk.to_stderr ? print_err : print_out)(chunk.text);
@@ -114,6 +119,12 @@ int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
   const int status = command();
   // A failure (status 2) may be passing: an unreadable file, a full disk.
   if (status != kExitOk && status != kExitFindings) return status;
+  // A ref moved or the index was written while the command ran: its answer may be to
+  // either, so it is not recorded.
+  if (question_now() != question) {
+    trace("answer cache not stored: an input changed during the run");
+    return status;
+  }
   std::vector<std::string> watched;
   if (worktree) {
     auto manifest = manifest_path(*context);
@@ -121,7 +132,7 @@ int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
     watched = worktree_watch_paths(repo, context->prefix(), excludes, *manifest);
   }
   const std::string why_not =
-      cache.store(line, question, std::move(watched), Answer{recording.take(), status}, started);
+      cache.store(line, *question, std::move(watched), Answer{recording.take(), status}, started);
   trace(why_not.empty() ? "answer cache stored" : "answer cache not stored: " + why_not);
   return status;
 }
