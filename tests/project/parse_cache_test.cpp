@@ -14,29 +14,10 @@
 #include "git/repository.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
+#include "temp_dir.hpp"
 
 namespace migline {
 namespace {
-
-// A temporary directory, removed at the end of the test.
-struct TempDir {
-  TempDir() {
-    char name[] = "/tmp/migline-cache-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string path;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 DjangoMigration parsed(const std::string& text) {
   auto m = read_django_migration("a/migrations/0002_x.py", text, {});
