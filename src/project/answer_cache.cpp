@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -98,7 +99,13 @@ bool all_unchanged(const std::vector<std::pair<std::string, Stamp>>& watched) {
     }
   };
   std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(check, t);
+  for (std::size_t t = 1; t < threads; ++t) {
+    try {
+      helpers.emplace_back(check, t);
+    } catch (const std::system_error&) {
+      check(t);  // no thread to be had: this one does that share too
+    }
+  }
   check(0);
   for (std::thread& helper : helpers) helper.join();
   return unchanged;
