@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "core/migration_codec.hpp"
+#include "core/raw_bytes.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 
@@ -24,29 +24,23 @@ constexpr std::string_view kMagic = "MLANSWER";
 // Bump when the layout changes.
 constexpr std::uint32_t kFormat = 1;
 constexpr std::size_t kHeaderSize = 8 + 4 + 4 + 8;
-constexpr std::size_t kStampSize = 8 * 5 + 4;
 
 std::int64_t nanoseconds(const timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-template <typename T>
-void append(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
 void append_string(std::string& out, std::string_view text) {
-  append<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
+  append_raw<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
   out += text;
 }
 
 void append_stamp(std::string& out, const Stamp& s) {
-  append(out, s.dev);
-  append(out, s.ino);
-  append(out, s.size);
-  append(out, s.mtime_ns);
-  append(out, s.ctime_ns);
-  append(out, s.mode);
+  append_raw(out, s.dev);
+  append_raw(out, s.ino);
+  append_raw(out, s.size);
+  append_raw(out, s.mtime_ns);
+  append_raw(out, s.ctime_ns);
+  append_raw(out, s.mode);
 }
 
 // Reads the body front to back; every read is bounds-checked and a short body fails.
@@ -56,7 +50,7 @@ class Reader {
   template <typename T>
   bool get(T& value) {
     if (bytes_.size() - at_ < sizeof value) return false;
-    std::memcpy(&value, bytes_.data() + at_, sizeof value);
+    value = load_at<T>(bytes_, at_);
     at_ += sizeof value;
     return true;
   }
@@ -68,7 +62,6 @@ class Reader {
     return true;
   }
   bool get_stamp(Stamp& s) {
-    if (bytes_.size() - at_ < kStampSize) return false;
     return get(s.dev) && get(s.ino) && get(s.size) && get(s.mtime_ns) && get(s.ctime_ns) &&
            get(s.mode);
   }
@@ -144,12 +137,11 @@ std::optional<Answer> AnswerCache::find(std::string_view command_line,
   if (!read) return std::nullopt;
   const std::string_view bytes = *read;
   if (bytes.size() < kHeaderSize || bytes.substr(0, 8) != kMagic) return std::nullopt;
-  std::uint32_t format = 0;
-  std::uint64_t checksum = 0;
-  std::memcpy(&format, bytes.data() + 8, sizeof format);
-  std::memcpy(&checksum, bytes.data() + 16, sizeof checksum);
   const std::string_view body = bytes.substr(kHeaderSize);
-  if (format != kFormat || checksum64(body) != checksum) return std::nullopt;
+  if (load_at<std::uint32_t>(bytes, 8) != kFormat ||
+      load_at<std::uint64_t>(bytes, 16) != checksum64(body)) {
+    return std::nullopt;
+  }
 
   Reader in(body);
   std::string_view recorded_question;
@@ -192,13 +184,13 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
 
   std::string body;
   append_string(body, question);
-  append<std::int32_t>(body, answer.status);
-  append<std::uint32_t>(body, static_cast<std::uint32_t>(answer.output.size()));
+  append_raw<std::int32_t>(body, answer.status);
+  append_raw<std::uint32_t>(body, static_cast<std::uint32_t>(answer.output.size()));
   for (const OutputChunk& chunk : answer.output) {
-    append<std::uint8_t>(body, chunk.to_stderr ? 1 : 0);
+    append_raw<std::uint8_t>(body, chunk.to_stderr ? 1 : 0);
     append_string(body, chunk.text);
   }
-  append<std::uint32_t>(body, static_cast<std::uint32_t>(watched.size()));
+  append_raw<std::uint32_t>(body, static_cast<std::uint32_t>(watched.size()));
   std::string_view previous;
   for (const std::string& path : watched) {
     const std::optional<Stamp> stamp = stamp_of(path);
@@ -209,16 +201,16 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
     const std::size_t shared =
         std::mismatch(previous.begin(), previous.end(), path.begin(), path.end()).first -
         previous.begin();
-    append<std::uint32_t>(body, static_cast<std::uint32_t>(shared));
+    append_raw<std::uint32_t>(body, static_cast<std::uint32_t>(shared));
     append_string(body, std::string_view(path).substr(shared));
     append_stamp(body, *stamp);
     previous = path;
   }
 
   std::string out(kMagic);
-  append<std::uint32_t>(out, kFormat);
-  append<std::uint32_t>(out, 0);
-  append<std::uint64_t>(out, checksum64(body));
+  append_raw<std::uint32_t>(out, kFormat);
+  append_raw<std::uint32_t>(out, 0);
+  append_raw<std::uint64_t>(out, checksum64(body));
   out += body;
   const std::size_t slash = dir_.rfind('/');
   if (slash != std::string::npos) ::mkdir(dir_.substr(0, slash).c_str(), 0777);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/migration_codec.hpp"
+#include "core/raw_bytes.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 
@@ -18,18 +19,6 @@ constexpr std::string_view kMagic = "MLPCACHE";
 constexpr std::uint32_t kFormat = 1;
 constexpr std::size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
 constexpr std::size_t kEntrySize = GIT_OID_RAWSZ + 8 + 4 + 4 + 8;
-
-template <typename T>
-T load_at(std::string_view bytes, std::size_t at) {
-  T value;
-  std::memcpy(&value, bytes.data() + at, sizeof value);
-  return value;
-}
-
-template <typename T>
-void append(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
 
 bool id_less(const git_oid& a, const git_oid& b) {
   return git_oid_cmp(&a, &b) < 0;
@@ -139,17 +128,17 @@ void ParseCache::save() const {
   for (const Kept& k : keep) {
     if (records.size() + k.record.size() > UINT32_MAX) return;  // too big to be worth keeping
     table.append(reinterpret_cast<const char*>(k.id->id), GIT_OID_RAWSZ);
-    append<std::uint64_t>(table, k.size);
-    append<std::uint32_t>(table, static_cast<std::uint32_t>(records.size()));
-    append<std::uint32_t>(table, static_cast<std::uint32_t>(k.record.size()));
-    append<std::uint64_t>(table, k.checksum);
+    append_raw<std::uint64_t>(table, k.size);
+    append_raw<std::uint32_t>(table, static_cast<std::uint32_t>(records.size()));
+    append_raw<std::uint32_t>(table, static_cast<std::uint32_t>(k.record.size()));
+    append_raw<std::uint64_t>(table, k.checksum);
     records += k.record;
   }
   std::string out(kMagic);
-  append<std::uint32_t>(out, kFormat);
-  append<std::uint32_t>(out, static_cast<std::uint32_t>(keep.size()));
-  append<std::uint64_t>(out, salt_);
-  append<std::uint64_t>(out, checksum64(table));
+  append_raw<std::uint32_t>(out, kFormat);
+  append_raw<std::uint32_t>(out, static_cast<std::uint32_t>(keep.size()));
+  append_raw<std::uint64_t>(out, salt_);
+  append_raw<std::uint64_t>(out, checksum64(table));
   out += table;
   out += records;
   const std::size_t slash = file_.rfind('/');
