@@ -263,16 +263,13 @@ class MigrationVisitor : public ClassVisitor {
         return std::nullopt;
       }
       tokens.take();
+      // A setting not configured leaves the app unknown: the dependency is external, and the
+      // loader warns once per setting (SPEC section 3).
       auto it = settings_.find(name.text);
       if (it != settings_.end()) {
         model = it->second;
       } else if (name.text == "AUTH_USER_MODEL") {
         model = "auth.User";
-      } else {
-        tokens.error(
-            name.span, fmt::format("setting `{}` is not configured", name.text),
-            fmt::format("add it to .migline.yaml: `settings: {{{}: app_label.Model}}`", name.text));
-        return std::nullopt;
       }
       ref.setting = std::string(name.text);
     } else if (arg.kind == TokenKind::String) {
@@ -389,6 +386,8 @@ tl::expected<DjangoMigration, Diagnostics> read_django_migration(
                  "no top-level `class Migration`",
                  "Django loads every module in a migrations package; define `class "
                  "Migration(migrations.Migration)` or rename helpers to start with '_'");
+    // The loader tells a package of such modules (not a Django one) by this rule.
+    tokens.diagnostics().back().rule = std::string(kNoMigrationClassRule);
   }
   if (!tokens.diagnostics().empty()) return tl::make_unexpected(std::move(tokens.diagnostics()));
   DjangoMigration result = std::move(visitor.result());

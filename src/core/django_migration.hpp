@@ -20,6 +20,9 @@ struct MigrationRef {
   SourceSpan name_span;  // the name literal(s); length 0 for a swappable dependency
   bool plain = true;     // both parts are single literals, so they can be rewritten in place
   std::string setting;   // for `swappable_dependency(settings.X)`, the X
+
+  // A swappable dependency on a setting that is not configured: its app is unknown (empty).
+  bool unknown_app() const { return app.empty(); }
 };
 
 // One entry of `operations`, read statically for display: e.g. `AddField` on `order`.
@@ -42,6 +45,10 @@ struct DjangoMigration {
 
 // Django settings that swappable dependencies name, e.g. AUTH_USER_MODEL -> "accounts.User".
 using SwappableSettings = std::map<std::string, std::string, std::less<>>;
+
+// The rule of the one diagnostic `read_django_migration` gives for a module that reads cleanly
+// but defines no top-level `class Migration`.
+inline constexpr std::string_view kNoMigrationClassRule = "no-migration-class";
 
 // Reads the top-level `class Migration` of `source` without running it: its `dependencies`,
 // `replaces` and `run_before`, and what it can see of `operations`. Whatever cannot be evaluated

@@ -20,6 +20,12 @@ std::string key_of(std::string_view app, std::string_view name) {
   return key;
 }
 
+// True when a migration of `app` could not be read.
+bool has_unreadable(const MigrationGraph::Unreadable& unreadable, const std::string& app) {
+  auto it = unreadable.lower_bound(std::make_pair(app, std::string()));
+  return it != unreadable.end() && it->first == app;
+}
+
 bool is_special(std::string_view name) {
   return name == "__first__" || name == "__latest__";
 }
@@ -84,9 +90,11 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref,
                                                    const std::string& current_app,
                                                    const std::set<std::string>& apps, Origin origin,
                                                    const std::vector<DjangoMigration>& migrations,
+                                                   const Unreadable& unreadable,
                                                    Diagnostics& diagnostics) {
   if (apps.count(ref.app) == 0) {
-    externals_.push_back(ExternalDependency{origin.migration, ref.app, ref.name});
+    externals_.push_back(ExternalDependency{
+        origin.migration, ref.unknown_app() ? "settings." + ref.setting : ref.app, ref.name});
     return std::nullopt;
   }
   if (!is_special(ref.name) || index_.count(key_of(ref.app, ref.name)) != 0) {
@@ -94,7 +102,7 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref,
   }
   if (ref.app == current_app) return std::nullopt;  // Django ignores these (#22325)
   std::optional<int> target = first_or_latest(ref.app, ref.name == "__latest__");
-  if (!target) {
+  if (!target && !has_unreadable(unreadable, ref.app)) {
     const DjangoMigration& m = migrations[static_cast<std::size_t>(origin.migration)];
     Diagnostic d;
     d.path = m.path;
@@ -149,10 +157,11 @@ const MigrationRef& MigrationGraph::ref_of(const std::vector<DjangoMigration>& m
 }
 
 void MigrationGraph::report_dangling(const std::vector<DjangoMigration>& migrations,
-                                     Diagnostics& diagnostics) {
+                                     const Unreadable& unreadable, Diagnostics& diagnostics) {
   for (const auto& [id, origins] : dummy_origins_) {
     const Node& node = nodes_[static_cast<std::size_t>(id)];
     if (node.removed) continue;  // a squash stands in for it
+    if (unreadable.count(std::make_pair(node.app, node.name)) != 0) continue;
     std::vector<std::string> known;
     for (int other : by_app_[node.app]) {
       const Node& n = nodes_[static_cast<std::size_t>(other)];
@@ -264,7 +273,8 @@ void MigrationGraph::report_cycles(const std::vector<DjangoMigration>& migration
 }
 
 MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrations,
-                                     const std::set<std::string>& apps, Diagnostics& diagnostics) {
+                                     const std::set<std::string>& apps, Diagnostics& diagnostics,
+                                     const Unreadable& unreadable) {
   MigrationGraph g;
   std::vector<int> order(migrations.size());
   std::iota(order.begin(), order.end(), 0);
@@ -308,13 +318,13 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app) continue;
-      auto parent =
-          g.resolve_special(dep, m.app, apps, Origin{i, false, r}, migrations, diagnostics);
+      auto parent = g.resolve_special(dep, m.app, apps, Origin{i, false, r}, migrations, unreadable,
+                                      diagnostics);
       if (parent) g.add_edge(self, *parent);
     }
     for (std::size_t r = 0; r < m.run_before.size(); ++r) {
       auto child = g.resolve_special(m.run_before[r], m.app, apps, Origin{i, true, r}, migrations,
-                                     diagnostics);
+                                     unreadable, diagnostics);
       if (child) g.add_edge(*child, self);
     }
   });
@@ -337,7 +347,7 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
     sort_unique(node.parents, g.nodes_);
     sort_unique(node.children, g.nodes_);
   }
-  g.report_dangling(migrations, diagnostics);
+  g.report_dangling(migrations, unreadable, diagnostics);
   g.report_cycles(migrations, diagnostics);
   return g;
 }

@@ -15,7 +15,7 @@ namespace migline {
 // A dependency on an app that has no migrations package in the project (e.g. `auth`).
 struct ExternalDependency {
   int migration = -1;  // index into the migrations the graph was built from
-  std::string app;
+  std::string app;     // `settings.NAME` for a swappable setting that is not configured
   std::string name;
 };
 
@@ -32,11 +32,17 @@ class MigrationGraph {
     bool removed = false;       // replaced by a squash
   };
 
+  // (app, name) of migration modules that exist but could not be read.
+  using Unreadable = std::set<std::pair<std::string, std::string>, std::less<>>;
+
   // Builds the graph of `migrations` (their `app` and `name` filled in). `apps` are the labels
   // of every migrations package, including empty ones; references to other apps are external.
-  // Dangling references, cycles and unusable squashes are appended to `diagnostics`.
+  // Dangling references, cycles and unusable squashes are appended to `diagnostics`, except
+  // references to `unreadable` migrations (or to an app that has one): their cause is
+  // reported already.
   static MigrationGraph build(const std::vector<DjangoMigration>& migrations,
-                              const std::set<std::string>& apps, Diagnostics& diagnostics);
+                              const std::set<std::string>& apps, Diagnostics& diagnostics,
+                              const Unreadable& unreadable = {});
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<ExternalDependency>& external_dependencies() const { return externals_; }
@@ -67,10 +73,11 @@ class MigrationGraph {
   std::optional<int> resolve_special(const MigrationRef& ref, const std::string& current_app,
                                      const std::set<std::string>& apps, Origin origin,
                                      const std::vector<DjangoMigration>& migrations,
-                                     Diagnostics& diagnostics);
+                                     const Unreadable& unreadable, Diagnostics& diagnostics);
   std::optional<int> first_or_latest(const std::string& app, bool latest);
   void replace(const DjangoMigration& squash, int squash_node);
-  void report_dangling(const std::vector<DjangoMigration>& migrations, Diagnostics& diagnostics);
+  void report_dangling(const std::vector<DjangoMigration>& migrations, const Unreadable& unreadable,
+                       Diagnostics& diagnostics);
   void report_cycles(const std::vector<DjangoMigration>& migrations, Diagnostics& diagnostics);
   const MigrationRef& ref_of(const std::vector<DjangoMigration>& migrations, const Origin& o) const;
 

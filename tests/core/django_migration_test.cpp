@@ -222,8 +222,6 @@ TEST_CASE("reader diagnoses every other unevaluable form") {
         "expected ')' closing the (app_label, migration_name) tuple, found ''2''");
   CHECK(message("class Migration:\n    dependencies = (('a', '1'))\n") ==
         "`dependencies` is a parenthesized entry, not a tuple of entries");
-  CHECK(message("class Migration:\n    dependencies = [swappable_dependency(settings.X)]\n") ==
-        "setting `X` is not configured");
   CHECK(message("class Migration:\n    dependencies.append(('a', '1'))\n") ==
         "`dependencies` is changed with '.' and cannot be evaluated statically");
   CHECK(message("class Migration:\n    pass\nMigration.dependencies = []\n") ==
@@ -232,6 +230,30 @@ TEST_CASE("reader diagnoses every other unevaluable form") {
   CHECK(message("if True:\n    class Migration:\n        pass\n") ==
         "no top-level `class Migration`");
   CHECK(message("class Migration:\n    dependencies = [\n") == "'[' was never closed");
+}
+
+TEST_CASE("reader leaves the app of a setting that is not configured unknown") {
+  auto result = read_django_migration(
+      "m.py", "class Migration:\n    dependencies = [swappable_dependency(settings.X)]\n",
+      kNoSettings);
+  REQUIRE(result);
+  REQUIRE(result->dependencies.size() == 1);
+  const MigrationRef& ref = result->dependencies.front();
+  CHECK(ref.unknown_app());
+  CHECK(ref.setting == "X");
+  CHECK(ref.name == "__first__");
+  CHECK(ref.span.line == 2);
+  CHECK(ref.span.column == 21);
+}
+
+TEST_CASE("reader tells a module without `class Migration` by its rule") {
+  auto result = read_django_migration("m.py", "import sqlite3\nFROM_VERSION = 1\n", kNoSettings);
+  REQUIRE_FALSE(result);
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error().front().rule == kNoMigrationClassRule);
+  auto broken = read_django_migration("m.py", "def f(:\n", kNoSettings);
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error().front().rule != kNoMigrationClassRule);
 }
 
 TEST_CASE("reader reports several problems in one file") {
