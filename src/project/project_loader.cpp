@@ -9,6 +9,7 @@
 #include "core/app_config.hpp"
 #include "core/glob.hpp"
 #include "core/migration_codec.hpp"
+#include "core/migration_name.hpp"
 #include "git/repository.hpp"
 #include "project/parse_cache.hpp"
 
@@ -26,13 +27,17 @@ std::string join_path(std::string_view dir, std::string_view rest) {
   return dir.empty() ? std::string(rest) : fmt::format("{}/{}", dir, rest);
 }
 
-bool selected(const Config& config, std::string_view app_dir) {
+// Whether the config's globs select the package in `app_dir`. A glob may name the app
+// directory, one of its parents, or the `migrations` directory itself (the path that
+// diagnostics show).
+bool selected(const Config& config, const std::string& app_dir) {
+  const std::string package = join_path(app_dir, "migrations");
   for (const std::string& glob : config.exclude) {
-    if (glob_match_dir_or_parent(glob, app_dir)) return false;
+    if (glob_match_dir_or_parent(glob, package)) return false;
   }
   if (config.include.empty()) return true;
   return std::any_of(config.include.begin(), config.include.end(), [&](const std::string& glob) {
-    return glob_match_dir_or_parent(glob, app_dir);
+    return glob_match_dir_or_parent(glob, package);
   });
 }
 
@@ -99,26 +104,19 @@ class MigrationReader {
   std::optional<ParseCache> cache_;
 };
 
-}  // namespace
+// A candidate package with the outcome of reading each of its modules.
+struct ReadPackage {
+  MigrationPackage package;
+  std::vector<std::pair<std::string, tl::expected<DjangoMigration, Diagnostics>>> modules;
+};
 
-tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
-  Project project;
-  const std::vector<std::string>& paths = source.paths();
-  auto listed = [&](std::string_view path) {
-    return std::binary_search(paths.begin(), paths.end(), path);
-  };
+bool defines_no_migration(const tl::expected<DjangoMigration, Diagnostics>& read) {
+  return !read && read.error().size() == 1 && read.error().front().rule == kNoMigrationClassRule;
+}
 
-  if (listed(kConfigFileName)) {
-    auto text = source.read(kConfigFileName);
-    if (!text) return tl::make_unexpected(io_error(kConfigFileName, text.error()));
-    auto config = parse_config(kConfigFileName, *text);
-    if (!config) return tl::make_unexpected(config.error());
-    project.config = std::move(*config);
-  }
-  const Config& config = project.config;
-
-  // Packages, in path order; labels checked for clashes as they come.
-  std::map<std::string, std::string> dir_of_label;
+// The directories holding a `migrations/__init__.py` that the config selects, in path order.
+std::vector<std::string> package_dirs(const std::vector<std::string>& paths, const Config& config) {
+  std::vector<std::string> out;
   for (const std::string& path : paths) {
     const bool top = path == kPackageMarker;
     if (!top && (path.size() <= kPackageMarker.size() ||
@@ -127,111 +125,221 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
                  path[path.size() - kPackageMarker.size() - 1] != '/')) {
       continue;
     }
-    MigrationPackage package;
-    package.app_dir = top ? "" : path.substr(0, path.size() - kPackageMarker.size() - 1);
-    if (!selected(config, package.app_dir)) continue;
-    const std::string apps_py = join_path(package.app_dir, "apps.py");
-    // The project root itself is written "." in `labels:`.
-    if (auto it = config.labels.find(package.app_dir.empty() ? "." : package.app_dir);
-        it != config.labels.end()) {
-      package.label = it->second;
-      package.label_origin = "config";
-    } else if (listed(apps_py)) {
-      auto text = source.read(apps_py);
-      if (!text) return tl::make_unexpected(io_error(apps_py, text.error()));
-      auto label = read_app_label(apps_py, *text);
-      if (!label) {
-        project.diagnostics.insert(project.diagnostics.end(), label.error().begin(),
-                                   label.error().end());
-      } else if (*label) {
-        package.label = (*label)->label;
-        package.label_origin = "apps.py";
-      }
-    }
-    if (package.label.empty() && package.app_dir.empty()) {
-      Diagnostic d;
-      d.path = "migrations";
-      d.message = "a migrations package at the project root has no app directory to name it";
-      d.hint = "name its app in .migline.yaml: `labels: {\".\": app_label}`";
-      d.rule = "unlabelled-package";
-      project.diagnostics.push_back(std::move(d));
-      continue;
-    }
-    if (package.label.empty()) {
-      package.label = std::string(basename(package.app_dir));
-      package.label_origin = "directory";
-    }
-    auto [clash, inserted] = dir_of_label.emplace(package.label, package.app_dir);
-    if (!inserted) {
-      Diagnostic d;
-      d.path = join_path(package.app_dir, "migrations");
-      d.message = fmt::format("app label '{}' is used by both {}/ and {}/", package.label,
-                              clash->second.empty() ? "." : clash->second,
-                              package.app_dir.empty() ? "." : package.app_dir);
-      d.hint =
-          "give one app a distinct `label` in its apps.py, or map it under `labels:` in "
-          ".migline.yaml";
-      d.rule = "duplicate-label";
-      project.diagnostics.push_back(std::move(d));
-      continue;
-    }
-    project.packages.push_back(std::move(package));
+    std::string app_dir = top ? "" : path.substr(0, path.size() - kPackageMarker.size() - 1);
+    if (selected(config, app_dir)) out.push_back(std::move(app_dir));
   }
-  std::sort(project.packages.begin(), project.packages.end(),
-            [](const auto& a, const auto& b) { return a.label < b.label; });
+  return out;
+}
 
-  // Migration modules: `*.py` directly in the package, not starting with '_' or '~'.
+// Reads the migration modules of the package in `app_dir`: `*.py` directly in `migrations/`,
+// not starting with '_' or '~'. The error is for a file that cannot be read.
+tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string>& paths,
+                                                   std::string app_dir, MigrationReader& reader,
+                                                   Diagnostics& diagnostics) {
+  ReadPackage out;
+  out.package.app_dir = std::move(app_dir);
+  const std::string dir = join_path(out.package.app_dir, "migrations/");
+  auto it = std::lower_bound(paths.begin(), paths.end(), dir);
+  for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
+    std::string_view file = std::string_view(*it).substr(dir.size());
+    if (file.find('/') != std::string_view::npos || file.size() < 4 ||
+        file.substr(file.size() - 3) != ".py" || file[0] == '_' || file[0] == '~') {
+      continue;
+    }
+    std::string_view name = file.substr(0, file.size() - 3);
+    if (name.find('.') != std::string_view::npos) {
+      Diagnostic d;
+      d.path = *it;
+      d.message = "a migration module name cannot contain '.'";
+      d.hint = "Django cannot import it; rename the file";
+      d.rule = "parse-error";
+      diagnostics.push_back(std::move(d));
+      continue;
+    }
+    auto read = reader.read(*it);
+    if (!read) return tl::make_unexpected(read.error());
+    out.modules.emplace_back(std::string(name), std::move(*read));
+  }
+  return out;
+}
+
+// The package's label: from the config, else its apps.py, else its directory. Fails when it
+// cannot be told (the cause is in `diagnostics`) or the error when apps.py cannot be read.
+tl::expected<bool, Diagnostic> find_label(const FileSource& source, const Config& config,
+                                          MigrationPackage& package, Diagnostics& diagnostics) {
+  const std::string apps_py = join_path(package.app_dir, "apps.py");
+  // The project root itself is written "." in `labels:`.
+  if (auto it = config.labels.find(package.app_dir.empty() ? "." : package.app_dir);
+      it != config.labels.end()) {
+    package.label = it->second;
+    package.label_origin = "config";
+    return true;
+  }
+  if (std::binary_search(source.paths().begin(), source.paths().end(), apps_py)) {
+    auto text = source.read(apps_py);
+    if (!text) return tl::make_unexpected(io_error(apps_py, text.error()));
+    auto label = read_app_label(apps_py, *text);
+    if (!label) {
+      diagnostics.insert(diagnostics.end(), label.error().begin(), label.error().end());
+      return false;
+    }
+    if (*label) {
+      package.label = (*label)->label;
+      package.label_origin = "apps.py";
+      return true;
+    }
+  }
+  if (package.app_dir.empty()) {
+    Diagnostic d;
+    d.path = "migrations";
+    d.message = "a migrations package at the project root has no app directory to name it";
+    d.hint = "name its app in .migline.yaml: `labels: {\".\": app_label}`";
+    d.rule = "unlabelled-package";
+    diagnostics.push_back(std::move(d));
+    return false;
+  }
+  package.label = std::string(basename(package.app_dir));
+  package.label_origin = "directory";
+  return true;
+}
+
+// A label for the package in `dir` that says where it lives: tests/orders -> orders_tests.
+std::string distinct_label(const std::string& label, const std::string& dir) {
+  const std::size_t slash = dir.rfind('/');
+  std::string where =
+      slash == std::string::npos ? "2" : std::string(basename(dir.substr(0, slash)));
+  for (char& c : where) {
+    if (!is_plain_name(std::string_view(&c, 1))) c = '_';
+  }
+  return label + "_" + where;
+}
+
+Diagnostic duplicate_label(const std::string& label, const std::string& first,
+                           const std::string& second) {
+  const std::string shown_first = first.empty() ? "." : first;
+  const std::string shown_second = second.empty() ? "." : second;
+  Diagnostic d;
+  d.path = join_path(second, "migrations");
+  d.message =
+      fmt::format("app label '{}' is used by both {}/ and {}/", label, shown_first, shown_second);
+  d.hint = fmt::format(
+      "if Django never installs {1}/ beside {0}/ (a copy for tests or another site), leave it "
+      "out in .migline.yaml: `exclude: [\"{1}\"]`; if both are installed apps, give {1}/ its "
+      "own label: `labels: {{{1}: {2}}}`",
+      shown_first, shown_second, distinct_label(label, second));
+  d.rule = "duplicate-label";
+  return d;
+}
+
+// Warns once per swappable setting that is not configured: its dependencies are external.
+void warn_unconfigured_settings(const Project& project, Diagnostics& out) {
+  std::set<std::string_view> seen;
+  for (const DjangoMigration& m : project.migrations) {
+    for (const MigrationRef& ref : m.dependencies) {
+      if (!ref.unknown_app() || !seen.insert(ref.setting).second) continue;
+      Diagnostic d;
+      d.severity = Severity::Warning;
+      d.path = m.path;
+      d.line = ref.span.line;
+      d.column = ref.span.column;
+      d.message = fmt::format(
+          "setting `{}` is not configured, so migline treats its dependencies as external",
+          ref.setting);
+      d.hint = fmt::format("name its model in .migline.yaml: `settings: {{{}: app_label.Model}}`",
+                           ref.setting);
+      d.rule = "unconfigured-setting";
+      out.push_back(std::move(d));
+    }
+  }
+}
+
+// Diagnostics found after reading carry positions only; show their source lines too (rare:
+// read again).
+void add_source_lines(const FileSource& source, Diagnostics::iterator begin,
+                      Diagnostics::iterator end) {
+  for (auto d = begin; d != end; ++d) {
+    if (d->line <= 0 || d->path.empty() || !d->source_line.empty()) continue;
+    if (auto text = source.read(d->path)) {
+      std::size_t offset = 0;
+      for (int line = 1; line < d->line && offset < text->size(); ++offset) {
+        if ((*text)[offset] == '\n') ++line;
+      }
+      d->source_line = std::string(line_containing(*text, offset));
+    }
+  }
+}
+
+}  // namespace
+
+tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
+  Project project;
+  const std::vector<std::string>& paths = source.paths();
+  if (std::binary_search(paths.begin(), paths.end(), kConfigFileName)) {
+    auto text = source.read(kConfigFileName);
+    if (!text) return tl::make_unexpected(io_error(kConfigFileName, text.error()));
+    auto config = parse_config(kConfigFileName, *text);
+    if (!config) return tl::make_unexpected(config.error());
+    project.config = std::move(*config);
+  }
+  const Config& config = project.config;
+
+  // Packages in path order: read, kept only when Django would load them, then labelled.
   MigrationReader reader(source, config.settings);
+  std::vector<ReadPackage> packages;
+  std::map<std::string, std::string> dir_of_label;
+  for (std::string& app_dir : package_dirs(paths, config)) {
+    auto read = read_package(paths, std::move(app_dir), reader, project.diagnostics);
+    if (!read) return tl::make_unexpected(read.error());
+    // No module defines `class Migration`: a library's own package named `migrations`, which
+    // belongs to no installed app, so Django never loads it.
+    if (!read->modules.empty() &&
+        std::all_of(read->modules.begin(), read->modules.end(),
+                    [](const auto& m) { return defines_no_migration(m.second); })) {
+      project.skipped.push_back(SkippedPackage{
+          join_path(read->package.app_dir, "migrations"),
+          "none of its modules defines `class Migration`: not a Django migrations package"});
+      continue;
+    }
+    auto labelled = find_label(source, config, read->package, project.diagnostics);
+    if (!labelled) return tl::make_unexpected(labelled.error());
+    if (!*labelled) continue;
+    auto [clash, inserted] = dir_of_label.emplace(read->package.label, read->package.app_dir);
+    if (!inserted) {
+      project.diagnostics.push_back(
+          duplicate_label(read->package.label, clash->second, read->package.app_dir));
+      continue;
+    }
+    packages.push_back(std::move(*read));
+  }
+  std::sort(packages.begin(), packages.end(),
+            [](const auto& a, const auto& b) { return a.package.label < b.package.label; });
+
   std::set<std::string> apps;
-  for (MigrationPackage& package : project.packages) {
+  MigrationGraph::Unreadable unreadable;
+  for (ReadPackage& read : packages) {
+    MigrationPackage& package = read.package;
     apps.insert(package.label);
-    const std::string dir = join_path(package.app_dir, "migrations/");
-    auto it = std::lower_bound(paths.begin(), paths.end(), dir);
-    for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
-      std::string_view file = std::string_view(*it).substr(dir.size());
-      if (file.find('/') != std::string_view::npos || file.size() < 4 ||
-          file.substr(file.size() - 3) != ".py" || file[0] == '_' || file[0] == '~') {
-        continue;
-      }
-      std::string_view name = file.substr(0, file.size() - 3);
-      if (name.find('.') != std::string_view::npos) {
-        Diagnostic d;
-        d.path = *it;
-        d.message = "a migration module name cannot contain '.'";
-        d.hint = "Django cannot import it; rename the file";
-        d.rule = "parse-error";
-        project.diagnostics.push_back(std::move(d));
-        continue;
-      }
-      auto read = reader.read(*it);
-      if (!read) return tl::make_unexpected(read.error());
-      auto& migration = *read;
+    for (auto& [name, migration] : read.modules) {
       if (!migration) {
         project.diagnostics.insert(project.diagnostics.end(), migration.error().begin(),
                                    migration.error().end());
+        unreadable.emplace(package.label, name);
         continue;
       }
       migration->app = package.label;
-      migration->name = std::string(name);
+      migration->name = std::move(name);
       package.migrations.push_back(static_cast<int>(project.migrations.size()));
       project.migrations.push_back(std::move(*migration));
     }
+    project.packages.push_back(std::move(package));
   }
 
   const std::size_t before_graph = project.diagnostics.size();
-  project.graph = MigrationGraph::build(project.migrations, apps, project.diagnostics);
-  // Graph findings carry positions only; show their source lines too (rare: read again).
-  for (std::size_t i = before_graph; i < project.diagnostics.size(); ++i) {
-    Diagnostic& d = project.diagnostics[i];
-    if (d.line <= 0 || d.path.empty()) continue;
-    if (auto text = source.read(d.path)) {
-      std::size_t offset = 0;
-      for (int line = 1; line < d.line && offset < text->size(); ++offset) {
-        if ((*text)[offset] == '\n') ++line;
-      }
-      d.source_line = std::string(line_containing(*text, offset));
-    }
-  }
+  warn_unconfigured_settings(project, project.diagnostics);
+  project.graph = MigrationGraph::build(project.migrations, apps, project.diagnostics, unreadable);
+  add_source_lines(source, project.diagnostics.begin() + static_cast<std::ptrdiff_t>(before_graph),
+                   project.diagnostics.end());
+  project.unreadable = std::move(unreadable);
   sort_diagnostics(project.diagnostics);
   return project;
 }

@@ -21,12 +21,21 @@ struct MigrationPackage {
   std::vector<int> migrations;  // indices into Project::migrations, sorted by name
 };
 
+// A directory named `migrations` that is not a Django migrations package, and why.
+struct SkippedPackage {
+  std::string path;  // the `migrations` directory, relative to the project root
+  std::string reason;
+};
+
 // Everything migline knows about one project, read from one FileSource.
 struct Project {
   Config config;
   std::vector<MigrationPackage> packages;  // sorted by label
+  std::vector<SkippedPackage> skipped;     // in path order
   std::vector<DjangoMigration> migrations;
   MigrationGraph graph;
+  MigrationGraph::Unreadable unreadable;  // migrations that failed to read: their apps' leaves
+                                          // are not known
   Diagnostics diagnostics;  // findings about the project's files: parse errors, dangling, cycles
 };
 

@@ -2,7 +2,9 @@
 
 A case is `tree/` (a project, copied to a temporary directory outside any git
 repository) plus either `expected.json` (the exact `leaves --format json`
-output) or `expected.stderr` (the exact diagnostics; exit 1). Every case is also
+output, exit 0; with `expected.stderr` beside it, the exact warnings) or only
+`expected.stderr` (the exact diagnostics; exit 1, and the same findings in the
+JSON document on stdout). Every case is also
 run through Django's own MigrationGraph: Django must give the same leaves, or
 reject an `expected.stderr` tree too, unless `django_accepts` says why migline
 differs on purpose.
@@ -30,11 +32,23 @@ class GraphFixtures(TestCase):
             if os.path.exists(expected_json):
                 with open(expected_json) as f:
                     expected = f.read()
-                self.assertRun(run, 0, stdout=expected, stderr="")
+                warnings = ""
+                if os.path.exists(os.path.join(case, "expected.stderr")):
+                    with open(os.path.join(case, "expected.stderr")) as f:
+                        warnings = f.read()
+                self.assertRun(run, 0, stderr=warnings)
+                self.assertEqual(json.loads(run.stdout).pop("django"), json.loads(expected)["django"])
+                self.assertEqual(run.stdout == expected, not warnings,
+                                 "findings are in the JSON exactly when there are warnings")
                 self.assertEqual(django, json.loads(expected), "Django disagrees with the fixture")
             else:
                 with open(os.path.join(case, "expected.stderr")) as f:
-                    self.assertRun(run, 1, stdout="", stderr=f.read())
+                    self.assertRun(run, 1, stderr=f.read())
+                # Still one JSON document, holding the same findings.
+                findings = json.loads(run.stdout)["findings"]
+                self.assertEqual(len(findings), run.stderr.count(": error: ") +
+                                 run.stderr.count(": warning: "))
+                self.assertIn("error", [f["severity"] for f in findings])
                 if not os.path.exists(os.path.join(case, "django_accepts")):
                     self.assertIn("error", django, "Django accepts this tree")
 

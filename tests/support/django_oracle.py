@@ -12,11 +12,13 @@ The tree may hold an `oracle.json` with {"labels": {app_dir: label},
 "settings": {NAME: "app.Model"}} mirroring its .migline.yaml.
 """
 
+import ast
 import importlib.util
 import itertools
 import json
 import os
 import pkgutil
+import re
 import sys
 
 import django
@@ -36,6 +38,7 @@ from django.db.migrations.loader import MigrationLoader  # noqa: E402
 DEFAULT_EXCLUDES = {".git", "node_modules", ".venv", "venv", "env", ".tox", "site-packages",
                     "dist-packages", "build", "dist", "__pycache__"}
 _module_ids = itertools.count()
+_settings_set = set()  # settings a tree set, unset before the next tree
 
 
 def _import_path(path):
@@ -53,12 +56,43 @@ def _label_from_apps_py(path):
     return labels[0] if labels else None
 
 
+def _defines_migration(path):
+    """Whether the module at path defines a top-level class Migration (read, not run)."""
+    with open(path, "rb") as f:
+        try:
+            tree = ast.parse(f.read())
+        except (SyntaxError, ValueError):
+            return True  # not for the oracle to decide: Django will fail on it
+    return any(isinstance(node, ast.ClassDef) and node.name == "Migration" for node in tree.body)
+
+
+def _is_django_package(path):
+    """SPEC section 2: a package none of whose modules defines `class Migration` is not one."""
+    modules = [name for _, name, is_pkg in pkgutil.iter_modules([path])
+               if not is_pkg and name[0] not in "_~"]
+    return not modules or any(_defines_migration(os.path.join(path, name + ".py"))
+                              for name in modules)
+
+
+def _configure_missing_settings(path):
+    """A swappable setting the tree does not configure names an app outside the project: its
+    dependency is external (SPEC section 3), as Django drops those of apps without migrations."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    for name in re.findall(r"settings\.([A-Z_][A-Z0-9_]*)", text):
+        if not hasattr(settings, name):
+            setattr(settings, name, "migline_unconfigured_%s.Model" % name.lower())
+            _settings_set.add(name)
+
+
 def find_packages(root, labels):
     """(label, migrations_dir) of every migrations package below root."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in DEFAULT_EXCLUDES)
         if os.path.basename(dirpath) != "migrations" or "__init__.py" not in filenames:
+            continue
+        if not _is_django_package(dirpath):
             continue
         app_dir = os.path.dirname(dirpath)
         rel = os.path.relpath(app_dir, root).replace(os.sep, "/")
@@ -82,6 +116,7 @@ class TreeLoader(MigrationLoader):
             names = {name for _, name, is_pkg in pkgutil.iter_modules([path])
                      if not is_pkg and name[0] not in "_~"}
             for name in sorted(names):
+                _configure_missing_settings(os.path.join(path, name + ".py"))
                 module = _import_path(os.path.join(path, name + ".py"))
                 if not hasattr(module, "Migration"):
                     raise BadMigrationError("Migration %s in app %s has no Migration class"
@@ -101,9 +136,13 @@ def django_leaves(root):
     if os.path.exists(meta_path):
         with open(meta_path) as f:
             meta = json.load(f)
+    for name in _settings_set:
+        delattr(settings, name)
+    _settings_set.clear()
     settings.AUTH_USER_MODEL = "auth.User"
     for name, value in meta.get("settings", {}).items():
         setattr(settings, name, value)
+        _settings_set.add(name)
     try:
         packages = find_packages(root, meta.get("labels", {}))
         labels = [label for label, _ in packages]
