@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/migration_name.hpp"
 #include "project/manifest_files.hpp"
 
 namespace migline {
@@ -38,8 +39,15 @@ std::string numeric_prefix(const std::string& name) {
   return name.substr(0, n);
 }
 
+bool has_unreadable_migration(const Project& project, const std::string& app) {
+  auto it = project.unreadable.lower_bound(std::make_pair(app, std::string()));
+  return it != project.unreadable.end() && it->first == app;
+}
+
 void check_divergence(const Project& project, Diagnostics& out) {
   for (const std::string& app : project.graph.apps()) {
+    // A migration that failed to read leaves a gap: the leaves around it mean nothing.
+    if (has_unreadable_migration(project, app)) continue;
     const std::vector<int> leaves = project.graph.leaves(app);
     if (leaves.size() < 2) continue;
     std::vector<std::string> names;
@@ -52,25 +60,43 @@ void check_divergence(const Project& project, Diagnostics& out) {
   }
 }
 
-void check_numbers(const Project& project, Diagnostics& out) {
+// Numbers that a migration new since the fork point shares with another of its app. History
+// already merged is not the branch's to fix, so it is never reported again.
+void check_numbers(const Project& project, const BaseProject& base, Diagnostics& out) {
+  std::set<std::pair<std::string, std::string>> at_fork;
+  for (const DjangoMigration& m : base.at_fork->migrations) at_fork.emplace(m.app, m.name);
   for (const std::string& app : project.graph.apps()) {
     std::map<std::string, std::vector<int>> by_number;
+    long highest = 0;
     for (int id : project.graph.ordered(app)) {
-      const std::string number =
-          numeric_prefix(project.graph.nodes()[static_cast<std::size_t>(id)].name);
-      if (!number.empty()) by_number[number].push_back(id);
+      const std::string& name = project.graph.nodes()[static_cast<std::size_t>(id)].name;
+      const std::string number = numeric_prefix(name);
+      if (number.empty()) continue;
+      by_number[number].push_back(id);
+      highest = std::max(highest, split_migration_number(name).value);
     }
     for (const auto& [number, ids] : by_number) {
       if (ids.size() < 2) continue;
       std::vector<std::string> names;
-      for (int id : ids) names.push_back(project.graph.nodes()[static_cast<std::size_t>(id)].name);
+      const DjangoMigration* fresh = nullptr;  // the last new one, parents first
+      for (int id : ids) {
+        const DjangoMigration& m = migration_of(project, id);
+        names.push_back(m.name);
+        if (at_fork.count({app, m.name}) == 0) fresh = &m;
+      }
+      if (fresh == nullptr) continue;
       std::sort(names.begin(), names.end());
-      out.push_back(finding(migration_of(project, ids.back()), "duplicate-number",
-                            fmt::format("app '{}' has {} migrations numbered {}: {}", app,
-                                        ids.size(), number, fmt::join(names, ", ")),
-                            "harmless to Django, but confusing; `migline resolve` renumbers "
-                            "divergent ones",
-                            Severity::Warning));
+      const MigrationNumber parts = split_migration_number(fresh->name);
+      out.push_back(finding(
+          *fresh, "duplicate-number",
+          fmt::format("app '{}' has {} migrations numbered {}: {}", app, ids.size(), number,
+                      fmt::join(names, ", ")),
+          fmt::format("harmless to Django, but confusing: while {} is unpublished, rename it (and "
+                      "the references to it) to {} (`migline resolve` renumbers unpublished "
+                      "migrations only when their "
+                      "app has diverged)",
+                      fresh->name, numbered_name(highest + 1, parts.digits.size(), parts.suffix)),
+          Severity::Warning));
     }
   }
 }
@@ -225,10 +251,10 @@ Diagnostics check_project(const Project& project, const FileSource& source,
                           const BaseProject* base) {
   Diagnostics out;
   check_divergence(project, out);
-  check_numbers(project, out);
   // With unreadable migrations the leaves are incomplete, so staleness would mislead.
   if (!has_errors(project.diagnostics)) check_manifest(project, source, out);
   if (base != nullptr) {
+    check_numbers(project, *base, out);
     check_published(project, source, *base, out);
     check_behind(project, *base, out);
   }

@@ -19,9 +19,9 @@ struct BaseProject {
 };
 
 // Every finding of `migline check` beyond the project's own (SPEC section 8): divergent
-// leaves, the manifest (missing, stale, conflicted), migrations sharing a number (warning),
-// and with `base`: published migrations changed, renamed or deleted, and new migrations that
-// do not continue from the base's leaf. Each finding has a rule id and a hint.
+// leaves, the manifest (missing, stale, conflicted), and with `base`: new migrations sharing a
+// number with another (warning), published migrations changed, renamed or deleted, and new
+// migrations that do not continue from the base's leaf. Each finding has a rule id and a hint.
 Diagnostics check_project(const Project& project, const FileSource& source,
                           const BaseProject* base);
 

@@ -40,23 +40,45 @@ class Check(TestCase):
             ws.migline("update")
             run = ws.migline("check", "--format", "json")
             self.assertRun(run, 1)
-            self.assertEqual(rules(run), [("divergent-leaves", "error"), ("duplicate-number", "warning")])
+            self.assertEqual(rules(run), [("divergent-leaves", "error")])
             text = ws.migline("check")
             self.assertIn("shop/orders/migrations/0003_b.py:4:7: error: app 'orders' has 2 leaf "
                           "migrations: 0003_a, 0003_b\n", text.stdout)
             self.assertIn("hint: run `migline resolve`", text.stdout)
-            self.assertTrue(text.stdout.endswith("migline check: 1 error, 1 warning\n"))
+            self.assertTrue(text.stdout.endswith("migline check: 1 error, 0 warnings\n"))
 
-    def test_duplicate_numbers_alone_only_warn(self):
+    def test_duplicate_numbers_merged_before_are_never_reported(self):
         with self.workspace() as ws:
             repo(ws)
             add_app(ws, "shop/orders", [("0003_a", [("orders", "0002_status")]),
                                         ("0003_b", [("orders", "0002_status")]),
                                         ("0004_merge", [("orders", "0003_a"), ("orders", "0003_b")])])
             ws.migline("update")
-            run = ws.migline("check", "--format", "json")
+            ws.commit("history with a merge migration")
+            self.assertRun(ws.migline("check"), 0, stdout="migline check: ok (2 apps, 6 migrations)\n")
+            ws.git("branch", "main-copy")
+            add_app(ws, "shop/orders", [("0005_next", [("orders", "0004_merge")])])
+            ws.migline("update")
+            ws.commit("a new migration")
+            run = ws.migline("check", "--base", "main-copy")
+            self.assertRun(run, 0, stdout="migline check: ok (2 apps, 7 migrations)\n")
+
+    def test_a_new_migration_sharing_a_number_only_warns_with_base(self):
+        with self.workspace() as ws:
+            repo(ws)
+            ws.git("branch", "base")
+            add_app(ws, "shop/orders", [("0002_more", [("orders", "0002_status")])])
+            ws.migline("update")
+            ws.commit("a new migration with a number taken")
+            self.assertRun(ws.migline("check"), 0, stdout="migline check: ok (2 apps, 4 migrations)\n")
+            run = ws.migline("check", "--base", "base", "--format", "json")
             self.assertRun(run, 0)
             self.assertEqual(rules(run), [("duplicate-number", "warning")])
+            text = ws.migline("check", "--base", "base").stdout
+            self.assertIn("shop/orders/migrations/0002_more.py:4:7: warning: app 'orders' has 2 "
+                          "migrations numbered 0002: 0002_more, 0002_status\n", text)
+            self.assertIn("hint: harmless to Django, but confusing: while 0002_more is unpublished, "
+                          "rename it (and the references to it) to 0003_more", text)
 
     def test_manifest_missing_stale_and_conflicted(self):
         with self.workspace() as ws:
