@@ -18,27 +18,27 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
       ->excludes(staged);
 }
 
+tl::expected<Loaded, Diagnostic> load_any_project(const GlobalOptions& global,
+                                                  const SourceOptions& source) {
+  auto context = Context::open(global);
+  if (!context) return tl::make_unexpected(context.error());
+  auto files = context->open_source(source);
+  if (!files) return tl::make_unexpected(files.error());
+  auto project = load_project(**files);
+  if (!project) return tl::make_unexpected(project.error());
+  return Loaded{std::move(*context), std::move(*files), std::move(*project)};
+}
+
 tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
                                              const SourceOptions& source) {
-  auto context = Context::open(global);
-  if (!context) {
-    print_error(context.error(), use_color(global.color, stderr));
+  auto loaded = load_any_project(global, source);
+  if (!loaded) {
+    print_error(loaded.error(), use_color(global.color, stderr));
     return tl::make_unexpected(kExitError);
   }
-  const bool color = context->color_stderr();
-  auto files = context->open_source(source);
-  if (!files) {
-    print_error(files.error(), color);
-    return tl::make_unexpected(kExitError);
-  }
-  auto project = load_project(**files);
-  if (!project) {
-    print_error(project.error(), color);
-    return tl::make_unexpected(kExitError);
-  }
-  print_diagnostics(project->diagnostics, color);
-  if (has_errors(project->diagnostics)) return tl::make_unexpected(kExitFindings);
-  return Loaded{std::move(*context), std::move(*files), std::move(*project)};
+  print_diagnostics(loaded->project.diagnostics, loaded->context.color_stderr());
+  if (has_errors(loaded->project.diagnostics)) return tl::make_unexpected(kExitFindings);
+  return std::move(*loaded);
 }
 
 int run(int argc, char** argv) {

@@ -4,7 +4,6 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "core/json_writer.hpp"
 #include "project/checks.hpp"
 
 namespace migline::cli {
@@ -21,17 +20,8 @@ std::string severity_name(Severity s) {
 }
 
 std::string render_json(const Diagnostics& findings, int errors, int warnings) {
-  std::string out = "{\"findings\": [";
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    const Diagnostic& d = findings[i];
-    out += fmt::format(
-        "{}\n  {{\"rule\": {}, \"severity\": {}, \"path\": {}, \"line\": {}, \"column\": {}, "
-        "\"message\": {}, \"hint\": {}}}",
-        i == 0 ? "" : ",", json_quote(d.rule), json_quote(severity_name(d.severity)),
-        json_quote(d.path), d.line, d.column, json_quote(d.message), json_quote(d.hint));
-  }
-  return out + fmt::format("{}], \"errors\": {}, \"warnings\": {}}}\n",
-                           findings.empty() ? "" : "\n", errors, warnings);
+  return fmt::format("{{\"findings\": {}, \"errors\": {}, \"warnings\": {}}}\n",
+                     json_findings(findings), errors, warnings);
 }
 
 // GitHub workflow commands escape %, CR and LF in the message; properties also ':' and ','.
@@ -84,11 +74,13 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
   auto context = Context::open(global);
   if (!context) {
     print_error(context.error(), use_color(global.color, stderr));
+    if (options.format == "json") print_out(render_json({context.error()}, 1, 0));
     return kExitError;
   }
   const bool color = context->color_stderr();
   auto fail = [&](const Diagnostic& d) {
     print_error(d, color);
+    if (options.format == "json") print_out(render_json({d}, 1, 0));
     return kExitError;
   };
   auto source = context->open_source(options.source);

@@ -26,8 +26,16 @@ std::string installed_version() {
 }
 
 int run_doctor(const GlobalOptions& global) {
-  auto loaded = load_clean_project(global, SourceOptions{});
-  if (!loaded) return loaded.error();
+  // The set-up is worth reporting also when the project has errors.
+  auto loaded = load_any_project(global, SourceOptions{});
+  if (!loaded) {
+    print_error(loaded.error(), use_color(global.color, stderr));
+    return kExitError;
+  }
+  print_diagnostics(loaded->project.diagnostics, loaded->context.color_stderr());
+  for (const SkippedPackage& skipped : loaded->project.skipped) {
+    fmt::print("skip {}/: {}\n", skipped.path, skipped.reason);
+  }
   auto items = inspect_setup(loaded->context, loaded->project);
   if (!items) {
     print_error(file_error("", items.error()), loaded->context.color_stderr());
@@ -50,6 +58,10 @@ int run_doctor(const GlobalOptions& global) {
     fmt::print("FIX  binary: the hook and the merge driver run {}, this is {}\n",
                installed.empty() ? "nothing (migline is not on PATH)" : installed, ours);
     fmt::print("     fix: install this version with ./install.sh\n");
+  }
+  if (has_errors(loaded->project.diagnostics)) {
+    ++problems;
+    fmt::print("FIX  project: its migrations have errors (above); `migline check` lists them\n");
   }
   return problems == 0 ? kExitOk : kExitFindings;
 }

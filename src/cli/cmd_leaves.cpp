@@ -14,21 +14,27 @@ struct LeavesOptions {
   std::string format = "text";
 };
 
-std::string render_json(const Project& project) {
+// {"django": {label: [leaves]}}, and "findings" when there are any. Apps with a migration
+// that failed to read are left out: their leaves are not known.
+std::string render_json(const Project* project, const Diagnostics& findings) {
   std::string out = "{\"django\": {";
   bool first_app = true;
-  for (const std::string& app : project.graph.apps()) {
+  for (const std::string& app : project ? project->graph.apps() : std::vector<std::string>{}) {
+    auto gap = project->unreadable.lower_bound(std::make_pair(app, std::string()));
+    if (gap != project->unreadable.end() && gap->first == app) continue;
     out += fmt::format("{}{}: [", first_app ? "" : ", ", json_quote(app));
     first_app = false;
     bool first_leaf = true;
-    for (int id : project.graph.leaves(app)) {
+    for (int id : project->graph.leaves(app)) {
       out += fmt::format("{}{}", first_leaf ? "" : ", ",
-                         json_quote(project.graph.nodes()[static_cast<std::size_t>(id)].name));
+                         json_quote(project->graph.nodes()[static_cast<std::size_t>(id)].name));
       first_leaf = false;
     }
     out += "]";
   }
-  return out + "}}\n";
+  out += "}";
+  if (!findings.empty()) out += ", \"findings\": " + json_findings(findings);
+  return out + "}\n";
 }
 
 std::string render_text(const Project& project) {
@@ -48,11 +54,25 @@ std::string render_text(const Project& project) {
 }
 
 int run_leaves(const GlobalOptions& global, const LeavesOptions& options) {
-  auto loaded = load_clean_project(global, options.source);
-  if (!loaded) return loaded.error();
-  const Project* project = &loaded->project;
-  print_out(options.format == "json" ? render_json(*project) : render_text(*project));
-  return kExitOk;
+  const bool json = options.format == "json";
+  if (!json) {
+    auto loaded = load_clean_project(global, options.source);
+    if (!loaded) return loaded.error();
+    print_out(render_text(loaded->project));
+    return kExitOk;
+  }
+  // JSON is one document whatever the state of the project: the findings are in it.
+  auto loaded = load_any_project(global, options.source);
+  if (!loaded) {
+    print_error(loaded.error(), use_color(global.color, stderr));
+    print_out(render_json(nullptr, {loaded.error()}));
+    return kExitError;
+  }
+  Diagnostics findings = loaded->project.diagnostics;
+  sort_diagnostics(findings);
+  print_diagnostics(findings, loaded->context.color_stderr());
+  print_out(render_json(&loaded->project, findings));
+  return has_errors(findings) ? kExitFindings : kExitOk;
 }
 
 }  // namespace

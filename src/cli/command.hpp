@@ -29,6 +29,11 @@ struct Loaded {
   Project project;
 };
 
+// Opens the context and loads the project, whatever its findings. Fails with what stopped the
+// load (exit status 2).
+tl::expected<Loaded, Diagnostic> load_any_project(const GlobalOptions& global,
+                                                  const SourceOptions& source);
+
 // Opens the context and loads the project, printing every finding to stderr. Fails with the
 // exit status when the load failed (2) or any finding is an error (1).
 tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,

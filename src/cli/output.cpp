@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_writer.hpp"
+
 namespace migline::cli {
 namespace {
 
@@ -50,6 +52,20 @@ void print_error(const Diagnostic& error, bool color) {
   Diagnostic named = error;
   named.path = "migline";
   print_err(format_diagnostic(named, color));
+}
+
+std::string json_findings(const Diagnostics& findings) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Diagnostic& d = findings[i];
+    out += fmt::format(
+        "{}\n  {{\"rule\": {}, \"severity\": {}, \"path\": {}, \"line\": {}, \"column\": {}, "
+        "\"message\": {}, \"hint\": {}}}",
+        i == 0 ? "" : ",", json_quote(d.rule.empty() ? "error" : d.rule),
+        json_quote(d.severity == Severity::Error ? "error" : "warning"), json_quote(d.path), d.line,
+        d.column, json_quote(d.message), json_quote(d.hint));
+  }
+  return out + (findings.empty() ? "]" : "\n]");
 }
 
 void print_out(std::string_view text) {

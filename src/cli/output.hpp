@@ -20,6 +20,10 @@ void print_diagnostics(const Diagnostics& diagnostics, bool color);
 // Prints one error to stderr: `migline: error: message` or in compiler style when it has a path.
 void print_error(const Diagnostic& error, bool color);
 
+// `findings` as a JSON array of objects (rule, severity, path, line, column, message, hint),
+// one per line, in the order given.
+std::string json_findings(const Diagnostics& findings);
+
 // Everything a command prints goes through these, so that its answer can be recorded.
 void print_out(std::string_view text);
 void print_err(std::string_view text);

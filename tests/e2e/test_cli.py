@@ -168,7 +168,13 @@ class Errors(TestCase):
                      "from django.db import migrations\n\nclass Migration(migrations.Migration):\n"
                      "    dependencies = [(\"orders\", \"0001_initial\")] + EXTRA\n")
             run = ws.migline("leaves", "--format", "json")
-            self.assertRun(run, 1, stdout="", stderr=(
+            self.assertEqual(json.loads(run.stdout), {"django": {}, "findings": [{
+                "rule": "parse-error", "severity": "error", "path": "orders/migrations/0002_bad.py",
+                "line": 4, "column": 49,
+                "message": "`dependencies` continues with '+' and cannot be evaluated statically",
+                "hint": "migline reads migrations without running them; write a literal list of "
+                        "(\"app_label\", \"migration_name\") tuples"}]})
+            self.assertRun(run, 1, stderr=(
                 "orders/migrations/0002_bad.py:4:49: error: `dependencies` continues with '+' "
                 "and cannot be evaluated statically\n"
                 "    dependencies = [(\"orders\", \"0001_initial\")] + EXTRA\n"
@@ -195,6 +201,20 @@ class Errors(TestCase):
                 "strategy: merge\n^\n"
                 "hint: known keys: manifest, include, exclude, labels, settings, "
                 "protected_branch, resolve\n"))
+
+    def test_json_is_one_document_whatever_the_state(self):
+        with self.workspace() as ws:
+            add_app(ws, "orders", [("0001_initial", [])])
+            ws.write(".migline.yaml", "labels: {}\nstrategy: merge\n")
+            for command in (["leaves"], ["check"]):
+                run = ws.migline(*command, "--format", "json")
+                self.assertEqual(run.returncode, 2, run.stderr)
+                findings = json.loads(run.stdout)["findings"]
+                self.assertEqual([(f["path"], f["line"], f["column"]) for f in findings],
+                                 [(".migline.yaml", 2, 1)], command)
+            run = ws.migline("-C", "does/not/exist", "check", "--format", "json")
+            self.assertEqual(run.returncode, 2)
+            self.assertIn("cannot change to", json.loads(run.stdout)["findings"][0]["message"])
 
     def test_usage_errors_exit_2(self):
         with self.workspace() as ws:
