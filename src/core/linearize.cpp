@@ -204,7 +204,8 @@ tl::expected<ResolutionPlan, std::string> plan_renumbering(
 
 ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
                                      const std::vector<std::string_view>& sources,
-                                     const std::vector<std::string>& apps) {
+                                     const std::vector<std::string>& apps,
+                                     const KnownRenames& renames) {
   std::unordered_map<std::string, std::vector<std::string>> names_by_app;
   std::set<std::pair<std::string, std::string>> existing;
   for (const DjangoMigration& m : migrations) {
@@ -218,7 +219,10 @@ ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrati
           std::find(apps.begin(), apps.end(), ref.app) == apps.end()) {
         return;
       }
-      if (auto match = renamed_counterpart(ref.name, names_by_app[ref.app])) {
+      if (auto known = renames.find({ref.app, ref.name});
+          known != renames.end() && existing.count({ref.app, known->second}) != 0) {
+        plan.edits.push_back(rename_reference(static_cast<int>(i), ref, sources[i], known->second));
+      } else if (auto match = renamed_counterpart(ref.name, names_by_app[ref.app])) {
         plan.edits.push_back(rename_reference(static_cast<int>(i), ref, sources[i], *match));
       }
     });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,12 +62,17 @@ tl::expected<ResolutionPlan, std::string> plan_renumbering(
     const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
     const MigrationGraph& graph, const std::string& app, const std::vector<int>& chain);
 
-// Repairs references left dangling by a rename in an earlier commit (a rebase that went on
-// after `resolve`): a dependency or run_before entry naming a migration of a project app
-// that does not exist is pointed at the one migration of that app with the same suffix and
-// another number. References with no such single candidate are left alone.
+// Migrations known to be renamed, e.g. by git's rename detection: (app, old name) -> new name.
+using KnownRenames = std::map<std::pair<std::string, std::string>, std::string>;
+
+// Repairs references left dangling by a rename on another branch or in an earlier commit (a
+// merge of a branch that renamed, a rebase that went on after `resolve`): a dependency or
+// run_before entry naming a migration of a project app that does not exist is pointed at its
+// new name in `renames` if that exists, else at the one migration of that app with the same
+// suffix and another number. References with no such target are left alone.
 ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
                                      const std::vector<std::string_view>& sources,
-                                     const std::vector<std::string>& apps);
+                                     const std::vector<std::string>& apps,
+                                     const KnownRenames& renames = {});
 
 }  // namespace migline

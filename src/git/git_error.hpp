@@ -21,6 +21,7 @@ using GitIndexPtr = std::unique_ptr<git_index, GitDeleter<git_index_free>>;
 using GitObjectPtr = std::unique_ptr<git_object, GitDeleter<git_object_free>>;
 using GitTreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree_free>>;
 using GitBlobPtr = std::unique_ptr<git_blob, GitDeleter<git_blob_free>>;
+using GitDiffPtr = std::unique_ptr<git_diff, GitDeleter<git_diff_free>>;
 using GitStatusListPtr = std::unique_ptr<git_status_list, GitDeleter<git_status_list_free>>;
 
 // Describes the last libgit2 error; libgit2 1.5 may have none recorded, so `code` is kept.

@@ -384,6 +384,32 @@ tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(
   return std::optional<std::string>(hex);
 }
 
+tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> GitRepository::renames(
+    const std::string& from, const std::string& to, const GitPathFilter& keep) const {
+  auto old_tree = open_tree(from);
+  if (!old_tree) return tl::make_unexpected(old_tree.error());
+  auto new_tree = open_tree(to);
+  if (!new_tree) return tl::make_unexpected(new_tree.error());
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff* raw = nullptr;
+  int rc = git_diff_tree_to_tree(&raw, repo_.get(), old_tree->get(), new_tree->get(), &options);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitDiffPtr diff(raw);
+  // git's defaults: renames only, 50% similarity, as `git merge` uses them.
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  rc = git_diff_find_similar(diff.get(), &find);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::size_t count = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    if (delta->status != GIT_DELTA_RENAMED || !keep(delta->new_file.path)) continue;
+    out.emplace_back(delta->old_file.path, delta->new_file.path);
+  }
+  return out;
+}
+
 using GitConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config_free>>;
 
 tl::expected<std::optional<std::string>, std::string> GitRepository::config_value(

@@ -88,6 +88,10 @@ class GitRepository {
   // The merge base of revisions `a` and `b` as a hex commit id; nullopt when unrelated.
   tl::expected<std::optional<std::string>, std::string> merge_base(const std::string& a,
                                                                    const std::string& b) const;
+  // Files that git's rename detection (`git diff -M`) finds renamed between the trees of
+  // `from` and `to`, as (old path, new path), for the new paths `keep` accepts.
+  tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> renames(
+      const std::string& from, const std::string& to, const GitPathFilter& keep) const;
   // A git config value as git would see it (all levels); nullopt when unset.
   tl::expected<std::optional<std::string>, std::string> config_value(const std::string& name) const;
   // Sets `name` in the repository's own config (.git/config).

@@ -128,6 +128,7 @@ class Planner {
     });
   }
 
+  KnownRenames known_renames() const;
   tl::expected<void, ResolveFailure> repair_dangling();
   tl::expected<void, ResolveFailure> require_clean_project() const;
   tl::expected<std::optional<DivergentSet>, ResolveFailure> choose_sides(const std::string& app);
@@ -160,12 +161,53 @@ tl::expected<void, ResolveFailure> Planner::reload() {
   return {};
 }
 
-// A later commit of a rebase may still name a migration an earlier stop renamed.
+// Migrations that either side renamed since they forked, as git's rename detection finds
+// them: the fork is the merge base in a merge, the replayed commit's parent in a rebase or
+// cherry-pick. Renames within one migrations package only.
+KnownRenames Planner::known_renames() const {
+  const GitOperation& operation = sides_.operation;
+  if (!operation.incoming) return {};
+  std::string fork = *operation.incoming + "^";
+  if (operation.kind == GitOperation::Merge) {
+    auto base = repo_->merge_base("HEAD", *operation.incoming);
+    if (!base || !*base) return {};
+    fork = **base;
+  }
+  std::map<std::string, std::string> label_of_dir;  // repository path of `migrations/` -> label
+  for (const MigrationPackage& p : snapshot_.project.packages) {
+    label_of_dir[repo_path(p.app_dir.empty() ? "migrations" : p.app_dir + "/migrations")] = p.label;
+  }
+  auto split = [](const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string file = path.substr(slash + 1);
+    return std::make_pair(path.substr(0, slash == std::string::npos ? 0 : slash),
+                          file.substr(0, file.size() - 3));
+  };
+  KnownRenames out;
+  for (const std::string& side : {std::string("HEAD"), *operation.incoming}) {
+    auto renamed = repo_->renames(fork, side, [](std::string_view path) {
+      return is_relevant_path(path) && path.size() > 3 && path.substr(path.size() - 3) == ".py";
+    });
+    if (!renamed) continue;  // e.g. a root commit has no parent: nothing to follow
+    for (const auto& [from, to] : *renamed) {
+      const auto [old_dir, old_name] = split(from);
+      const auto [new_dir, new_name] = split(to);
+      auto label = label_of_dir.find(old_dir);
+      if (old_dir == new_dir && label != label_of_dir.end()) {
+        out[{label->second, old_name}] = new_name;
+      }
+    }
+  }
+  return out;
+}
+
+// The other side of a merge or cherry-pick may have renamed a migration this side still names;
+// a later commit of a rebase may still name a migration an earlier stop renamed.
 tl::expected<void, ResolveFailure> Planner::repair_dangling() {
   std::vector<std::string> apps;
   for (const MigrationPackage& p : snapshot_.project.packages) apps.push_back(p.label);
-  const ResolutionPlan repairs =
-      plan_dangling_repairs(snapshot_.project.migrations, views(snapshot_.texts), apps);
+  const ResolutionPlan repairs = plan_dangling_repairs(
+      snapshot_.project.migrations, views(snapshot_.texts), apps, known_renames());
   if (repairs.edits.empty()) return {};
   std::map<int, std::vector<TextEdit>> by_migration;
   for (const MigrationEdit& e : repairs.edits) {
@@ -442,12 +484,12 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   if (!index) return tl::make_unexpected(failed(file_error("", index.error())));
   index_ = std::move(*index);
   if (auto loaded = reload(); !loaded) return tl::make_unexpected(loaded.error());
-  if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
-  if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
-
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
+  if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
+  if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
+
   sides_.ours = migration_paths_at(*repo_, "HEAD");
   if (operation->incoming) sides_.theirs = migration_paths_at(*repo_, *operation->incoming);
   if (auto branch = protected_branch(*repo_, snapshot_.project.config)) {

@@ -136,8 +136,8 @@ class Resolve(TestCase):
             before = ws.git("status", "--porcelain").stdout
             run = ws.migline("resolve", "--dry-run")
             self.assertRun(run, 0)
-            self.assertIn("rename shop/orders/migrations/0003_order_status.py -> "
-                          "shop/orders/migrations/0004_order_status.py", run.stdout)
+            self.assertEqual(run.stdout.count("rename  shop/orders/migrations/0003_order_status.py "
+                                              "-> shop/orders/migrations/0004_order_status.py\n"), 1)
             self.assertIn("-        ('orders', '0002_order_notes'),\n"
                           "+        ('orders', '0003_order_refund'),", run.stdout)
             self.assertIn("+  orders: 0004_order_status", run.stdout)
@@ -210,6 +210,20 @@ class Resolve(TestCase):
             self.assertRun(run, 2)
             self.assertIn("has changes that are not staged", run.stderr)
             self.assertEqual(ws.git("status", "--porcelain").stdout, before)
+
+    def test_a_project_with_errors_is_refused_causes_first(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            ws.write("shop/orders/migrations/0003_bad.py",
+                     "class Migration:\n    dependencies = BASE\n")
+            ws.git("add", "-A")
+            run = ws.migline("resolve")
+            self.assertRun(run, 1, stdout="")
+            self.assertTrue(run.stderr.startswith("shop/orders/migrations/0003_bad.py:2:20: error: "),
+                            run.stderr)
+            self.assertTrue(run.stderr.endswith(
+                "migline: error: resolve works on a project that loads cleanly\n"
+                "hint: fix the errors above, `git add` the files, then run it again\n"), run.stderr)
 
     def test_nothing_to_resolve(self):
         with self.workspace() as ws:
@@ -309,6 +323,50 @@ class Resolve(TestCase):
             self.assertRun(ws.git("-c", "core.editor=true", "cherry-pick", "--continue",
                                   check=False), 0)
             self.assertResolved(ws, LINEARIZED)
+
+    def start_rename(self, ws):
+        """main renames a migration to a new suffix; feature still names the old one, from
+        its own app and from another."""
+        base_project(ws)
+        add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
+        ws.migline("update")
+        ws.commit("main: an auto-named migration")
+        ws.git("checkout", "-q", "-b", "feature")
+        add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
+        add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
+                                               ("orders", "0003_auto_20240101_1200")])
+        ws.commit("feature: status and due date")
+        ws.git("checkout", "-q", "main")
+        ws.git("mv", "shop/orders/migrations/0003_auto_20240101_1200.py",
+               "shop/orders/migrations/0003_order_flags.py")
+        ws.commit("main: a name that says what it does")
+
+    RENAMED = {"orders": ["0001_initial", "0002_order_notes", "0003_order_flags",
+                          "0004_order_status"],
+               "billing": ["0001_initial", "0002_invoice_due"]}
+
+    def test_a_merge_follows_a_rename_the_other_side_made(self):
+        with self.workspace() as ws:
+            self.start_rename(ws)
+            self.assertNotEqual(ws.git("merge", "--no-edit", "feature", check=False).returncode, 0)
+            dry = ws.migline("resolve", "--dry-run")
+            self.assertRun(dry, 0)
+            self.assertIn("repair  shop/orders/migrations/0004_order_status.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags'", dry.stdout)
+            self.assertIn("repair  shop/billing/migrations/0002_invoice_due.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags'", dry.stdout)
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertRun(ws.git("commit", "--no-edit", check=False), 0)
+            self.assertResolved(ws, self.RENAMED)
+
+    def test_a_cherry_pick_follows_a_rename_the_other_side_made(self):
+        with self.workspace() as ws:
+            self.start_rename(ws)
+            self.assertNotEqual(ws.git("cherry-pick", "feature", check=False).returncode, 0)
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertRun(ws.git("-c", "core.editor=true", "cherry-pick", "--continue",
+                                  check=False), 0)
+            self.assertResolved(ws, self.RENAMED)
 
     def test_two_apps_diverge_at_once(self):
         with self.workspace() as ws:
