@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -124,6 +125,12 @@ void check_manifest(const Project& project, const FileSource& source, Diagnostic
     } else if (auto parsed = parse_max_migration(expected.path, **current); !parsed) {
       parse_errors = parsed.error();
     }
+    // Conflict markers are one cause: the first marker says it; what follows from them (other
+    // markers, an app listed twice) would only repeat it.
+    auto conflict = std::find_if(parse_errors.begin(), parse_errors.end(), [](const Diagnostic& d) {
+      return d.message == "unresolved merge conflict";
+    });
+    if (conflict != parse_errors.end()) parse_errors = {*conflict};
     if (!parse_errors.empty()) {
       for (Diagnostic& d : parse_errors) {
         d.rule =
@@ -139,17 +146,18 @@ void check_manifest(const Project& project, const FileSource& source, Diagnostic
   }
 }
 
-// Same-app ancestors of `node`, itself included.
-std::set<int> ancestors(const MigrationGraph& graph, int node) {
-  std::set<int> seen{node};
-  std::vector<int> stack{node};
-  const std::string& app = graph.nodes()[static_cast<std::size_t>(node)].app;
-  while (!stack.empty()) {
-    int n = stack.back();
-    stack.pop_back();
-    for (int p : graph.nodes()[static_cast<std::size_t>(n)].parents) {
-      if (graph.nodes()[static_cast<std::size_t>(p)].app == app && seen.insert(p).second) {
-        stack.push_back(p);
+// Same-app nodes reachable from `start` by `parents` edges (or `children` edges when `down`),
+// `start` included.
+std::unordered_set<int> reachable_in_app(const MigrationGraph& graph, std::vector<int> start,
+                                         bool down) {
+  std::unordered_set<int> seen(start.begin(), start.end());
+  const std::string& app = graph.nodes()[static_cast<std::size_t>(start.front())].app;
+  while (!start.empty()) {
+    const Node& n = graph.nodes()[static_cast<std::size_t>(start.back())];
+    start.pop_back();
+    for (int next : down ? n.children : n.parents) {
+      if (graph.nodes()[static_cast<std::size_t>(next)].app == app && seen.insert(next).second) {
+        start.push_back(next);
       }
     }
   }
@@ -230,10 +238,17 @@ void check_behind(const Project& project, const BaseProject& base, Diagnostics& 
     // the branch itself renamed or deleted it, which the published-* findings report.
     const std::optional<int> leaf = live_counterpart(project, app, old_leaf.name);
     if (!leaf && base.at_fork->graph.find(app, old_leaf.name)) continue;
+    // A new migration follows the base's leaf when it descends from it, or when a migration
+    // that does descends from both (a merge migration joining the branch to the base).
+    std::unordered_set<int> joined;
+    if (leaf) {
+      const std::unordered_set<int> after = reachable_in_app(project.graph, {*leaf}, true);
+      joined = reachable_in_app(project.graph, std::vector<int>(after.begin(), after.end()), false);
+    }
     for (int id : project.graph.ordered(app)) {
       const Node& n = project.graph.nodes()[static_cast<std::size_t>(id)];
       if (old_graph.find(app, n.name)) continue;
-      if (leaf && ancestors(project.graph, id).count(*leaf) != 0) continue;
+      if (joined.count(id) != 0) continue;
       // A squash replacing base migrations is new too, but rewrites the past on purpose.
       if (!migration_of(project, id).replaces.empty()) continue;
       out.push_back(finding(

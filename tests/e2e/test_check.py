@@ -92,7 +92,7 @@ class Check(TestCase):
             run = ws.migline("check")
             self.assertRun(run, 1)
             self.assertIn("migrations.lock.yaml:3:1: error: unresolved merge conflict\n", run.stdout)
-            self.assertIn(("manifest-conflict", "error"), rules(ws.migline("check", "--format", "json")))
+            self.assertEqual(rules(ws.migline("check", "--format", "json")), [("manifest-conflict", "error")])
 
     def test_parse_errors_dangling_cycles_and_duplicate_labels_fail(self):
         with self.workspace() as ws:
@@ -139,7 +139,7 @@ class PerAppLayout(TestCase):
                              "shop/orders/migrations/max_migration.txt")
             ws.write("shop/orders/migrations/max_migration.txt",
                      "<<<<<<< HEAD\n0003_more\n=======\n0003_other\n>>>>>>> b\n")
-            self.assertIn(("manifest-conflict", "error"), rules(ws.migline("check", "--format", "json")))
+            self.assertEqual(rules(ws.migline("check", "--format", "json")), [("manifest-conflict", "error")])
             self.assertRun(ws.migline("init"), 0)
             with open(ws.path(".gitattributes")) as f:
                 self.assertEqual(f.read(), "**/migrations/max_migration.txt merge=migline\n")
@@ -178,6 +178,27 @@ class CheckBase(TestCase):
             self.assertEqual(finding["message"], "orders.0003_feature does not follow 0003_main, "
                              "the leaf of 'orders' at main: the branch is behind")
             self.assertIn("migline resolve", finding["hint"])
+
+    def test_a_branch_joined_to_the_base_by_a_merge_migration_is_not_behind(self):
+        with self.workspace() as ws:
+            self.branch(ws)
+            add_app(ws, "shop/orders", [("0003_feature", [("orders", "0002_status")])])
+            ws.migline("update")
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")])])
+            ws.migline("update")
+            ws.commit("main moves on")
+            ws.git("checkout", "-q", "feature")
+            ws.git("merge", "-q", "--no-edit", "-s", "ours", "main")  # keep feature's manifest
+            add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")]),
+                                        ("0004_merge", [("orders", "0003_feature"),
+                                                        ("orders", "0003_main")])])
+            ws.migline("update")
+            ws.commit("merge migration")
+            run = ws.migline("check", "--base", "main", "--format", "json")
+            self.assertEqual(rules(run), [("duplicate-number", "warning")], run.stdout)
+            self.assertRun(run, 0)
 
     def test_edited_renamed_and_deleted_published_migrations_fail(self):
         with self.workspace() as ws:
