@@ -34,7 +34,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
     const std::vector<std::string> divergent = divergent_apps(leaf_map(loaded->project));
     if (!divergent.empty()) {
       Diagnostic d;
-      d.message = fmt::format("the staged migrations diverge: {} (several leaves)",
+      d.message = fmt::format("the staged migrations have several leaves in an app: {}",
                               fmt::join(divergent, "; "));
       d.hint = "run `migline resolve` to linearize them, then commit again";
       print_error(d, color);

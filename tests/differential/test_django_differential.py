@@ -38,7 +38,9 @@ def main():
                              capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
         if "error" in expected:
             reason = REASONS.get(expected["error"].split(":")[0], "<unexpected Django error>")
-            ok = run.returncode == 1 and run.stdout == "" and reason in run.stderr
+            findings = json.loads(run.stdout).get("findings", []) if run.stdout else []
+            ok = run.returncode == 1 and reason in run.stderr and \
+                any(f["severity"] == "error" and reason in f["message"] for f in findings)
             errors_agreed += ok
         else:
             ok = run.returncode == 0 and run.stdout.endswith("\n") and \

@@ -79,7 +79,7 @@ class Hook(TestCase):
             ws.git("add", "-A")
             run = ws.git("commit", "-q", "-m", "diverge", check=False)
             self.assertNotEqual(run.returncode, 0)
-            self.assertIn("the staged migrations diverge: orders (0002_a, 0002_b)", run.stderr)
+            self.assertIn("the staged migrations have several leaves in an app: orders (0002_a, 0002_b)\n", run.stderr)
             self.assertIn("migline resolve", run.stderr)
             self.assertEqual(ws.git("rev-list", "--count", "HEAD").stdout.strip(), "1")
 
