@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
-TEST_DEPS="catch2 git python3 python3-django clang libclang-rt-14-dev"
+TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev"
 
 usage() {
   echo "usage: ./install.sh [--test]" >&2

@@ -263,14 +263,7 @@ class MigrationVisitor : public ClassVisitor {
         return std::nullopt;
       }
       tokens.take();
-      // A setting not configured leaves the app unknown: the dependency is external, and the
-      // loader warns once per setting (SPEC section 3).
-      auto it = settings_.find(name.text);
-      if (it != settings_.end()) {
-        model = it->second;
-      } else if (name.text == "AUTH_USER_MODEL") {
-        model = "auth.User";
-      }
+      model = setting_value(name.text);
       ref.setting = std::string(name.text);
     } else if (arg.kind == TokenKind::String) {
       auto lit = read_literal(tokens);
@@ -288,10 +281,95 @@ class MigrationVisitor : public ClassVisitor {
     return ref;
   }
 
+  // The model a swappable setting names. A setting not configured leaves it empty, the app
+  // unknown: the dependency is external and the loader warns once per setting (SPEC 3).
+  std::string setting_value(std::string_view name) const {
+    auto it = settings_.find(name);
+    if (it != settings_.end()) return it->second;
+    return name == "AUTH_USER_MODEL" ? "auth.User" : "";
+  }
+
+  // The `swapper` library's `[swapper.]dependency("app", "Model"[, version="..."])`, or with
+  // `*[swapper.]split(settings.NAME)` for the two names. Like swapper, the model is the one its
+  // setting `APP_MODEL_MODEL` names when configured, else `app.Model`; the dependency is on
+  // that model's app: `version`, else `__first__`.
+  std::optional<MigrationRef> read_swapper_dependency(TokenStream& tokens) {
+    MigrationRef ref;
+    ref.plain = false;
+    const Token start = tokens.take();
+    if (start.is_name("swapper")) {
+      if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      if (!tokens.peek().is_name("dependency")) {
+        unexpected(tokens, tokens.peek(), "`dependency`");
+        return std::nullopt;
+      }
+      tokens.take();
+    }
+    if (!expect(tokens, "(", "'('")) return std::nullopt;
+    std::string model;
+    if (tokens.peek().is_op("*")) {
+      tokens.take();
+      if (tokens.peek().is_name("swapper")) {
+        tokens.take();
+        if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      }
+      if (!tokens.peek().is_name("split")) {
+        unexpected(tokens, tokens.peek(), "`split(settings.NAME)`");
+        return std::nullopt;
+      }
+      tokens.take();
+      if (!expect(tokens, "(", "'('") || !tokens.peek().is_name("settings")) {
+        unexpected(tokens, tokens.peek(), "`settings.NAME`");
+        return std::nullopt;
+      }
+      tokens.take();
+      if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      const Token name = tokens.peek();
+      if (name.kind != TokenKind::Name) {
+        unexpected(tokens, name, "a setting name");
+        return std::nullopt;
+      }
+      tokens.take();
+      if (!expect(tokens, ")", "')'")) return std::nullopt;
+      model = setting_value(name.text);
+      ref.setting = std::string(name.text);
+    } else {
+      auto app = read_literal(tokens);
+      if (!app || !expect(tokens, ",", "','")) return std::nullopt;
+      auto name = read_literal(tokens);
+      if (!name) return std::nullopt;
+      std::string setting = app->value + "_" + name->value + "_MODEL";
+      for (char& c : setting) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+      auto it = settings_.find(setting);
+      model = it != settings_.end() ? it->second : app->value + "." + name->value;
+    }
+    std::string version = "__first__";
+    if (tokens.peek().is_op(",")) {
+      tokens.take();
+      if (tokens.peek().is_name("version")) {
+        tokens.take();
+        if (!expect(tokens, "=", "'='")) return std::nullopt;
+        auto literal = read_literal(tokens);
+        if (!literal) return std::nullopt;
+        version = std::move(literal->value);
+        if (tokens.peek().is_op(",")) tokens.take();
+      }
+    }
+    const Token close = tokens.peek();
+    if (!expect(tokens, ")", "')' closing `dependency(`")) return std::nullopt;
+    ref.app = model.substr(0, model.find('.'));
+    ref.name = std::move(version);
+    ref.span = join(start.span, close.span);
+    return ref;
+  }
+
   std::optional<MigrationRef> read_ref(TokenStream& tokens) {
     const Token open = tokens.peek();
     if (open.is_name("migrations") || open.is_name("swappable_dependency")) {
       return read_swappable(tokens);
+    }
+    if (open.is_name("swapper") || open.is_name("dependency")) {
+      return read_swapper_dependency(tokens);
     }
     if (!open.is_op("(")) {
       unexpected(tokens, open, "a (\"app_label\", \"migration_name\") tuple");

@@ -246,6 +246,39 @@ TEST_CASE("reader leaves the app of a setting that is not configured unknown") {
   CHECK(ref.span.column == 21);
 }
 
+TEST_CASE("reader follows the swapper library's dependency()") {
+  const SwappableSettings settings{{"PKI_CA_MODEL", "custom.Ca"},
+                                   {"AUTH_USER_MODEL", "users.User"}};
+  auto refs = [&](std::string_view list) {
+    const std::string source = "class Migration:\n    dependencies = [" + std::string(list) + "]\n";
+    auto result = read_django_migration("m.py", source, settings);
+    REQUIRE(result);
+    std::vector<std::string> out;
+    for (const MigrationRef& r : result->dependencies) out.push_back(r.app + "." + r.name);
+    return out;
+  };
+  CHECK(refs("swapper.dependency('users', 'Organization')") ==
+        std::vector<std::string>{"users.__first__"});
+  CHECK(refs("dependency('pki', 'Ca')") == std::vector<std::string>{"custom.__first__"});
+  CHECK(refs("swapper.dependency('users', 'Group', version='0004_x',)") ==
+        std::vector<std::string>{"users.0004_x"});
+  CHECK(refs("dependency(*split(settings.AUTH_USER_MODEL), version='0002_y')") ==
+        std::vector<std::string>{"users.0002_y"});
+  CHECK(refs("swapper.dependency(*swapper.split(settings.X))") ==
+        std::vector<std::string>{".__first__"});
+  auto message = [](std::string_view list) {
+    const std::string source = "class Migration:\n    dependencies = [" + std::string(list) + "]\n";
+    auto result = read_django_migration("m.py", source, kNoSettings);
+    REQUIRE_FALSE(result);
+    return result.error().front().message;
+  };
+  CHECK(message("swapper.dependency(APP, 'Model')") == "expected a string literal, found 'APP'");
+  CHECK(message("swapper.load_model('a', 'B')") == "expected `dependency`, found 'load_model'");
+  CHECK(message("dependency(*get(settings.X))") == "expected `split(settings.NAME)`, found 'get'");
+  CHECK(message("dependency('a', 'B', other='c')") ==
+        "expected ')' closing `dependency(`, found 'other'");
+}
+
 TEST_CASE("reader tells a module without `class Migration` by its rule") {
   auto result = read_django_migration("m.py", "import sqlite3\nFROM_VERSION = 1\n", kNoSettings);
   REQUIRE_FALSE(result);
