@@ -39,6 +39,32 @@ class Init(TestCase):
             self.assertRun(doctor, 0)
             self.assertIn("ok   pre-commit hook: runs `migline update --staged`", doctor.stdout)
 
+    def test_a_package_that_is_not_djangos_is_skipped_and_listed_by_doctor(self):
+        with self.workspace() as ws:
+            project(ws)
+            ws.write("index/migrations/__init__.py", "")
+            ws.write("index/migrations/m0001_v1_to_v2.py", "FROM_VERSION = 1\n")
+            self.assertRun(ws.migline("init"), 0)
+            self.assertRun(ws.migline("check"), 0, stdout="migline check: ok (2 apps, 2 migrations)\n")
+            doctor = ws.migline("doctor")
+            self.assertRun(doctor, 0)
+            self.assertIn("skip index/migrations/: none of its modules defines `class Migration`: "
+                          "not a Django migrations package\n", doctor.stdout)
+
+    def test_doctor_reports_the_set_up_also_when_the_project_has_errors(self):
+        with self.workspace() as ws:
+            project(ws)
+            self.assertRun(ws.migline("init"), 0)
+            ws.write("shop/orders/migrations/0002_bad.py", "class Migration:\n    dependencies = X\n")
+            doctor = ws.migline("doctor")
+            self.assertRun(doctor, 1)
+            self.assertIn("ok   pre-commit hook: runs `migline update --staged`", doctor.stdout)
+            self.assertIn("FIX  project: its migrations have errors (above)", doctor.stdout)
+            self.assertIn("0002_bad.py:2:20: error:", doctor.stderr)
+            # Excluding the package by the directory the error names leaves it out.
+            ws.write(".migline.yaml", "exclude: [\"shop/orders/migrations\"]\n")
+            self.assertRun(ws.migline("leaves"), 0, stdout="billing  0001_initial\n")
+
     def test_existing_hook_is_chained_and_hooks_path_honoured(self):
         with self.workspace() as ws:
             project(ws)
