@@ -238,33 +238,50 @@ class MigrationVisitor : public ClassVisitor {
                  std::string(kStaticHint));
   }
 
+  // Reads the callee `[module.]function` and the '(' after it; `start` was taken already.
+  bool read_callee(TokenStream& tokens, const Token& start, std::string_view module,
+                   std::string_view function) {
+    if (start.is_name(module)) {
+      if (!expect(tokens, ".", "'.'")) return false;
+      if (!tokens.peek().is_name(function)) {
+        unexpected(tokens, tokens.peek(), fmt::format("`{}`", function));
+        return false;
+      }
+      tokens.take();
+    }
+    return expect(tokens, "(", "'('");
+  }
+
+  // Reads `settings.NAME` and returns NAME.
+  std::optional<std::string> read_setting_name(TokenStream& tokens) {
+    if (!tokens.peek().is_name("settings")) {
+      unexpected(tokens, tokens.peek(), "`settings.NAME`");
+      return std::nullopt;
+    }
+    tokens.take();
+    if (!expect(tokens, ".", "'.'")) return std::nullopt;
+    const Token name = tokens.peek();
+    if (name.kind != TokenKind::Name) {
+      unexpected(tokens, name, "a setting name");
+      return std::nullopt;
+    }
+    tokens.take();
+    return std::string(name.text);
+  }
+
   // Reads `migrations.swappable_dependency(settings.NAME)` or `swappable_dependency("a.B")`.
   std::optional<MigrationRef> read_swappable(TokenStream& tokens) {
     MigrationRef ref;
     ref.plain = false;
     const Token start = tokens.take();
-    if (start.is_name("migrations")) {
-      if (!expect(tokens, ".", "'.'")) return std::nullopt;
-      if (!tokens.peek().is_name("swappable_dependency")) {
-        unexpected(tokens, tokens.peek(), "`swappable_dependency`");
-        return std::nullopt;
-      }
-      tokens.take();
-    }
-    if (!expect(tokens, "(", "'('")) return std::nullopt;
+    if (!read_callee(tokens, start, "migrations", "swappable_dependency")) return std::nullopt;
     std::string model;
     const Token arg = tokens.peek();
     if (arg.is_name("settings")) {
-      tokens.take();
-      if (!expect(tokens, ".", "'.'")) return std::nullopt;
-      const Token name = tokens.peek();
-      if (name.kind != TokenKind::Name) {
-        unexpected(tokens, name, "a setting name");
-        return std::nullopt;
-      }
-      tokens.take();
-      model = setting_value(name.text);
-      ref.setting = std::string(name.text);
+      auto setting = read_setting_name(tokens);
+      if (!setting) return std::nullopt;
+      model = setting_value(*setting);
+      ref.setting = std::move(*setting);
     } else if (arg.kind == TokenKind::String) {
       auto lit = read_literal(tokens);
       if (!lit) return std::nullopt;
@@ -297,42 +314,21 @@ class MigrationVisitor : public ClassVisitor {
     MigrationRef ref;
     ref.plain = false;
     const Token start = tokens.take();
-    if (start.is_name("swapper")) {
-      if (!expect(tokens, ".", "'.'")) return std::nullopt;
-      if (!tokens.peek().is_name("dependency")) {
-        unexpected(tokens, tokens.peek(), "`dependency`");
-        return std::nullopt;
-      }
-      tokens.take();
-    }
-    if (!expect(tokens, "(", "'('")) return std::nullopt;
+    if (!read_callee(tokens, start, "swapper", "dependency")) return std::nullopt;
     std::string model;
     if (tokens.peek().is_op("*")) {
       tokens.take();
-      if (tokens.peek().is_name("swapper")) {
-        tokens.take();
-        if (!expect(tokens, ".", "'.'")) return std::nullopt;
-      }
-      if (!tokens.peek().is_name("split")) {
-        unexpected(tokens, tokens.peek(), "`split(settings.NAME)`");
+      const Token split = tokens.peek();
+      if (!split.is_name("swapper") && !split.is_name("split")) {
+        unexpected(tokens, split, "`split(settings.NAME)`");
         return std::nullopt;
       }
       tokens.take();
-      if (!expect(tokens, "(", "'('") || !tokens.peek().is_name("settings")) {
-        unexpected(tokens, tokens.peek(), "`settings.NAME`");
-        return std::nullopt;
-      }
-      tokens.take();
-      if (!expect(tokens, ".", "'.'")) return std::nullopt;
-      const Token name = tokens.peek();
-      if (name.kind != TokenKind::Name) {
-        unexpected(tokens, name, "a setting name");
-        return std::nullopt;
-      }
-      tokens.take();
-      if (!expect(tokens, ")", "')'")) return std::nullopt;
-      model = setting_value(name.text);
-      ref.setting = std::string(name.text);
+      if (!read_callee(tokens, split, "swapper", "split")) return std::nullopt;
+      auto setting = read_setting_name(tokens);
+      if (!setting || !expect(tokens, ")", "')'")) return std::nullopt;
+      model = setting_value(*setting);
+      ref.setting = std::move(*setting);
     } else {
       auto app = read_literal(tokens);
       if (!app || !expect(tokens, ",", "','")) return std::nullopt;
