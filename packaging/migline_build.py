@@ -95,8 +95,8 @@ def _record_line(arcname, data):
 
 
 def _metadata(version):
-    return ("Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: %s\n"
-            "Home-page: https://github.com/migline/migline\n\n" % (NAME, version, SUMMARY))
+    return ("Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: %s\n\n"
+            % (NAME, version, SUMMARY))
 
 
 def get_requires_for_build_wheel(config_settings=None):
