@@ -54,6 +54,13 @@ class StaticBinary(TestCase):
             self.assertEqual((static.returncode, static.stdout, static.stderr),
                              (reference.returncode, reference.stdout, reference.stderr), command)
 
+    def test_runs_without_home(self):
+        # libgit2 then asks getpwuid_r, which a static glibc answers from /etc/passwd itself.
+        env = {k: v for k, v in os.environ.items() if k != "HOME"}
+        env["MIGLINE_NO_ANSWER_CACHE"] = "1"
+        self.assertRun(run(BINARY, "-C", SHOP, "leaves", env=env), 0,
+                       stdout=run(MIGLINE, "-C", SHOP, "leaves", env=env).stdout)
+
     def test_passes_the_git_end_to_end_suites(self):
         # Real git in temporary repositories: the hook, the merge driver, check and resolve.
         for script in ("test_manifest_git", "test_merge_driver", "test_check", "test_resolve"):
