@@ -8,6 +8,8 @@ PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
 TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev"
+# packaging/build.sh and the tests of what it makes (tests/packaging).
+TEST_DEPS="$TEST_DEPS dpkg-dev xz-utils python3-venv python3-yaml pre-commit"
 
 usage() {
   echo "usage: ./install.sh [--test]" >&2
@@ -44,9 +46,16 @@ if [ "$mode" = test ]; then
   cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON
   cmake --build build/test -j "$JOBS"
   (cd build/test && ctest --output-on-failure -j "$JOBS")
-  # 2. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
+  # 2. The release artifacts (packaging/build.sh), then what ships them: the static binary
+  #    through the e2e suites, the .deb, the wheel in a fresh venv, the pre-commit framework
+  #    building from a copy of this tree, and the GitHub Action's steps run locally.
+  JOBS=$JOBS packaging/build.sh
+  for test in tests/packaging/test_*.py; do
+    MIGLINE=build/test/migline /usr/bin/python3 "$test"
+  done
+  # 3. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
   fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-30}"
-  # 3. The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+  # 4. The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
     -DMIGLINE_SANITIZE=ON -DMIGLINE_BUILD_TESTS=ON
   cmake --build build/asan -j "$JOBS"
