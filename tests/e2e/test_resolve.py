@@ -281,7 +281,7 @@ class Resolve(TestCase):
             with open(ws.path(path)) as f:
                 text = f.read()
             ws.write(path, text.replace("first draft", "reviewed").replace(
-                "IntegerField(default=0)", "CharField(max_length=20, default='new')"))
+                "IntegerField(null=True)", "CharField(max_length=20, null=True)"))
             ws.commit("feature 2: status is a string")
             ws.git("checkout", "-q", "main")
             add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
