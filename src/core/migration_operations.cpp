@@ -1,7 +1,9 @@
 #include "core/migration_operations.hpp"
 
+#include <algorithm>
 #include <cctype>
 
+#include "core/python_lexer.hpp"
 #include "core/python_outline.hpp"
 
 namespace migline {
@@ -41,9 +43,9 @@ bool comparable(const PyExpr& e) {
   return true;
 }
 
-// Only constants, and calls and displays of them: no name stands for a value.
+// Only constants and displays of them: no name or call stands for a value.
 bool literal(const PyExpr& e) {
-  if (e.kind == PyExpr::Kind::Unknown || e.starred) return false;
+  if (e.kind == PyExpr::Kind::Unknown || e.kind == PyExpr::Kind::Call) return false;
   if (e.kind == PyExpr::Kind::Name) return e.is_constant();
   for (const PyExpr& item : e.items) {
     if (!literal(item)) return false;
@@ -245,8 +247,34 @@ bool is_space(char c) {
   return c == ' ' || c == '\t';
 }
 
+// Whether byte `offset` is inside a string literal; lexes only when a candidate was found.
+class StringSpans {
+ public:
+  explicit StringSpans(std::string_view source) : source_(source) {}
+
+  bool contains(std::size_t offset) {
+    if (!lexed_) {
+      lexed_ = true;
+      PythonLexer lexer(source_);
+      for (Token t = lexer.next(); t.kind != TokenKind::End && t.kind != TokenKind::Error;
+           t = lexer.next()) {
+        if (t.kind == TokenKind::String) spans_.push_back(t.span);
+      }
+    }
+    return std::any_of(spans_.begin(), spans_.end(), [&](const SourceSpan& s) {
+      return offset >= s.offset && offset < s.offset + s.length;
+    });
+  }
+
+ private:
+  std::string_view source_;
+  bool lexed_ = false;
+  std::vector<SourceSpan> spans_;
+};
+
 std::vector<AllowComment> read_allow_comments(std::string_view source) {
   std::vector<AllowComment> out;
+  StringSpans strings(source);
   constexpr std::string_view kMarker = "migline:";
   for (std::size_t at = source.find(kMarker); at != std::string_view::npos;
        at = source.find(kMarker, at + 1)) {
@@ -254,6 +282,7 @@ std::vector<AllowComment> read_allow_comments(std::string_view source) {
     while (hash > 0 && is_space(source[hash - 1])) --hash;
     if (hash == 0 || source[hash - 1] != '#') continue;
     --hash;
+    if (strings.contains(hash)) continue;
     std::size_t pos = at + kMarker.size();
     while (pos < source.size() && is_space(source[pos])) ++pos;
     if (source.substr(pos, 5) != "allow") continue;

@@ -73,12 +73,13 @@ bool silenced(const ReplayedMigration& m, const SafetyFinding& f) {
 Diagnostic to_diagnostic(const ReplayedMigration& m, const SafetyFinding& f,
                          const SafetyOptions& options) {
   const SafetyRule* rule = find_safety_rule(f.rule);
-  std::string hint = f.severity == Severity::Note
-                         ? fmt::format(
-                               "check it by hand; `# migline: allow {} -- why` on the "
-                               "operation records the verdict",
-                               f.rule)
-                         : std::string(rule->safe);
+  std::string hint = "check it by hand";
+  if (rule != nullptr && f.severity != Severity::Note) {
+    hint = std::string(rule->safe);
+  } else if (rule != nullptr) {
+    hint +=
+        fmt::format("; `# migline: allow {} -- why` on the operation records the verdict", f.rule);
+  }
   Diagnostic d = error_at(m.path, m.source, f.span, f.message, std::move(hint));
   d.severity = f.severity;
   if (d.severity == Severity::Error && options.warn.count(f.rule) != 0) {
@@ -103,7 +104,25 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
       report_allow_comments(m, out);
     }
     std::vector<SafetyFinding> findings;
+    if (judged && !ops.found) {
+      Diagnostic d = error_at(m.path, m.source, ops.class_span,
+                              "migline cannot read `operations` as a literal list, so no safety "
+                              "rule judged this migration",
+                              "check it by hand");
+      d.severity = Severity::Note;
+      d.rule = "operations-unreadable";
+      out.push_back(std::move(d));
+    }
     for (const Operation& op : ops.operations) {
+      if (judged && op.type.empty()) {
+        SafetyFinding f;
+        f.rule = "operations-unreadable";
+        f.severity = Severity::Note;
+        f.message = "this operation is not a call migline can read, so no safety rule judged it";
+        f.span = op.span;
+        f.last_line = op.last_line;
+        findings.push_back(std::move(f));
+      }
       if (judged) {
         const OperationContext context{m.app, state, options.database, defaults};
         judge_database_side(op, context, findings);
