@@ -194,7 +194,7 @@ class Errors(TestCase):
                 ".migline.yaml:2:1: error: unknown key 'strategy' in .migline.yaml\n"
                 "strategy: merge\n^\n"
                 "hint: known keys: manifest, include, exclude, labels, settings, "
-                "protected_branch, resolve\n"))
+                "protected_branch, resolve, safety\n"))
 
     def test_usage_errors_exit_2(self):
         with self.workspace() as ws:

@@ -295,7 +295,7 @@ class Resolve(TestCase):
             with open(ws.path("shop/orders/migrations/0004_order_status.py")) as f:
                 text = f.read()
             self.assertIn("reviewed", text)
-            self.assertIn("CharField(max_length=20, default='new')", text)
+            self.assertIn("CharField(max_length=20, null=True)", text)
             self.assertIn("('orders', '0003_order_refund')", text)
 
     def test_cherry_pick(self):
