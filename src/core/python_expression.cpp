@@ -145,6 +145,20 @@ class ExpressionReader {
     callee.kind = PyExpr::Kind::Call;
     const Token open = tokens_.take();
     const int inner = open.depth + 1;
+    if (nesting > kMaxNesting) {  // too deep to be an operation: read past it without recursing
+      while (!closes(tokens_.peek(), open.depth)) {
+        const Token& t = tokens_.peek();
+        if (t.kind == TokenKind::Newline || t.kind == TokenKind::End ||
+            t.kind == TokenKind::Error || t.depth < open.depth) {
+          break;
+        }
+        tokens_.take();
+      }
+      if (closes(tokens_.peek(), open.depth)) tokens_.take();
+      PyExpr unknown;
+      unknown.span = callee.span;
+      return unknown;
+    }
     while (!closes(tokens_.peek(), open.depth)) {
       const Token next = tokens_.peek();
       if (next.kind == TokenKind::Newline || next.kind == TokenKind::End ||

@@ -134,6 +134,12 @@ TEST_CASE("operations: deep nesting and garbage end the reading without a crash"
   REQUIRE(m.operations.size() == 1);
   CHECK(m.operations[0].definition->known);
   CHECK_FALSE(m.operations[0].definition->get("null", "False").known);  // positional garbage
+  std::string calls = "        migrations.AddField(\"order\", \"x\", ";
+  for (int i = 0; i < 100000; ++i) calls += "f(";
+  calls += std::string(100000, ')') + "),\n";
+  auto nested = read(calls);
+  REQUIRE(nested.operations.size() == 1);
+  CHECK_FALSE(nested.operations[0].definition->known);
   CHECK_FALSE(read("        *base_operations, migrations.DeleteModel(\"x\"),\n").found);
   auto odd = read("        migrations.DeleteModel(\"x\") if X else None,\n");
   REQUIRE(odd.operations.size() == 1);
