@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-"migration_reader app_config manifest_reader manifest_merge conflict_text migration_codec"}
+targets=${*:-"migration_reader app_config manifest_reader manifest_merge conflict_text migration_codec safety"}
 build=${MIGLINE_FUZZ_BUILD:-build/fuzz}
 CXX=${CXX:-clang++} cmake -S . -B "$build" -DMIGLINE_FUZZ=ON -DMIGLINE_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -17,10 +17,11 @@ for t in $targets; do cmake --build "$build" -j2 --target "fuzz_$t" >/dev/null; 
 seeds=$build/seeds
 rm -rf "$seeds" && mkdir -p "$seeds/migration_reader" "$seeds/app_config" \
   "$seeds/manifest_reader" "$seeds/manifest_merge" "$seeds/conflict_text" \
-  "$seeds/migration_codec" "$build/findings"
+  "$seeds/migration_codec" "$seeds/safety" "$build/findings"
 n=0
 for f in $(find tests/fixtures examples -path '*/migrations/*.py' -size -64k); do
   n=$((n + 1)); cp "$f" "$seeds/migration_reader/$n"; cp "$f" "$seeds/migration_codec/$n"
+  cp "$f" "$seeds/safety/$n"
 done
 for f in $(find tests/fixtures examples -name apps.py); do
   n=$((n + 1)); cp "$f" "$seeds/app_config/$n"

@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "project/checks.hpp"
+#include "project/safety_check.hpp"
 
 namespace migline::cli {
 namespace {
@@ -13,11 +14,8 @@ struct CheckOptions {
   SourceOptions source;
   std::string base;
   std::string format = "text";
+  bool no_safety = false;
 };
-
-std::string severity_name(Severity s) {
-  return s == Severity::Error ? "error" : "warning";
-}
 
 std::string render_json(const Diagnostics& findings, int errors, int warnings) {
   return fmt::format("{{\"findings\": {}, \"errors\": {}, \"warnings\": {}}}\n",
@@ -54,8 +52,8 @@ std::string render_github(const Diagnostics& findings) {
     properties += ",title=" + github_escape("migline " + d.rule, true);
     std::string message = d.message;
     if (!d.hint.empty()) message += "\nhint: " + d.hint;
-    out += fmt::format("::{} {}::{}\n", severity_name(d.severity), properties,
-                       github_escape(message, false));
+    const char* level = d.severity == Severity::Note ? "notice" : severity_name(d.severity);
+    out += fmt::format("::{} {}::{}\n", level, properties, github_escape(message, false));
   }
   return out;
 }
@@ -103,13 +101,20 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     if (!at_fork) return fail(at_fork.error());
     BaseProject base{options.base, &at_rev->second, &at_fork->second, at_fork->first.get()};
     extra = check_project(*project, **source, &base);
+    if (!options.no_safety) {
+      Diagnostics safety = check_safety(*project, **source, at_fork->first->paths());
+      extra.insert(extra.end(), safety.begin(), safety.end());
+    }
   }
   findings.insert(findings.end(), extra.begin(), extra.end());
   sort_diagnostics(findings);
 
   int errors = 0;
   int warnings = 0;
-  for (const Diagnostic& d : findings) (d.severity == Severity::Error ? errors : warnings)++;
+  int notes = 0;
+  for (const Diagnostic& d : findings) {
+    (d.severity == Severity::Error ? errors : d.severity == Severity::Warning ? warnings : notes)++;
+  }
   if (options.format == "json") {
     print_out(render_json(findings, errors, warnings));
   } else if (options.format == "github") {
@@ -124,8 +129,10 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
       print_out(fmt::format("migline check: ok ({} apps, {} migrations)\n",
                             project->graph.apps().size(), project->migrations.size()));
     } else {
-      print_out(fmt::format("migline check: {} error{}, {} warning{}\n", errors,
-                            errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s"));
+      std::string noted =
+          notes == 0 ? "" : fmt::format(", {} note{}", notes, notes == 1 ? "" : "s");
+      print_out(fmt::format("migline check: {} error{}, {} warning{}{}\n", errors,
+                            errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", noted));
     }
   }
   return errors > 0 ? kExitFindings : kExitOk;
@@ -143,6 +150,8 @@ void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<C
                   "Also check against this revision (e.g. origin/main): published migrations "
                   "unchanged, new ones after its leaves")
       ->type_name("REV");
+  sub->add_flag("--no-safety", options->no_safety,
+                "With --base, skip the safety rules for migrations new on the branch (SPEC 12)");
   sub->add_option("--format", options->format, "Output: text, json or github")
       ->check(CLI::IsMember({"text", "json", "github"}));
   out.push_back(Command{sub, [&global, options] {

@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "git/unified_diff.hpp"
 #include "project/manifest_files.hpp"
+#include "project/safety_check.hpp"
 
 namespace migline::cli {
 namespace {
@@ -24,6 +25,27 @@ std::vector<std::string> divergent_apps(const LeafMap& leaves) {
   return out;
 }
 
+// The pre-commit hook's safety warnings (SPEC 12): migrations new in the index relative to
+// HEAD, judged by the safety rules and printed as warnings; they never stop the commit.
+void warn_unsafe_staged(const Loaded& loaded, bool color) {
+  if (!loaded.project.config.safety_hook) return;
+  std::vector<std::string> head_paths;  // no HEAD yet: every migration is new
+  if (auto head = loaded.context.open_source(SourceOptions{false, "HEAD"})) {
+    head_paths = (*head)->paths();
+  }
+  Diagnostics findings = check_safety(loaded.project, *loaded.source, head_paths);
+  if (findings.empty()) return;
+  sort_diagnostics(findings);
+  for (Diagnostic& d : findings) {
+    if (d.severity == Severity::Error) d.severity = Severity::Warning;
+    print_err(format_diagnostic(d, color));
+  }
+  print_err(fmt::format(
+      "migline: {} safety finding{} in the staged migrations; the commit goes on, `migline check "
+      "--base` fails on the errors (silence the hook with `safety: {{hook: off}}`)\n",
+      findings.size(), findings.size() == 1 ? "" : "s"));
+}
+
 int run_update(const GlobalOptions& global, const UpdateOptions& options) {
   auto loaded = load_clean_project(global, options.source);
   if (!loaded) return loaded.error();
@@ -40,6 +62,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
       print_error(d, color);
       return kExitFindings;
     }
+    warn_unsafe_staged(*loaded, color);
   }
 
   const std::vector<ManifestFile> expected = expected_manifests(loaded->project);

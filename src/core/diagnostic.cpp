@@ -99,11 +99,26 @@ Diagnostic file_error(std::string_view path, std::string message, std::string hi
   return d;
 }
 
+const char* severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
+  }
+  return "error";
+}
+
 std::string format_diagnostic(const Diagnostic& d, bool color) {
   const char* bold = color ? "\x1b[1m" : "";
   const char* reset = color ? "\x1b[0m" : "";
   const bool error = d.severity == Severity::Error;
-  const char* tint = !color ? "" : error ? "\x1b[1;31m" : "\x1b[1;35m";
+  const char* tint = !color                            ? ""
+                     : error                           ? "\x1b[1;31m"
+                     : d.severity == Severity::Warning ? "\x1b[1;35m"
+                                                       : "\x1b[1;36m";
   const char* caret_tint = color ? "\x1b[1;32m" : "";
 
   std::string out = bold;
@@ -113,7 +128,7 @@ std::string format_diagnostic(const Diagnostic& d, bool color) {
     if (d.line > 0 && d.column > 0) out += fmt::format(":{}", d.column);
     out += ": ";
   }
-  out += fmt::format("{}{}:{}{} {}{}\n", tint, error ? "error" : "warning", reset, bold, d.message,
+  out += fmt::format("{}{}:{}{} {}{}\n", tint, severity_name(d.severity), reset, bold, d.message,
                      reset);
   if (d.line > 0 && !d.source_line.empty()) {
     std::string_view line = d.source_line;

@@ -15,7 +15,8 @@ struct SourceSpan {
   int column = 1;
 };
 
-enum class Severity { Error, Warning };
+// Error fails `check`; Warning does not; Note says what migline could not tell.
+enum class Severity { Error, Warning, Note };
 
 // One finding about one place in one file, printed like a compiler's message.
 struct Diagnostic {
@@ -43,6 +44,9 @@ std::string_view line_containing(std::string_view source, std::size_t offset);
 
 // Returns the span of byte `offset` in `source`, counting lines the way Python does.
 SourceSpan span_at(std::string_view source, std::size_t offset, std::size_t length = 1);
+
+// "error", "warning" or "note".
+const char* severity_name(Severity severity);
 
 // Formats `d` as `path:line:col: error: message`, the source line, a caret and a hint.
 std::string format_diagnostic(const Diagnostic& d, bool color);

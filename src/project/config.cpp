@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <set>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -62,12 +63,55 @@ void check_keys(const YAML::Node& map, std::string_view where,
   }
 }
 
+std::set<std::string, std::less<>> rule_set(const YAML::Node& node, std::string_view key) {
+  std::set<std::string, std::less<>> out;
+  if (node.IsNull()) return out;
+  if (!node.IsSequence()) {
+    throw ConfigError{node.Mark(), fmt::format("`{}` must be a list of rule ids", key), {}};
+  }
+  for (const YAML::Node& item : node) {
+    const std::string id = scalar(item, key);
+    if (find_safety_rule(id) == nullptr) {
+      std::vector<std::string_view> ids;
+      for (const SafetyRule& rule : safety_rules()) ids.push_back(rule.id);
+      throw ConfigError{item.Mark(), fmt::format("unknown safety rule '{}'", id),
+                        fmt::format("known rules: {}", fmt::join(ids, ", "))};
+    }
+    out.insert(id);
+  }
+  return out;
+}
+
+void parse_safety(const YAML::Node& safety, Config& config) {
+  if (safety.IsNull()) return;
+  check_keys(safety, "`safety`", {"database", "off", "warn", "hook"});
+  if (const YAML::Node database = safety["database"]) {
+    const std::string name = scalar(database, "safety.database");
+    auto parsed = parse_safety_database(name);
+    if (!parsed) {
+      throw ConfigError{database.Mark(), fmt::format("unknown database '{}'", name),
+                        "use `postgresql`, `mysql` or `sqlite`"};
+    }
+    config.safety.database = *parsed;
+  }
+  if (const YAML::Node off = safety["off"]) config.safety.off = rule_set(off, "safety.off");
+  if (const YAML::Node warn = safety["warn"]) config.safety.warn = rule_set(warn, "safety.warn");
+  if (const YAML::Node hook = safety["hook"]) {
+    const std::string value = scalar(hook, "safety.hook");
+    if (value != "warn" && value != "off") {
+      throw ConfigError{hook.Mark(), fmt::format("unknown hook setting '{}'", value),
+                        "use `warn` or `off`"};
+    }
+    config.safety_hook = value == "warn";
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   if (root.IsNull()) return config;
-  check_keys(
-      root, ".migline.yaml",
-      {"manifest", "include", "exclude", "labels", "settings", "protected_branch", "resolve"});
+  check_keys(root, ".migline.yaml",
+             {"manifest", "include", "exclude", "labels", "settings", "protected_branch", "resolve",
+              "safety"});
   if (const YAML::Node manifest = root["manifest"]) {
     check_keys(manifest, "`manifest`", {"path", "layout"});
     if (const YAML::Node path = manifest["path"])
@@ -122,6 +166,7 @@ Config parse(const YAML::Node& root) {
       }
     }
   }
+  if (const YAML::Node safety = root["safety"]) parse_safety(safety, config);
   return config;
 }
 

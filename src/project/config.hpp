@@ -9,6 +9,7 @@
 
 #include "core/diagnostic.hpp"
 #include "core/django_migration.hpp"
+#include "core/safety_replay.hpp"
 
 namespace migline {
 
@@ -26,6 +27,8 @@ struct Config {
   SwappableSettings settings;                 // e.g. AUTH_USER_MODEL -> accounts.User
   std::string protected_branch;               // empty: remote HEAD, else main, else master
   std::string resolve_strategy = "linearize";
+  SafetyOptions safety;     // `safety:` database, off, warn
+  bool safety_hook = true;  // `safety: {hook: off}` silences the pre-commit hook's warnings
 };
 
 // Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at

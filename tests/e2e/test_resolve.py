@@ -295,7 +295,7 @@ class Resolve(TestCase):
             with open(ws.path(path)) as f:
                 text = f.read()
             ws.write(path, text.replace("first draft", "reviewed").replace(
-                "IntegerField(default=0)", "CharField(max_length=20, default='new')"))
+                "IntegerField(null=True)", "CharField(max_length=20, null=True)"))
             ws.commit("feature 2: status is a string")
             ws.git("checkout", "-q", "main")
             add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
@@ -309,7 +309,7 @@ class Resolve(TestCase):
             with open(ws.path("shop/orders/migrations/0004_order_status.py")) as f:
                 text = f.read()
             self.assertIn("reviewed", text)
-            self.assertIn("CharField(max_length=20, default='new')", text)
+            self.assertIn("CharField(max_length=20, null=True)", text)
             self.assertIn("('orders', '0003_order_refund')", text)
 
     def test_cherry_pick(self):

@@ -51,4 +51,41 @@ TEST_CASE("config errors carry line and column") {
   CHECK(layout.error().message == "unknown manifest layout 'split'");
 }
 
+TEST_CASE("config reads the safety block") {
+  auto config = parse_config(".migline.yaml",
+                             "safety:\n  database: mysql\n  off: [remove-field]\n"
+                             "  warn: [delete-model, rename-field]\n  hook: off\n");
+  REQUIRE(config);
+  CHECK(config->safety.database == SafetyDatabase::MySQL);
+  CHECK(config->safety.off.count("remove-field") == 1);
+  CHECK(config->safety.warn.size() == 2);
+  CHECK_FALSE(config->safety_hook);
+  auto defaults = parse_config(".migline.yaml", "");
+  REQUIRE(defaults);
+  CHECK(defaults->safety.database == SafetyDatabase::PostgreSQL);
+  CHECK(defaults->safety_hook);
+}
+
+TEST_CASE("safety config errors carry line and column") {
+  auto rule = parse_config(".migline.yaml", "safety:\n  off:\n    - remove-feild\n");
+  REQUIRE_FALSE(rule);
+  CHECK(rule.error().line == 3);
+  CHECK(rule.error().column == 7);
+  CHECK(rule.error().message == "unknown safety rule 'remove-feild'");
+  CHECK(rule.error().hint.find("remove-field") != std::string::npos);
+  auto key = parse_config(".migline.yaml", "safety:\n  databse: sqlite\n");
+  REQUIRE_FALSE(key);
+  CHECK(format_diagnostic(key.error(), false) ==
+        ".migline.yaml:2:3: error: unknown key 'databse' in `safety`\n"
+        "  databse: sqlite\n"
+        "  ^\n"
+        "hint: known keys: database, off, warn, hook\n");
+  auto database = parse_config(".migline.yaml", "safety: {database: oracle}\n");
+  REQUIRE_FALSE(database);
+  CHECK(database.error().message == "unknown database 'oracle'");
+  auto hook = parse_config(".migline.yaml", "safety: {hook: block}\n");
+  REQUIRE_FALSE(hook);
+  CHECK(hook.error().message == "unknown hook setting 'block'");
+}
+
 }  // namespace migline

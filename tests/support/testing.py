@@ -88,7 +88,7 @@ def migration(app, name, deps=(), extra=""):
     if extra:
         lines += ["    " + line for line in extra.splitlines()] + [""]
     lines += ["    operations = [",
-              "        migrations.AddField(model_name=%r, name=%r, field=models.IntegerField(default=0))," % (app, name.split("_", 1)[-1]),
+              "        migrations.AddField(model_name=%r, name=%r, field=models.IntegerField(null=True))," % (app, name.split("_", 1)[-1]),
               "    ]"]
     return "\n".join(lines) + "\n"
 

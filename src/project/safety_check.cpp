@@ -1,0 +1,167 @@
+#include "project/safety_check.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <queue>
+#include <set>
+
+#include "core/safety_replay.hpp"
+
+namespace migline {
+namespace {
+
+using Node = MigrationGraph::Node;
+
+// Every live node, each after its parents (ties by node id), as indices into the migrations.
+std::vector<int> topological_migrations(const MigrationGraph& graph) {
+  const std::vector<Node>& nodes = graph.nodes();
+  std::vector<int> waiting(nodes.size(), 0);
+  std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    waiting[i] = static_cast<int>(nodes[i].parents.size());
+    if (waiting[i] == 0) ready.push(static_cast<int>(i));
+  }
+  std::vector<int> out;
+  std::vector<bool> done(nodes.size(), false);
+  while (!ready.empty()) {
+    const int id = ready.top();
+    ready.pop();
+    done[static_cast<std::size_t>(id)] = true;
+    const Node& n = nodes[static_cast<std::size_t>(id)];
+    if (!n.removed && n.migration >= 0) out.push_back(n.migration);
+    for (int child : n.children) {
+      if (--waiting[static_cast<std::size_t>(child)] == 0) ready.push(child);
+    }
+  }
+  // A cycle (already reported by the loader) leaves nodes behind: replay them last.
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!done[i] && !nodes[i].removed && nodes[i].migration >= 0) out.push_back(nodes[i].migration);
+  }
+  return out;
+}
+
+void touched_models(const std::string& app, const std::vector<Operation>& ops,
+                    std::set<std::string>& out) {
+  for (const Operation& op : ops) {
+    if (!op.model.empty()) out.insert(app + "." + op.model);
+    if (!op.new_model.empty()) out.insert(app + "." + op.new_model);
+    touched_models(app, op.database_operations, out);
+    touched_models(app, op.state_operations, out);
+  }
+}
+
+void renames(const std::string& app, const std::vector<Operation>& ops,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  for (const Operation& op : ops) {
+    if (op.type == "RenameModel") out.emplace_back(app + "." + op.model, app + "." + op.new_model);
+    renames(app, op.state_operations, out);
+  }
+}
+
+class SafetyRun {
+ public:
+  SafetyRun(const Project& project, const FileSource& source)
+      : project_(project), source_(source) {}
+
+  Diagnostics run(const std::vector<std::string>& base_paths) {
+    const MigrationGraph& graph = project_.graph;
+    std::set<int> on_branch;
+    for (std::size_t i = 0; i < project_.migrations.size(); ++i) {
+      const int node = graph.node_of(static_cast<int>(i));
+      if (node < 0 || graph.nodes()[static_cast<std::size_t>(node)].removed) continue;
+      const std::string& path = project_.migrations[i].path;
+      if (!std::binary_search(base_paths.begin(), base_paths.end(), path)) {
+        on_branch.insert(static_cast<int>(i));
+      }
+    }
+    if (on_branch.empty()) return {};
+
+    std::set<std::string> relevant;
+    for (int i : on_branch) touched_models(app_of(i), read(i).operations, relevant);
+    // A renamed model is the same table under two names: follow renames both ways.
+    std::vector<std::pair<std::string, std::string>> renamed;
+    for (std::size_t i = 0; i < project_.migrations.size(); ++i) {
+      const int id = static_cast<int>(i);
+      if (has_shallow(id, "RenameModel") || has_shallow(id, "SeparateDatabaseAndState") ||
+          has_shallow(id, "RunSQL")) {
+        renames(app_of(id), read(id).operations, renamed);
+      }
+    }
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [from, to] : renamed) {
+        if (relevant.count(from) != relevant.count(to)) {
+          relevant.insert(from);
+          relevant.insert(to);
+          grew = true;
+        }
+      }
+    }
+
+    std::vector<ReplayedMigration> replay;
+    for (int i : topological_migrations(graph)) {
+      const bool branch = on_branch.count(i) != 0;
+      if (!branch && !matters(i, relevant)) continue;
+      ReplayedMigration m;
+      m.app = app_of(i);
+      m.path = project_.migrations[static_cast<std::size_t>(i)].path;
+      m.operations = &read(i);
+      m.source = sources_[i];
+      m.on_branch = branch;
+      replay.push_back(std::move(m));
+    }
+    return judge_migrations(replay, project_.config.safety);
+  }
+
+ private:
+  const std::string& app_of(int i) const {
+    return project_.migrations[static_cast<std::size_t>(i)].app;
+  }
+
+  bool has_shallow(int i, std::string_view type) const {
+    for (const MigrationOperation& op :
+         project_.migrations[static_cast<std::size_t>(i)].operations) {
+      if (op.type == type) return true;
+    }
+    return false;
+  }
+
+  // Whether migration `i` may change a relevant model, judged from the shallow reading: an
+  // operation that names no model (RunSQL state operations, SeparateDatabaseAndState, a
+  // non-literal name) might, except RunPython, which never changes the state.
+  bool matters(int i, const std::set<std::string>& relevant) const {
+    const std::string& app = app_of(i);
+    for (const MigrationOperation& op :
+         project_.migrations[static_cast<std::size_t>(i)].operations) {
+      if (op.model.empty() ? op.type != "RunPython" : relevant.count(app + "." + op.model) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const MigrationOperations& read(int i) {
+    auto it = read_.find(i);
+    if (it != read_.end()) return it->second;
+    const DjangoMigration& m = project_.migrations[static_cast<std::size_t>(i)];
+    // A file that cannot be read now was read by the loader a moment ago; treat it as empty.
+    std::string& text = sources_[i];
+    text = source_.read(m.path).value_or("");
+    return read_.emplace(i, read_migration_operations(m.path, text)).first->second;
+  }
+
+  const Project& project_;
+  const FileSource& source_;
+  std::map<int, std::string> sources_;
+  std::map<int, MigrationOperations> read_;
+};
+
+}  // namespace
+
+Diagnostics check_safety(const Project& project, const FileSource& source,
+                         const std::vector<std::string>& base_paths) {
+  return SafetyRun(project, source).run(base_paths);
+}
+
+}  // namespace migline

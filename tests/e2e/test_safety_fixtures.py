@@ -1,0 +1,48 @@
+"""Fixture directories under tests/fixtures/safety, one test each: the safety rules (SPEC 12).
+
+A case is `base/` (a project, committed on `main`), `branch/` (files written over it and
+committed on `feature`) and `expected.txt`, the exact stdout of `migline check --base main` on
+the branch (exit 1 when it holds an error, else 0). With `--no-safety` the same branch must
+pass, so every finding in `expected.txt` comes from the rules.
+"""
+
+import os
+import shutil
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from testing import TestCase, add_fixture_tests  # noqa: E402
+
+
+def copy_over(source, target):
+    for root, _dirs, files in os.walk(source):
+        for name in files:
+            path = os.path.join(root, name)
+            dest = os.path.join(target, os.path.relpath(path, source))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copyfile(path, dest)
+
+
+class SafetyFixtures(TestCase):
+    def check_case(self, case):
+        with self.workspace() as ws:
+            ws.init_git()
+            copy_over(os.path.join(case, "base"), ws.root)
+            self.assertRun(ws.migline("update"), 0)
+            ws.commit("base")
+            ws.git("checkout", "-q", "-b", "feature")
+            copy_over(os.path.join(case, "branch"), ws.root)
+            self.assertRun(ws.migline("update"), 0)
+            ws.commit("branch")
+            with open(os.path.join(case, "expected.txt")) as f:
+                expected = f.read()
+            code = 1 if ": error: " in expected else 0
+            self.assertRun(ws.migline("check", "--base", "main"), code, stdout=expected)
+            self.assertRun(ws.migline("check", "--base", "main", "--no-safety"), 0)
+
+
+add_fixture_tests(SafetyFixtures, "safety")
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
