@@ -48,6 +48,8 @@ void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<C
 void add_init_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_doctor_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_resolve_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+// `hook NAME ARGS...` and `switch-check OLD NEW`.
+void add_hook_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_merge_driver_command(CLI::App& app, const GlobalOptions& global,
                               std::vector<Command>& out);
 

@@ -26,6 +26,9 @@ struct Config {
   SwappableSettings settings;                 // e.g. AUTH_USER_MODEL -> accounts.User
   std::string protected_branch;               // empty: remote HEAD, else main, else master
   std::string resolve_strategy = "linearize";
+  // `resolve: {auto: true}`: a merge completes without stopping and the post-merge hook
+  // linearizes it (SPEC §13).
+  bool resolve_auto = false;
 };
 
 // Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at

@@ -448,10 +448,18 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
-  sides_.ours = migration_paths_at(*repo_, "HEAD");
-  if (operation->incoming) sides_.theirs = migration_paths_at(*repo_, *operation->incoming);
+  const std::string& merge = options_.committed_merge;
+  if (!merge.empty()) {
+    sides_.operation = GitOperation{GitOperation::Merge, repo_->commit_id(merge + "^2")};
+  }
+  sides_.ours = migration_paths_at(*repo_, merge.empty() ? "HEAD" : merge + "^1");
+  if (sides_.operation.incoming) {
+    sides_.theirs = migration_paths_at(*repo_, *sides_.operation.incoming);
+  }
   if (auto branch = protected_branch(*repo_, snapshot_.project.config)) {
-    sides_.published = migration_paths_at(*repo_, *branch);
+    // Merging into the protected branch itself: what it published is what it had before.
+    const bool at_merge = !merge.empty() && repo_->commit_id(*branch) == merge;
+    sides_.published = migration_paths_at(*repo_, at_merge ? merge + "^1" : *branch);
     sides_.protected_name = short_branch(*branch);
   }
 
