@@ -1,12 +1,18 @@
 #include "project/auto_merge.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
 #include "project/config.hpp"
+#include "project/file_source.hpp"
+#include "project/manifest_files.hpp"
+#include "project/project_loader.hpp"
 #include "project/resolution.hpp"
 
 namespace migline {
@@ -48,6 +54,65 @@ bool is_fresh_merge(const GitRepository& repo, const CommitInfo& head) {
   return last_head_reflog_message(repo).find("Merge made by") != std::string::npos;
 }
 
+// Migration directories of the tree of `rev` mapped to their files; empty if `rev` is none.
+std::map<std::string, std::set<std::string>> migration_dirs_at(const GitRepository& repo,
+                                                               const std::string& rev) {
+  std::map<std::string, std::set<std::string>> out;
+  auto files = repo.tree_files(rev, [](std::string_view path) {
+    return path.find("migrations/") != std::string_view::npos &&
+           path.substr(path.size() - std::min<std::size_t>(path.size(), 3)) == ".py";
+  });
+  if (!files) return out;
+  for (GitFile& f : *files) {
+    const std::size_t slash = f.path.rfind('/');
+    out[f.path.substr(0, slash)].insert(f.path.substr(slash + 1));
+  }
+  return out;
+}
+
+// True when some migrations directory gained a file on both sides since the merge base: only
+// then can the two sides have diverged. Paths only, so that a merge of anything else costs
+// three tree listings.
+bool both_sides_added_migrations(const GitRepository& repo, const std::string& ours,
+                                 const std::string& theirs) {
+  auto base = repo.merge_base(ours, theirs);
+  if (!base || !*base) return true;  // unrelated histories: let resolve decide
+  const auto before = migration_dirs_at(repo, **base);
+  const auto gained = [&](const std::string& rev) {
+    std::set<std::string> dirs;
+    for (const auto& [dir, files] : migration_dirs_at(repo, rev)) {
+      auto old = before.find(dir);
+      for (const std::string& file : files) {
+        if (old == before.end() || old->second.count(file) == 0) {
+          dirs.insert(dir);
+          break;
+        }
+      }
+    }
+    return dirs;
+  };
+  const std::set<std::string> a = gained(ours), b = gained(theirs);
+  return std::any_of(a.begin(), a.end(), [&](const std::string& dir) { return b.count(dir); });
+}
+
+// True when the index below `prefix` loads cleanly, every app has one leaf and the manifest
+// files are current: nothing to linearize. Reads no migration text when the parse cache
+// knows the blobs, unlike planning, which reads every migration.
+bool already_linear(const std::shared_ptr<const GitRepository>& repo, const std::string& prefix) {
+  auto index = open_index_source(repo, prefix);
+  if (!index) return false;
+  auto project = load_project(**index);
+  if (!project || has_errors(project->diagnostics)) return false;
+  for (const std::string& app : project->graph.apps()) {
+    if (project->graph.leaves(app).size() > 1) return false;
+  }
+  for (const ManifestFile& file : expected_manifests(*project)) {
+    auto staged = (*index)->read_extra(file.path);
+    if (!staged || !*staged || **staged != file.content) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
@@ -77,6 +142,11 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
   // MERGE_HEAD without a merge at HEAD: something committed on top of the merge already.
   if (head->parents.size() < 2 && !repo->commit_id("MERGE_HEAD")) return out;
   if (head->parents.size() >= 2) options.committed_merge = head->id;
+  const std::string ours = head->parents.size() >= 2 ? head->parents[0] : "HEAD";
+  const std::string theirs = head->parents.size() >= 2 ? head->parents[1] : "MERGE_HEAD";
+  if (!both_sides_added_migrations(*repo, ours, theirs) || already_linear(repo, prefix)) {
+    return out;
+  }
   auto plan = plan_resolution(repo, prefix, options);
   if (!plan) {
     if (plan.error().kind == ResolveFailure::Error) {

@@ -9,8 +9,6 @@
 namespace migline {
 namespace {
 
-using MigrationKey = std::pair<std::string, std::string>;  // app, name
-
 bool is_migration_path(const std::string& path) {
   const std::size_t slash = path.rfind('/');
   const std::string_view file = std::string_view(path).substr(slash + 1);
@@ -18,22 +16,64 @@ bool is_migration_path(const std::string& path) {
          file.substr(file.size() - 3) == ".py" && file[0] != '_' && file[0] != '~';
 }
 
-// True when some migration path of `from` is missing from `to`: only then can a migration
-// have gone away (a label can only change with a path that holds a migration).
-bool lost_a_migration_path(const FileSource& from, const FileSource& to) {
+// The app directory of a migration path: what is before `/migrations/`.
+std::string app_dir_of(const std::string& path) {
+  const std::size_t at = path.rfind("migrations/");
+  return at == 0 ? std::string() : path.substr(0, at - 1);
+}
+
+// App directories of the migration paths of `from` that `to` lacks.
+std::set<std::string> dirs_losing_migrations(const FileSource& from, const FileSource& to) {
+  std::set<std::string> out;
   const std::vector<std::string>& kept = to.paths();
   for (const std::string& path : from.paths()) {
     if (is_migration_path(path) && !std::binary_search(kept.begin(), kept.end(), path)) {
-      return true;
+      out.insert(app_dir_of(path));
     }
   }
-  return false;
+  return out;
 }
 
-std::set<MigrationKey> keys_of(const Project& project) {
-  std::set<MigrationKey> out;
-  for (const DjangoMigration& m : project.migrations) out.emplace(m.app, m.name);
-  return out;
+// `base` listing only the config and the files of the app directories `dirs`: the apps whose
+// migrations changed are all a hook needs to read. Their references to other apps become
+// external, which changes nothing within each app.
+class SubsetSource : public FileSource {
+ public:
+  SubsetSource(const FileSource& base, const std::set<std::string>& dirs) : base_(base) {
+    for (const std::string& path : base.paths()) {
+      const std::size_t slash = path.rfind('/');
+      const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+      const bool in_migrations = path.find("migrations/") != std::string::npos;
+      const bool in_app =
+          dirs.count(dir) != 0 || (in_migrations && dirs.count(app_dir_of(path)) != 0);
+      if (in_app || path.find('/') == std::string::npos) paths_.push_back(path);
+    }
+  }
+  const std::vector<std::string>& paths() const override { return paths_; }
+  tl::expected<std::string, std::string> read(std::string_view path) const override {
+    return base_.read(path);
+  }
+  tl::expected<std::optional<std::string>, std::string> read_extra(
+      const std::string& path) const override {
+    return base_.read_extra(path);
+  }
+  std::string describe() const override { return base_.describe(); }
+  std::optional<KnownBlob> known_blob(std::string_view path) const override {
+    return base_.known_blob(path);
+  }
+  std::string parse_cache_file() const override { return base_.parse_cache_file(); }
+
+ private:
+  const FileSource& base_;
+  std::vector<std::string> paths_;
+};
+
+// The project of the apps in `dirs` only.
+tl::expected<Project, std::string> load_apps(const FileSource& source,
+                                             const std::set<std::string>& dirs) {
+  auto project = load_project(SubsetSource(source, dirs));
+  if (!project) return tl::make_unexpected(project.error().message);
+  return std::move(*project);
 }
 
 struct Trees {
@@ -50,15 +90,17 @@ tl::expected<Trees, std::string> open_trees(const std::shared_ptr<const GitRepos
   return Trees{std::move(*a), std::move(*b)};
 }
 
-// Migrations of `project` whose key `other` lacks, by app, in graph order.
+// Live migrations of `project` whose path `other` does not list, by app, in graph order.
 std::map<std::string, std::vector<int>> missing_from(const Project& project,
-                                                     const std::set<MigrationKey>& other) {
+                                                     const FileSource& other) {
   std::map<std::string, std::vector<int>> out;
+  const std::vector<std::string>& listed = other.paths();
   const MigrationGraph& graph = project.graph;
   for (const std::string& app : graph.apps()) {
     for (int node : graph.ordered(app)) {
       const MigrationGraph::Node& n = graph.nodes()[static_cast<std::size_t>(node)];
-      if (other.count({n.app, n.name}) == 0) out[app].push_back(node);
+      const std::string& path = project.migrations[static_cast<std::size_t>(n.migration)].path;
+      if (!std::binary_search(listed.begin(), listed.end(), path)) out[app].push_back(node);
     }
   }
   return out;
@@ -72,32 +114,23 @@ tl::expected<std::vector<AppRollback>, std::string> rollbacks_between(
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
   std::vector<AppRollback> out;
-  if (!lost_a_migration_path(*trees->from, *trees->to)) return out;
-  auto old_project = load_project(*trees->from);
-  if (!old_project) return tl::make_unexpected(old_project.error().message);
-  auto new_project = load_project(*trees->to);
-  if (!new_project) return tl::make_unexpected(new_project.error().message);
-  const std::set<MigrationKey> kept = keys_of(*new_project);
+  const std::set<std::string> dirs = dirs_losing_migrations(*trees->from, *trees->to);
+  if (dirs.empty()) return out;
+  auto old_project = load_apps(*trees->from, dirs);
+  if (!old_project) return tl::make_unexpected(old_project.error());
   const MigrationGraph& graph = old_project->graph;
-  for (const auto& [app, nodes] : missing_from(*old_project, kept)) {
+  for (const auto& [app, nodes] : missing_from(*old_project, *trees->to)) {
     AppRollback rollback{app, {}, "zero"};
-    for (int node : nodes)
+    std::set<int> gone(nodes.begin(), nodes.end());
+    for (int node : nodes) {
       rollback.removed.push_back(graph.nodes()[static_cast<std::size_t>(node)].name);
-    // The leaf of the shared part: the last shared migration, in graph order, that no shared
-    // migration of the app depends on.
+    }
+    // The leaf of the shared part: the last shared migration in graph order (a child always
+    // comes after its parents, so no shared migration of the app depends on it).
     const std::vector<int> order = graph.ordered(app);
-    const auto shared = [&](int node) {
-      const MigrationGraph::Node& n = graph.nodes()[static_cast<std::size_t>(node)];
-      return kept.count({n.app, n.name}) != 0;
-    };
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      if (!shared(*it)) continue;
-      const MigrationGraph::Node& n = graph.nodes()[static_cast<std::size_t>(*it)];
-      const bool has_shared_child = std::any_of(n.children.begin(), n.children.end(), [&](int c) {
-        return graph.nodes()[static_cast<std::size_t>(c)].app == app && shared(c);
-      });
-      if (!has_shared_child) {
-        rollback.target = n.name;
+      if (gone.count(*it) == 0) {
+        rollback.target = graph.nodes()[static_cast<std::size_t>(*it)].name;
         break;
       }
     }
@@ -112,13 +145,12 @@ tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arriv
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
   std::map<std::string, std::vector<std::string>> out;
-  if (!lost_a_migration_path(*trees->to, *trees->from)) return out;
-  auto old_project = load_project(*trees->from);
-  if (!old_project) return tl::make_unexpected(old_project.error().message);
-  auto new_project = load_project(*trees->to);
-  if (!new_project) return tl::make_unexpected(new_project.error().message);
+  const std::set<std::string> dirs = dirs_losing_migrations(*trees->to, *trees->from);
+  if (dirs.empty()) return out;
+  auto new_project = load_apps(*trees->to, dirs);
+  if (!new_project) return tl::make_unexpected(new_project.error());
   const MigrationGraph& graph = new_project->graph;
-  for (const auto& [app, nodes] : missing_from(*new_project, keys_of(*old_project))) {
+  for (const auto& [app, nodes] : missing_from(*new_project, *trees->from)) {
     for (int node : nodes) out[app].push_back(graph.nodes()[static_cast<std::size_t>(node)].name);
   }
   return out;

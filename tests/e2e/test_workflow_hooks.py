@@ -99,6 +99,21 @@ class AutoMerge(TestCase):
                 self.assertIn("('orders', '0005_order_status_index')", f.read())
             self.assertLinear(ws)
 
+    def test_a_merge_that_did_not_diverge_is_left_as_git_made_it(self):
+        with self.workspace() as ws:
+            base_project(ws)
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial")])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add(ws, "orders", "0003_order_refund", [("orders", "0002_order_notes")])
+            ws.commit("main")
+            merge = ws.git("merge", "--no-edit", "feature")
+            self.assertNotIn("linearized", merge.stderr)
+            self.assertIn("merge", ws.git("reflog", "-1", "--format=%gs").stdout)
+            self.assertNotIn("migline", ws.git("reflog", "-1", "--format=%gs").stdout)
+            self.assertLinear(ws)
+
     def test_main_into_feature_moves_the_feature(self):
         with self.workspace() as ws:
             base_project(ws)
