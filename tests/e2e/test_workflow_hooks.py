@@ -114,6 +114,28 @@ class AutoMerge(TestCase):
             self.assertNotIn("migline", ws.git("reflog", "-1", "--format=%gs").stdout)
             self.assertLinear(ws)
 
+    def test_per_app_layout_and_a_project_in_a_sub_directory(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.env["MIGLINE"] = MIGLINE
+            ws.write("backend/.migline.yaml", AUTO + "manifest: {layout: per-app}\n")
+            add_app(ws, "backend/orders", [("0001_initial", [])])
+            self.assertRun(ws.migline("-C", "backend", "init"), 0)
+            ws.commit("base")
+            ws.git("checkout", "-q", "-b", "feature")
+            add_app(ws, "backend/orders", [("0002_status", [("orders", "0001_initial")])])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            add_app(ws, "backend/orders", [("0002_refund", [("orders", "0001_initial")])])
+            ws.commit("main")
+            merge = ws.git("merge", "--no-edit", "feature", check=False)
+            self.assertRun(merge, 0)
+            self.assertIn("replaced merge commit", merge.stderr)
+            self.assertEqual(ws.git("show", "HEAD:backend/orders/migrations/max_migration.txt")
+                             .stdout, "0003_status\n")
+            self.assertRun(ws.migline("-C", "backend", "check"), 0)
+            self.assertEqual(ws.git("status", "--porcelain").stdout, "")
+
     def test_main_into_feature_moves_the_feature(self):
         with self.workspace() as ws:
             base_project(ws)
