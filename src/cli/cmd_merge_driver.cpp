@@ -81,9 +81,12 @@ int run_merge_driver(const MergeDriverOptions& options) {
   labels.marker_size = options.marker_size;
   if (!options.ours_label.empty()) labels.ours = options.ours_label;
   if (!options.theirs_label.empty()) labels.theirs = options.theirs_label;
-  const bool deferred = driver_defers_to_post_merge(options.path);
-  auto merged =
-      merge_texts(options, texts, labels, deferred ? OnConflict::Union : OnConflict::Hunk);
+  auto merged = merge_texts(options, texts, labels, OnConflict::Hunk);
+  // Only an app-by-app conflict asks whether the post-merge hook takes over.
+  const bool deferred = merged && !merged->conflicts.empty() &&
+                        !merged->conflicts.front().empty() &&
+                        driver_defers_to_post_merge(options.path);
+  if (deferred) merged = merge_texts(options, texts, labels, OnConflict::Union);
   if (!merged) {
     print_error(file_error(options.path, "cannot merge: " + merged.error()), color);
     return kExitError;

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/context.hpp"
+#include "project/resolve.hpp"
 
 namespace migline::cli {
 
@@ -39,6 +40,9 @@ tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
 // revisions it reads. Only answers with exit status 0 or 1 are kept.
 int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
                       const std::vector<std::string>& revs, const std::function<int()>& command);
+
+// Sets the timestamp and the merge-migration header of `options` to now.
+void stamp_resolve_options(ResolveOptions& options);
 
 // Each adds one subcommand to `app`.
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
