@@ -145,6 +145,8 @@ class AutoMerge(TestCase):
             self.assertEqual(names(ws)["orders"], [
                 "0001_initial", "0002_order_notes", "0003_order_refund", "0004_order_status",
                 "0005_order_status_index"])
+            with open(ws.path("shop/billing/migrations/0002_invoice_due.py")) as f:
+                self.assertIn("('orders', '0005_order_status_index')", f.read())
             self.assertEqual(ws.git("log", "-1", "--format=%s").stdout.strip(),
                              "Merge branch 'main' into feature")
             self.assertLinear(ws)
