@@ -61,6 +61,7 @@ int run(int argc, char** argv) {
   add_resolve_command(app, global, commands);
   add_merge_driver_command(app, global, commands);
   add_doctor_command(app, global, commands);
+  add_hook_command(app, global, commands);
 
   try {
     app.parse(argc, argv);

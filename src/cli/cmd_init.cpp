@@ -9,11 +9,18 @@
 namespace migline::cli {
 namespace {
 
-int run_init(const GlobalOptions& global, bool print_only) {
+struct InitOptions {
+  bool print_only = false;
+  bool uninstall = false;
+};
+
+int run_init(const GlobalOptions& global, const InitOptions& options) {
+  const bool print_only = options.print_only;
   auto loaded = load_clean_project(global, SourceOptions{});
   if (!loaded) return loaded.error();
   const bool color = loaded->context.color_stderr();
-  auto items = inspect_setup(loaded->context, loaded->project);
+  auto items = options.uninstall ? inspect_uninstall(loaded->context, loaded->project)
+                                 : inspect_setup(loaded->context, loaded->project);
   if (!items) {
     print_error(file_error("", items.error(), "run `git init` first, or cd into a clone"), color);
     return kExitError;
@@ -32,18 +39,23 @@ int run_init(const GlobalOptions& global, bool print_only) {
     }
     fmt::print("did {}\n", item.change);
   }
-  if (changes == 0) fmt::print("migline is set up in this clone; nothing to do\n");
+  if (changes == 0) {
+    fmt::print(options.uninstall ? "migline is not set up in this clone; nothing to do\n"
+                                 : "migline is set up in this clone; nothing to do\n");
+  }
   return kExitOk;
 }
 
 }  // namespace
 
 void add_init_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out) {
-  auto print_only = std::make_shared<bool>(false);
+  auto options = std::make_shared<InitOptions>();
   CLI::App* sub = app.add_subcommand(
-      "init", "Set up this clone: merge driver, .gitattributes, pre-commit hook, manifest");
-  sub->add_flag("--print", *print_only, "Show the changes without making them");
-  out.push_back(Command{sub, [&global, print_only] { return run_init(global, *print_only); }});
+      "init", "Set up this clone: merge driver, .gitattributes, git hooks, manifest");
+  sub->add_flag("--print", options->print_only, "Show the changes without making them");
+  sub->add_flag("--uninstall", options->uninstall,
+                "Undo what init did (earlier hooks are put back); the committed manifest stays");
+  out.push_back(Command{sub, [&global, options] { return run_init(global, *options); }});
 }
 
 }  // namespace migline::cli

@@ -9,6 +9,7 @@
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "git/line_merge.hpp"
+#include "project/auto_merge.hpp"
 
 namespace migline::cli {
 namespace {
@@ -43,12 +44,14 @@ std::string_view app_of_max_migration(std::string_view path) {
 // and reports a conflict unless the result is itself a valid manifest.
 tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& options,
                                                      const std::string (&texts)[3],
-                                                     const MergeLabels& labels) {
+                                                     const MergeLabels& labels,
+                                                     OnConflict on_conflict) {
   const bool per_app = base_name(options.path) == "max_migration.txt";
   std::optional<ManifestMerge> structured =
       per_app ? merge_max_migration(app_of_max_migration(options.path), texts[0], texts[1],
-                                    texts[2], labels)
-              : merge_manifest(base_name(options.path), texts[0], texts[1], texts[2], labels);
+                                    texts[2], labels, on_conflict)
+              : merge_manifest(base_name(options.path), texts[0], texts[1], texts[2], labels,
+                               on_conflict);
   if (structured) return std::move(*structured);
   auto merged = line_merge(texts[0], texts[1], texts[2], labels);
   if (!merged) return tl::make_unexpected(merged.error());
@@ -59,8 +62,9 @@ tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& o
   return out;
 }
 
-// Reads only its three input files and writes only %A: git is mid-merge, so the work tree,
-// the index and refs are not ours to touch.
+// Reads only its three input files (and, to know whether to defer to the post-merge hook, the
+// config and whether a rebase is in progress) and writes only %A: git is mid-merge, so the
+// work tree, the index and refs are not ours to touch.
 int run_merge_driver(const MergeDriverOptions& options) {
   const bool color = use_color("auto", stderr);
   std::string texts[3];
@@ -77,7 +81,12 @@ int run_merge_driver(const MergeDriverOptions& options) {
   labels.marker_size = options.marker_size;
   if (!options.ours_label.empty()) labels.ours = options.ours_label;
   if (!options.theirs_label.empty()) labels.theirs = options.theirs_label;
-  auto merged = merge_texts(options, texts, labels);
+  auto merged = merge_texts(options, texts, labels, OnConflict::Hunk);
+  // Only an app-by-app conflict asks whether the post-merge hook takes over.
+  const bool deferred = merged && !merged->conflicts.empty() &&
+                        !merged->conflicts.front().empty() &&
+                        driver_defers_to_post_merge(options.path);
+  if (deferred) merged = merge_texts(options, texts, labels, OnConflict::Union);
   if (!merged) {
     print_error(file_error(options.path, "cannot merge: " + merged.error()), color);
     return kExitError;
@@ -88,6 +97,13 @@ int run_merge_driver(const MergeDriverOptions& options) {
   }
   if (merged->conflicts.empty()) return kExitOk;
   const bool by_app = !merged->conflicts.front().empty();
+  if (deferred && by_app) {
+    fmt::print(stderr,
+               "migline: {}: both branches changed the migrations of {}; the post-merge hook "
+               "linearizes them (resolve: auto)\n",
+               options.path, fmt::join(merged->conflicts, ", "));
+    return kExitOk;
+  }
   fmt::print(stderr, "migline: {}: {}; run `migline resolve` to fix the migrations and this file\n",
              options.path,
              by_app ? fmt::format("both branches changed the migrations of {}",

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/context.hpp"
+#include "project/resolve.hpp"
 
 namespace migline::cli {
 
@@ -45,6 +46,9 @@ tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
 int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
                       const std::vector<std::string>& revs, const std::function<int()>& command);
 
+// Sets the timestamp and the merge-migration header of `options` to now.
+void stamp_resolve_options(ResolveOptions& options);
+
 // Each adds one subcommand to `app`.
 void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
@@ -53,6 +57,8 @@ void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<C
 void add_init_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_doctor_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_resolve_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+// `hook NAME ARGS...` and `switch-check OLD NEW`.
+void add_hook_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_merge_driver_command(CLI::App& app, const GlobalOptions& global,
                               std::vector<Command>& out);
 

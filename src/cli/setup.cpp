@@ -15,8 +15,25 @@
 namespace migline::cli {
 namespace {
 
-constexpr std::string_view kHookMarker = "update --staged";
-constexpr std::string_view kChainedHook = "pre-commit.before-migline";
+// A hook `init` installs: its file name, its script, and what marks it as migline's.
+struct HookSpec {
+  std::string_view name;
+  std::string_view script;
+  std::string_view marker;
+  std::string_view job;  // for doctor
+};
+
+constexpr HookSpec kHooks[] = {
+    {"pre-commit", kPreCommitHook, "update --staged", "runs `migline update --staged`"},
+    {"post-merge", kPostMergeHook, "hook post-merge",
+     "runs `migline hook post-merge` (auto linearizing, arrived migrations)"},
+    {"post-checkout", kPostCheckoutHook, "hook post-checkout",
+     "runs `migline hook post-checkout` (rollbacks before a branch switch)"},
+    {"post-rewrite", kPostRewriteHook, "hook post-rewrite",
+     "runs `migline hook post-rewrite` (migrations a rebase brought)"},
+};
+
+constexpr std::string_view kChainSuffix = ".before-migline";
 
 bool has_line(const std::string& text, const std::string& line) {
   std::size_t begin = 0;
@@ -82,34 +99,33 @@ SetupItem driver_item(const Context& context) {
   return item;
 }
 
-tl::expected<SetupItem, std::string> hook_item(const Context& context) {
-  auto dir = context.repo()->hooks_dir();
-  if (!dir) return tl::make_unexpected(dir.error());
-  const std::string hook = *dir + "/pre-commit";
-  const std::string chained = *dir + "/" + std::string(kChainedHook);
+SetupItem hook_item(const Context& context, const std::string& dir, const HookSpec& spec) {
+  const std::string hook = dir + "/" + std::string(spec.name);
+  const std::string chained_name = std::string(spec.name) + std::string(kChainSuffix);
+  const std::string chained = dir + "/" + chained_name;
   auto existing = read_file(hook);
   SetupItem item;
-  item.name = "pre-commit hook";
-  item.ok = existing && existing->find(kHookMarker) != std::string::npos;
+  item.name = std::string(spec.name) + " hook";
+  item.ok = existing && existing->find(spec.marker) != std::string::npos;
   if (item.ok) {
-    item.state = "runs `migline update --staged`";
+    item.state = std::string(spec.job);
   } else if (existing) {
-    item.state = "another pre-commit hook is installed";
+    item.state = fmt::format("another {} hook is installed", spec.name);
     item.change =
-        fmt::format("keep it as {} (it still runs first) and install {}", kChainedHook, hook);
+        fmt::format("keep it as {} (it still runs first) and install {}", chained_name, hook);
   } else {
     item.state = "missing";
     item.change = fmt::format("install {}", hook);
   }
   const bool chain = existing.has_value() && !item.ok;
   // A project in a sub-directory: the hook must run migline there, not at the top.
-  std::string text(kPreCommitHook);
+  std::string text(spec.script);
   if (!context.prefix().empty()) {
     const std::string line = "\nproject_dir=.\n";
     text.replace(text.find(line), line.size(),
                  fmt::format("\nproject_dir='{}'\n", context.prefix()));
   }
-  item.apply = [hook, chained, chain, text, dir = *dir]() -> tl::expected<void, std::string> {
+  item.apply = [hook, chained, chain, text, dir]() -> tl::expected<void, std::string> {
     ::mkdir(dir.c_str(), 0755);
     if (chain) {
       if (is_regular_file(chained)) {
@@ -146,6 +162,113 @@ SetupItem manifest_item(const Context& context, const Project& project) {
   return item;
 }
 
+// The text of a .gitattributes without `line`; nullopt when it does not hold it.
+std::optional<std::string> without_line(const std::string& text, const std::string& line) {
+  if (!has_line(text, line)) return std::nullopt;
+  std::string out;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    end = end == std::string::npos ? text.size() : end + 1;
+    if (!has_line(text.substr(begin, end - begin), line)) out += text.substr(begin, end - begin);
+    begin = end;
+  }
+  return out;
+}
+
+SetupItem remove_attributes_item(const Context& context, const Project& project) {
+  const std::string path = context.root() + "/.gitattributes";
+  const std::string text = read_file(path).value_or("");
+  std::optional<std::string> kept;
+  for (const std::string& line : {"/" + project.config.manifest_path + " merge=migline",
+                                  std::string("**/migrations/max_migration.txt merge=migline")}) {
+    if (auto removed = without_line(kept.value_or(text), line)) kept = std::move(removed);
+  }
+  SetupItem item;
+  item.name = ".gitattributes";
+  item.ok = !kept;
+  item.state = item.ok ? "has no migline line" : "routes the manifest to the migline merge driver";
+  const bool empty = kept && kept->find_first_not_of(" \t\r\n") == std::string::npos;
+  item.change = empty ? "delete .gitattributes (only migline's line was in it)"
+                      : "remove the `merge=migline` line from .gitattributes";
+  item.apply = [path, kept, empty]() -> tl::expected<void, std::string> {
+    if (empty) {
+      if (std::remove(path.c_str()) != 0) return tl::make_unexpected("cannot delete " + path);
+      return {};
+    }
+    return write_file_atomic(path, *kept);
+  };
+  return item;
+}
+
+SetupItem remove_driver_item(const Context& context) {
+  const std::vector<std::string> keys = {"merge.migline.name", "merge.migline.driver",
+                                         "merge.migline.recursive"};
+  SetupItem item;
+  item.name = "merge driver";
+  item.ok = true;
+  for (const std::string& key : keys) {
+    auto current = context.repo()->config_value(key);
+    if (current && *current) item.ok = false;
+  }
+  item.state = item.ok ? "not configured" : "configured";
+  item.change = "git config --unset merge.migline.driver (and .name, .recursive)";
+  auto repo = context.repo();
+  item.apply = [repo, keys]() -> tl::expected<void, std::string> {
+    for (const std::string& key : keys) {
+      if (auto unset = repo->unset_local_config(key); !unset) return unset;
+    }
+    return {};
+  };
+  return item;
+}
+
+SetupItem remove_hook_item(const std::string& dir, const HookSpec& spec) {
+  const std::string hook = dir + "/" + std::string(spec.name);
+  const std::string chained = hook + std::string(kChainSuffix);
+  auto existing = read_file(hook);
+  const bool ours = existing && existing->find(spec.marker) != std::string::npos;
+  const bool restore = ours && is_regular_file(chained);
+  SetupItem item;
+  item.name = std::string(spec.name) + " hook";
+  item.ok = !ours;
+  item.state = ours ? "installed by migline" : "not migline's";
+  item.change = restore ? fmt::format("put back the earlier hook from {}", chained)
+                        : fmt::format("delete {}", hook);
+  item.apply = [hook, chained, restore]() -> tl::expected<void, std::string> {
+    const int rc = restore ? std::rename(chained.c_str(), hook.c_str()) : std::remove(hook.c_str());
+    if (rc != 0)
+      return tl::make_unexpected("cannot " + std::string(restore ? "restore " : "delete ") + hook);
+    return {};
+  };
+  return item;
+}
+
+// Manifest files `init` wrote that were never added to git: still exactly what migline would
+// write, and not in the index.
+SetupItem remove_manifest_item(const Context& context, const Project& project) {
+  std::vector<std::string> paths;
+  for (const ManifestFile& file : expected_manifests(project)) {
+    auto staged = context.repo()->index_entry(context.repo_path(file.path));
+    if (!staged || *staged) continue;
+    if (read_file(context.root() + "/" + file.path) == file.content) {
+      paths.push_back(context.root() + "/" + file.path);
+    }
+  }
+  SetupItem item;
+  item.name = "manifest";
+  item.ok = paths.empty();
+  item.state = item.ok ? "committed or absent (kept)" : "written by init, never added to git";
+  item.change = fmt::format("delete {} untracked manifest file(s)", paths.size());
+  item.apply = [paths]() -> tl::expected<void, std::string> {
+    for (const std::string& path : paths) {
+      if (std::remove(path.c_str()) != 0) return tl::make_unexpected("cannot delete " + path);
+    }
+    return {};
+  };
+  return item;
+}
+
 }  // namespace
 
 std::string migline_binary() {
@@ -160,10 +283,23 @@ std::string merge_driver_command() {
 tl::expected<std::vector<SetupItem>, std::string> inspect_setup(const Context& context,
                                                                 const Project& project) {
   if (!context.repo()) return tl::make_unexpected(std::string("not inside a git repository"));
-  auto hook = hook_item(context);
-  if (!hook) return tl::make_unexpected(hook.error());
-  return std::vector<SetupItem>{attributes_item(context, project), driver_item(context),
-                                std::move(*hook), manifest_item(context, project)};
+  auto dir = context.repo()->hooks_dir();
+  if (!dir) return tl::make_unexpected(dir.error());
+  std::vector<SetupItem> out{attributes_item(context, project), driver_item(context)};
+  for (const HookSpec& spec : kHooks) out.push_back(hook_item(context, *dir, spec));
+  out.push_back(manifest_item(context, project));
+  return out;
+}
+
+tl::expected<std::vector<SetupItem>, std::string> inspect_uninstall(const Context& context,
+                                                                    const Project& project) {
+  if (!context.repo()) return tl::make_unexpected(std::string("not inside a git repository"));
+  auto dir = context.repo()->hooks_dir();
+  if (!dir) return tl::make_unexpected(dir.error());
+  std::vector<SetupItem> out{remove_attributes_item(context, project), remove_driver_item(context)};
+  for (const HookSpec& spec : kHooks) out.push_back(remove_hook_item(*dir, spec));
+  out.push_back(remove_manifest_item(context, project));
+  return out;
 }
 
 }  // namespace migline::cli

@@ -26,9 +26,15 @@ std::string migline_binary();
 // The merge driver command git runs.
 std::string merge_driver_command();
 
-// Inspects the set-up of the clone: merge attributes, merge driver config, pre-commit hook
-// and manifest. Needs a repository.
+// Inspects the set-up of the clone: merge attributes, merge driver config, the hooks
+// (pre-commit, post-merge, post-checkout, post-rewrite) and manifest. Needs a repository.
 tl::expected<std::vector<SetupItem>, std::string> inspect_setup(const Context& context,
                                                                 const Project& project);
+
+// What `init --uninstall` undoes: the .gitattributes line (the file too when nothing else is
+// left in it), the merge driver config, each hook migline installed (an earlier hook kept as
+// `*.before-migline` is put back), and manifest files never added to git. `ok`: nothing to do.
+tl::expected<std::vector<SetupItem>, std::string> inspect_uninstall(const Context& context,
+                                                                    const Project& project);
 
 }  // namespace migline::cli

@@ -31,6 +31,16 @@ std::string conflict_hunk(std::string_view app, const std::string& ours, const s
       marker('<'), labels.ours, ours, marker('='), theirs, marker('>'), labels.theirs, app);
 }
 
+// Both sides' leaves, sorted and each once; absent when neither side has the app.
+Value union_of(const Value& ours, const Value& theirs) {
+  std::set<std::string> names;
+  for (const Value* side : {&ours, &theirs}) {
+    if (*side) names.insert((*side)->begin(), (*side)->end());
+  }
+  if (names.empty()) return Value();
+  return Value(std::vector<std::string>(names.begin(), names.end()));
+}
+
 Value value_in(const LeafMap& leaves, const std::string& app) {
   auto it = leaves.find(app);
   return it == leaves.end() ? Value() : Value(it->second);
@@ -40,7 +50,7 @@ Value value_in(const LeafMap& leaves, const std::string& app) {
 
 std::optional<ManifestMerge> merge_manifest(std::string_view file_name, std::string_view base,
                                             std::string_view ours, std::string_view theirs,
-                                            const MergeLabels& labels) {
+                                            const MergeLabels& labels, OnConflict on_conflict) {
   auto base_leaves =
       base.empty() ? tl::expected<LeafMap, Diagnostics>(LeafMap()) : parse_manifest("base", base);
   auto our_leaves = parse_manifest("ours", ours);
@@ -55,9 +65,10 @@ std::optional<ManifestMerge> merge_manifest(std::string_view file_name, std::str
   for (const std::string& app : apps) {
     const Value o = value_in(*our_leaves, app);
     const Value t = value_in(*their_leaves, app);
-    const std::optional<Value> merged = merge_value(value_in(*base_leaves, app), o, t);
+    std::optional<Value> merged = merge_value(value_in(*base_leaves, app), o, t);
+    if (!merged) out.conflicts.push_back(app);
+    if (!merged && on_conflict == OnConflict::Union) merged = union_of(o, t);
     if (!merged) {
-      out.conflicts.push_back(app);
       out.text += "\n" + conflict_hunk(app, o ? render_manifest_entry(app, *o) : "",
                                        t ? render_manifest_entry(app, *t) : "", labels);
     } else if (*merged) {
@@ -69,7 +80,8 @@ std::optional<ManifestMerge> merge_manifest(std::string_view file_name, std::str
 
 std::optional<ManifestMerge> merge_max_migration(std::string_view app, std::string_view base,
                                                  std::string_view ours, std::string_view theirs,
-                                                 const MergeLabels& labels) {
+                                                 const MergeLabels& labels,
+                                                 OnConflict on_conflict) {
   // git passes an empty file for a side that does not have it (add/add: the base).
   const auto parse = [](std::string_view text) -> std::optional<Value> {
     if (text.empty()) return Value();
@@ -82,6 +94,9 @@ std::optional<ManifestMerge> merge_max_migration(std::string_view app, std::stri
   const auto render = [](const Value& v) { return v ? render_max_migration(*v) : std::string(); };
   const std::optional<Value> merged = merge_value(*b, *o, *t);
   if (merged) return ManifestMerge{render(*merged), {}};
+  if (on_conflict == OnConflict::Union) {
+    return ManifestMerge{render(union_of(*o, *t)), {std::string(app)}};
+  }
   return ManifestMerge{conflict_hunk(app, render(*o), render(*t), labels), {std::string(app)}};
 }
 

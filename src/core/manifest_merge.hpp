@@ -9,6 +9,12 @@
 
 namespace migline {
 
+// What a merge writes for an app both sides changed differently.
+enum class OnConflict {
+  Hunk,   // a conflict hunk naming `migline resolve`
+  Union,  // both sides' leaves as one divergent entry, for the post-merge hook to linearize
+};
+
 // The result of a structured three-way merge of a manifest.
 struct ManifestMerge {
   std::string text;                    // the merged manifest, with a hunk per conflicted app
@@ -20,14 +26,18 @@ struct ManifestMerge {
 // unchanged entry removes it. An app changed differently on both sides becomes one conflict
 // hunk for that app alone, followed by a comment naming `migline resolve`. An empty `base`
 // stands for a file both sides added. std::nullopt when any text is not a manifest (garbage,
-// conflict markers): the caller falls back to a line merge.
+// conflict markers): the caller falls back to a line merge. With OnConflict::Union such an
+// app takes the sorted union of both sides' leaves instead of a hunk (still listed in
+// `conflicts`).
 std::optional<ManifestMerge> merge_manifest(std::string_view file_name, std::string_view base,
                                             std::string_view ours, std::string_view theirs,
-                                            const MergeLabels& labels);
+                                            const MergeLabels& labels,
+                                            OnConflict on_conflict = OnConflict::Hunk);
 
 // The same for one app's `max_migration.txt`; `app` only names the app in the conflict.
 std::optional<ManifestMerge> merge_max_migration(std::string_view app, std::string_view base,
                                                  std::string_view ours, std::string_view theirs,
-                                                 const MergeLabels& labels);
+                                                 const MergeLabels& labels,
+                                                 OnConflict on_conflict = OnConflict::Hunk);
 
 }  // namespace migline

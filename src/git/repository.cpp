@@ -440,6 +440,20 @@ tl::expected<void, std::string> GitRepository::set_local_config(const std::strin
   return {};
 }
 
+tl::expected<void, std::string> GitRepository::unset_local_config(const std::string& name) const {
+  git_config* raw = nullptr;
+  int rc = git_repository_config(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr config(raw);
+  git_config* local_raw = nullptr;
+  rc = git_config_open_level(&local_raw, config.get(), GIT_CONFIG_LEVEL_LOCAL);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitConfigPtr local(local_raw);
+  rc = git_config_delete_entry(local.get(), name.c_str());
+  if (rc < 0 && rc != GIT_ENOTFOUND) return tl::make_unexpected(git_error_message(rc));
+  return {};
+}
+
 tl::expected<std::string, std::string> GitRepository::hooks_dir() const {
   auto configured = config_value("core.hooksPath");
   if (!configured) return tl::make_unexpected(configured.error());

@@ -97,6 +97,8 @@ class GitRepository {
   // Sets `name` in the repository's own config (.git/config).
   tl::expected<void, std::string> set_local_config(const std::string& name,
                                                    const std::string& value) const;
+  // Removes `name` from the repository's own config; absent is fine.
+  tl::expected<void, std::string> unset_local_config(const std::string& name) const;
   // Where git looks for hooks: core.hooksPath (relative to the work tree), else .git/hooks.
   tl::expected<std::string, std::string> hooks_dir() const;
   // True when git config names a filter driver (`filter.<name>.clean` or `.process`), which
@@ -120,6 +122,8 @@ class GitRepository {
   std::optional<std::string> commit_id(const std::string& rev) const;
   // The branch a symbolic ref such as `refs/remotes/origin/HEAD` points to; nullopt if none.
   std::optional<std::string> symbolic_target(const std::string& ref) const;
+  // The libgit2 handle, for the other adapters in src/git/.
+  git_repository* handle() const { return repo_.get(); }
 
  private:
   tl::expected<GitIndexPtr, std::string> open_index() const;

@@ -156,13 +156,22 @@ Config parse(const YAML::Node& root) {
     config.protected_branch = scalar(branch, "protected_branch");
   }
   if (const YAML::Node resolve = root["resolve"]) {
-    check_keys(resolve, "`resolve`", {"strategy"});
+    check_keys(resolve, "`resolve`", {"strategy", "auto"});
     if (const YAML::Node strategy = resolve["strategy"]) {
       config.resolve_strategy = scalar(strategy, "resolve.strategy");
       if (config.resolve_strategy != "linearize" && config.resolve_strategy != "merge") {
         throw ConfigError{strategy.Mark(),
                           fmt::format("unknown strategy '{}'", config.resolve_strategy),
                           "use `linearize` or `merge`"};
+      }
+    }
+    if (const YAML::Node automatic = resolve["auto"]) {
+      const std::string value = scalar(automatic, "resolve.auto");
+      if (value == "true") {
+        config.resolve_auto = true;
+      } else if (value != "false") {
+        throw ConfigError{automatic.Mark(), "`resolve.auto` must be true or false",
+                          "write `resolve: {auto: true}`"};
       }
     }
   }

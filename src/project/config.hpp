@@ -29,6 +29,9 @@ struct Config {
   std::string resolve_strategy = "linearize";
   SafetyOptions safety;     // `safety:` database, off, warn
   bool safety_hook = true;  // `safety: {hook: off}` silences the pre-commit hook's warnings
+  // `resolve: {auto: true}`: a merge completes without stopping and the post-merge hook
+  // linearizes it (SPEC §13).
+  bool resolve_auto = false;
 };
 
 // Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at

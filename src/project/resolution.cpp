@@ -10,22 +10,28 @@
 
 namespace migline {
 
-tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
-                                                const Resolution& resolution) {
-  const std::string root = repo.workdir() + "/";
-  // What each path holds now: checked first, put back if a later step fails.
-  std::vector<std::optional<std::string>> previous;
+namespace {
+
+// What each changed path holds in the work tree now; std::nullopt when absent.
+std::vector<std::optional<std::string>> current_contents(const std::string& root,
+                                                         const Resolution& resolution) {
+  std::vector<std::optional<std::string>> out;
   for (const FileChange& change : resolution.changes) {
     auto on_disk = read_file(root + change.path);
-    previous.push_back(on_disk ? std::optional<std::string>(std::move(*on_disk)) : std::nullopt);
+    out.push_back(on_disk ? std::optional<std::string>(std::move(*on_disk)) : std::nullopt);
   }
-  // Refuse before touching anything: unstaged work and untracked files are not ours. The
-  // manifest is regenerated whatever it holds (often conflict markers).
+  return out;
+}
+
+tl::expected<void, Diagnostic> check_contents(const Resolution& resolution,
+                                              const std::vector<std::optional<std::string>>& now) {
+  // Unstaged work and untracked files are not ours. The manifest is regenerated whatever it
+  // holds (often conflict markers).
   for (std::size_t i = 0; i < resolution.changes.size(); ++i) {
     const FileChange& change = resolution.changes[i];
     if (!is_relevant_path(change.path)) continue;
     auto before = resolution.before.find(change.path);
-    const std::optional<std::string>& on_disk = previous[i];
+    const std::optional<std::string>& on_disk = now[i];
     if (before == resolution.before.end()) {
       if (on_disk) {
         return tl::make_unexpected(file_error(change.path, "exists but is not tracked",
@@ -36,6 +42,22 @@ tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                             "stage or stash them, then run it again"));
     }
   }
+  return {};
+}
+
+}  // namespace
+
+tl::expected<void, Diagnostic> check_worktree_for(const GitRepository& repo,
+                                                  const Resolution& resolution) {
+  return check_contents(resolution, current_contents(repo.workdir() + "/", resolution));
+}
+
+tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
+                                                const Resolution& resolution) {
+  const std::string root = repo.workdir() + "/";
+  // What each path holds now: checked first, put back if a later step fails.
+  std::vector<std::optional<std::string>> previous = current_contents(root, resolution);
+  if (auto checked = check_contents(resolution, previous); !checked) return checked;
   // The paths touched so far and what they held.
   std::vector<std::pair<std::string, std::optional<std::string>>> journal;
   auto roll_back = [&] {

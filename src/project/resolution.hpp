@@ -28,6 +28,11 @@ struct Resolution {
   Diagnostics warnings;                       // same model on both sides, stale mentions
 };
 
+// Fails when the work tree holds what `resolution` must not overwrite: a changed file differs
+// from the index, or a new file exists untracked. Nothing is written.
+tl::expected<void, Diagnostic> check_worktree_for(const GitRepository& repo,
+                                                  const Resolution& resolution);
+
 // Writes `resolution` to the work tree and the index. Files that differ from the index in
 // the work tree are refused first; a failure midway restores every file already touched.
 tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,

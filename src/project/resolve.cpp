@@ -95,6 +95,7 @@ std::string short_branch(const std::string& ref) {
 // What resolve knows about where each migration came from.
 struct Sides {
   GitOperation operation;
+  std::string ours_rev = "HEAD";    // our side: HEAD, or a committed merge's first parent
   std::set<std::string> ours;       // migration paths at HEAD
   std::set<std::string> theirs;     // ... at the incoming commit
   std::set<std::string> published;  // ... on the protected branch
@@ -169,7 +170,7 @@ KnownRenames Planner::known_renames() const {
   if (!operation.incoming) return {};
   std::string fork = *operation.incoming + "^";
   if (operation.kind == GitOperation::Merge) {
-    auto base = repo_->merge_base("HEAD", *operation.incoming);
+    auto base = repo_->merge_base(sides_.ours_rev, *operation.incoming);
     if (!base || !*base) return {};
     fork = **base;
   }
@@ -184,7 +185,7 @@ KnownRenames Planner::known_renames() const {
                           file.substr(0, file.size() - 3));
   };
   KnownRenames out;
-  for (const std::string& side : {std::string("HEAD"), *operation.incoming}) {
+  for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {
     auto renamed = repo_->renames(fork, side, [](std::string_view path) {
       return is_relevant_path(path) && path.size() > 3 && path.substr(path.size() - 3) == ".py";
     });
@@ -487,13 +488,22 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
+  const std::string& merge = options_.committed_merge;
+  if (!merge.empty()) {
+    sides_.operation = GitOperation{GitOperation::Merge, repo_->commit_id(merge + "^2")};
+    sides_.ours_rev = merge + "^1";
+  }
   if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
   if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
 
-  sides_.ours = migration_paths_at(*repo_, "HEAD");
-  if (operation->incoming) sides_.theirs = migration_paths_at(*repo_, *operation->incoming);
+  sides_.ours = migration_paths_at(*repo_, sides_.ours_rev);
+  if (sides_.operation.incoming) {
+    sides_.theirs = migration_paths_at(*repo_, *sides_.operation.incoming);
+  }
   if (auto branch = protected_branch(*repo_, snapshot_.project.config)) {
-    sides_.published = migration_paths_at(*repo_, *branch);
+    // Merging into the protected branch itself: what it published is what it had before.
+    const bool at_merge = !merge.empty() && repo_->commit_id(*branch) == merge;
+    sides_.published = migration_paths_at(*repo_, at_merge ? merge + "^1" : *branch);
     sides_.protected_name = short_branch(*branch);
   }
 

@@ -37,6 +37,22 @@ TEST_CASE("manifest merge gives one hunk for an app changed differently", "[mani
                             "run `migline resolve`\n\n  b: 0001_x\n");
 }
 
+TEST_CASE("manifest merge in union mode writes both leaves of a diverged app", "[manifest_merge]") {
+  const LeafMap base = {{"a", {"0001_x"}}, {"b", {"0001_x"}}};
+  auto merged = merge_manifest(
+      "m.yaml", manifest(base), manifest({{"a", {"0002_y"}}, {"b", {"0002_q"}}}),
+      manifest({{"a", {"0002_z"}}, {"b", {"0001_x"}}, {"c", {"0001_n"}}}), {}, OnConflict::Union);
+  REQUIRE(merged);
+  CHECK(merged->conflicts == std::vector<std::string>{"a"});
+  CHECK(merged->text ==
+        manifest({{"a", {"0002_y", "0002_z"}}, {"b", {"0002_q"}}, {"c", {"0001_n"}}}));
+  auto per_app =
+      merge_max_migration("a", "0001_x\n", "0002_z\n", "0002_y\n", {}, OnConflict::Union);
+  REQUIRE(per_app);
+  CHECK(per_app->conflicts == std::vector<std::string>{"a"});
+  CHECK(per_app->text == render_max_migration({"0002_y", "0002_z"}));
+}
+
 TEST_CASE("manifest merge refuses what is not a manifest", "[manifest_merge]") {
   const std::string good = manifest({{"a", {"0001_x"}}});
   CHECK_FALSE(merge_manifest("m.yaml", good, "garbage\n", good, {}));

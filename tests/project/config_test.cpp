@@ -19,6 +19,25 @@ TEST_CASE("config reads every key") {
   CHECK(config->settings.at("AUTH_USER_MODEL") == "accounts.User");
   CHECK(config->protected_branch == "trunk");
   CHECK(config->resolve_strategy == "merge");
+  CHECK_FALSE(config->resolve_auto);
+}
+
+TEST_CASE("resolve.auto is a boolean") {
+  auto on = parse_config(".migline.yaml", "resolve: {auto: true}\n");
+  REQUIRE(on);
+  CHECK(on->resolve_auto);
+  CHECK(on->resolve_strategy == "linearize");
+  auto off = parse_config(".migline.yaml", "resolve:\n  auto: false\n");
+  REQUIRE(off);
+  CHECK_FALSE(off->resolve_auto);
+  auto bad = parse_config(".migline.yaml", "resolve:\n  strategy: merge\n  auto: yes please\n");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().line == 3);
+  CHECK(bad.error().message == "`resolve.auto` must be true or false");
+  auto unknown = parse_config(".migline.yaml", "resolve:\n  automatic: true\n");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().line == 2);
+  CHECK(unknown.error().hint == "known keys: strategy, auto");
 }
 
 TEST_CASE("empty config means defaults") {

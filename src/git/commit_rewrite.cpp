@@ -1,0 +1,152 @@
+#include "git/commit_rewrite.hpp"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace migline {
+namespace {
+
+using GitCommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit_free>>;
+using GitReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference_free>>;
+using GitSignaturePtr = std::unique_ptr<git_signature, GitDeleter<git_signature_free>>;
+using GitReflogPtr = std::unique_ptr<git_reflog, GitDeleter<git_reflog_free>>;
+
+std::string hex(const git_oid& id) {
+  char out[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(out, sizeof out, &id);
+  return out;
+}
+
+tl::expected<GitCommitPtr, std::string> lookup_commit(const GitRepository& repo,
+                                                      const std::string& rev) {
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo.handle(), rev.c_str());
+  if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", rev, git_error_message(rc)));
+  GitObjectPtr object(raw);
+  git_object* peeled = nullptr;
+  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT);
+  if (rc < 0) return tl::make_unexpected(fmt::format("{} is not a commit", rev));
+  return GitCommitPtr(reinterpret_cast<git_commit*>(peeled));
+}
+
+bool has_header(const git_commit* commit, const char* field) {
+  git_buf buf = GIT_BUF_INIT;
+  const int rc = git_commit_header_field(&buf, commit, field);
+  git_buf_dispose(&buf);
+  return rc == 0;
+}
+
+}  // namespace
+
+tl::expected<CommitInfo, std::string> read_commit(const GitRepository& repo,
+                                                  const std::string& rev) {
+  auto commit = lookup_commit(repo, rev);
+  if (!commit) return tl::make_unexpected(commit.error());
+  CommitInfo out;
+  out.id = hex(*git_commit_id(commit->get()));
+  const unsigned count = git_commit_parentcount(commit->get());
+  for (unsigned i = 0; i < count; ++i)
+    out.parents.push_back(hex(*git_commit_parent_id(commit->get(), i)));
+  // A merged signed tag's signature (`mergetag`) would be lost too.
+  out.signed_commit = has_header(commit->get(), "gpgsig") || has_header(commit->get(), "mergetag");
+  return out;
+}
+
+std::string last_head_reflog_message(const GitRepository& repo) {
+  git_reflog* raw = nullptr;
+  if (git_reflog_read(&raw, repo.handle(), "HEAD") < 0) return {};
+  GitReflogPtr reflog(raw);
+  if (git_reflog_entrycount(reflog.get()) == 0) return {};
+  const char* message = git_reflog_entry_message(git_reflog_entry_byindex(reflog.get(), 0));
+  return message == nullptr ? std::string() : std::string(message);
+}
+
+tl::expected<std::string, std::string> write_replacement_commit(
+    const GitRepository& repo, const std::string& original,
+    const std::vector<IndexUpdate>& updates) {
+  auto commit = lookup_commit(repo, original);
+  if (!commit) return tl::make_unexpected(commit.error());
+  git_tree* tree_raw = nullptr;
+  int rc = git_commit_tree(&tree_raw, commit->get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitTreePtr tree(tree_raw);
+  // An index of our own, in memory: the repository's index and work tree are not touched.
+  git_index* index_raw = nullptr;
+  rc = git_index_new(&index_raw);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitIndexPtr index(index_raw);
+  rc = git_index_read_tree(index.get(), tree.get());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  for (const IndexUpdate& update : updates) {
+    if (!update.content) {
+      rc = git_index_remove(index.get(), update.path.c_str(), 0);
+      if (rc < 0 && rc != GIT_ENOTFOUND) {
+        return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
+      }
+      continue;
+    }
+    git_index_entry entry{};
+    entry.path = update.path.c_str();
+    entry.mode = GIT_FILEMODE_BLOB;
+    rc = git_blob_create_from_buffer(&entry.id, repo.handle(), update.content->data(),
+                                     update.content->size());
+    if (rc >= 0) rc = git_index_add(index.get(), &entry);
+    if (rc < 0)
+      return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
+  }
+  git_oid tree_id{};
+  rc = git_index_write_tree_to(&tree_id, index.get(), repo.handle());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  git_tree* new_tree_raw = nullptr;
+  rc = git_tree_lookup(&new_tree_raw, repo.handle(), &tree_id);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitTreePtr new_tree(new_tree_raw);
+
+  const git_signature* old_committer = git_commit_committer(commit->get());
+  git_signature* committer_raw = nullptr;
+  rc = git_signature_now(&committer_raw, old_committer->name, old_committer->email);
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitSignaturePtr committer(committer_raw);
+  std::vector<GitCommitPtr> parents;
+  std::vector<const git_commit*> parent_views;
+  for (unsigned i = 0; i < git_commit_parentcount(commit->get()); ++i) {
+    git_commit* parent = nullptr;
+    rc = git_commit_parent(&parent, commit->get(), i);
+    if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+    parents.emplace_back(parent);
+    parent_views.push_back(parent);
+  }
+  git_oid id{};
+  rc = git_commit_create(&id, repo.handle(), nullptr, git_commit_author(commit->get()),
+                         committer.get(), git_commit_message_encoding(commit->get()),
+                         git_commit_message_raw(commit->get()), new_tree.get(), parent_views.size(),
+                         parent_views.data());
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  return hex(id);
+}
+
+tl::expected<void, std::string> move_head(const GitRepository& repo, const std::string& expected,
+                                          const std::string& target, const std::string& message) {
+  git_oid expected_id{}, target_id{};
+  if (git_oid_fromstr(&expected_id, expected.c_str()) < 0 ||
+      git_oid_fromstr(&target_id, target.c_str()) < 0) {
+    return tl::make_unexpected(std::string("not a commit id"));
+  }
+  git_reference* head_raw = nullptr;
+  int rc = git_reference_lookup(&head_raw, repo.handle(), "HEAD");
+  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  GitReferencePtr head(head_raw);
+  const char* branch = git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC
+                           ? git_reference_symbolic_target(head.get())
+                           : "HEAD";
+  git_reference* moved = nullptr;
+  // libgit2 takes the ref's lock, compares, writes and renames: a concurrent change fails it.
+  rc = git_reference_create_matching(&moved, repo.handle(), branch, &target_id, 1, &expected_id,
+                                     message.c_str());
+  if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", branch, git_error_message(rc)));
+  git_reference_free(moved);
+  return {};
+}
+
+}  // namespace migline

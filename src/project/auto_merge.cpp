@@ -1,0 +1,208 @@
+#include "project/auto_merge.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "fs/file_io.hpp"
+#include "git/commit_rewrite.hpp"
+#include "project/config.hpp"
+#include "project/file_source.hpp"
+#include "project/manifest_files.hpp"
+#include "project/project_loader.hpp"
+#include "project/resolution.hpp"
+
+namespace migline {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// The nearest `.migline.yaml` from the directory of `path` up to the current directory.
+std::optional<Config> nearest_config(const std::string& path) {
+  std::string dir = path;
+  while (true) {
+    const std::size_t slash = dir.rfind('/');
+    dir = slash == std::string::npos ? std::string() : dir.substr(0, slash);
+    const std::string file = (dir.empty() ? "" : dir + "/") + std::string(kConfigFileName);
+    if (auto text = read_file(file)) {
+      auto config = parse_config(file, *text);
+      return config ? std::optional<Config>(std::move(*config)) : std::nullopt;
+    }
+    if (dir.empty()) return std::nullopt;
+  }
+}
+
+MergeRewrite refused(Diagnostic d) {
+  d.rule = "post-merge";
+  MergeRewrite out;
+  out.kind = MergeRewrite::Refused;
+  out.diagnostics.push_back(std::move(d));
+  return out;
+}
+
+// True when HEAD is the merge commit `git merge` has just made: its first parent is where
+// the branch was (ORIG_HEAD) and its second the commit merged (MERGE_HEAD, which git 2.39
+// still keeps while post-merge runs; else HEAD's reflog says the merge made it).
+bool is_fresh_merge(const GitRepository& repo, const CommitInfo& head) {
+  if (head.parents.size() != 2 || repo.commit_id("ORIG_HEAD") != head.parents[0]) return false;
+  if (auto merged = repo.commit_id("MERGE_HEAD")) return *merged == head.parents[1];
+  return last_head_reflog_message(repo).find("Merge made by") != std::string::npos;
+}
+
+// Migration directories of the tree of `rev` mapped to their files; empty if `rev` is none.
+std::map<std::string, std::set<std::string>> migration_dirs_at(const GitRepository& repo,
+                                                               const std::string& rev) {
+  std::map<std::string, std::set<std::string>> out;
+  auto files = repo.tree_files(rev, [](std::string_view path) {
+    return path.find("migrations/") != std::string_view::npos &&
+           path.substr(path.size() - std::min<std::size_t>(path.size(), 3)) == ".py";
+  });
+  if (!files) return out;
+  for (GitFile& f : *files) {
+    const std::size_t slash = f.path.rfind('/');
+    out[f.path.substr(0, slash)].insert(f.path.substr(slash + 1));
+  }
+  return out;
+}
+
+// True when some migrations directory gained a file on both sides since the merge base: only
+// then can the two sides have diverged. Paths only, so that a merge of anything else costs
+// three tree listings.
+bool both_sides_added_migrations(const GitRepository& repo, const std::string& ours,
+                                 const std::string& theirs) {
+  auto base = repo.merge_base(ours, theirs);
+  if (!base || !*base) return true;  // unrelated histories: let resolve decide
+  const auto before = migration_dirs_at(repo, **base);
+  const auto gained = [&](const std::string& rev) {
+    std::set<std::string> dirs;
+    for (const auto& [dir, files] : migration_dirs_at(repo, rev)) {
+      auto old = before.find(dir);
+      for (const std::string& file : files) {
+        if (old == before.end() || old->second.count(file) == 0) {
+          dirs.insert(dir);
+          break;
+        }
+      }
+    }
+    return dirs;
+  };
+  const std::set<std::string> a = gained(ours), b = gained(theirs);
+  return std::any_of(a.begin(), a.end(), [&](const std::string& dir) { return b.count(dir); });
+}
+
+// True when the index below `prefix` loads cleanly, every app has one leaf and the manifest
+// files are current: nothing to linearize. Reads no migration text when the parse cache
+// knows the blobs, unlike planning, which reads every migration.
+bool already_linear(const std::shared_ptr<const GitRepository>& repo, const std::string& prefix) {
+  auto index = open_index_source(repo, prefix);
+  if (!index) return false;
+  auto project = load_project(**index);
+  if (!project || has_errors(project->diagnostics)) return false;
+  for (const std::string& app : project->graph.apps()) {
+    if (project->graph.leaves(app).size() > 1) return false;
+  }
+  for (const ManifestFile& file : expected_manifests(*project)) {
+    auto staged = (*index)->read_extra(file.path);
+    if (!staged || !*staged || **staged != file.content) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
+                          GitOperation::Kind in_progress) {
+  if (!reflog_action || in_progress != GitOperation::None) return false;
+  return starts_with(*reflog_action, "merge ") || starts_with(*reflog_action, "pull ") ||
+         *reflog_action == "pull";
+}
+
+bool driver_defers_to_post_merge(const std::string& manifest_path) {
+  const char* action = std::getenv("GIT_REFLOG_ACTION");
+  if (action == nullptr) return false;
+  auto config = nearest_config(manifest_path);
+  if (!config || !config->resolve_auto) return false;
+  auto repo = GitRepository::discover(".");
+  if (!repo || !*repo) return false;
+  auto operation = (*repo)->operation();
+  return operation && driver_runs_in_merge(std::string_view(action), operation->kind);
+}
+
+tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
+    ResolveOptions options) {
+  auto head = read_commit(*repo, "HEAD");
+  if (!head) return tl::make_unexpected(file_error("", head.error()));
+  MergeRewrite out;
+  // MERGE_HEAD without a merge at HEAD: something committed on top of the merge already.
+  if (head->parents.size() < 2 && !repo->commit_id("MERGE_HEAD")) return out;
+  if (head->parents.size() >= 2) options.committed_merge = head->id;
+  const std::string ours = head->parents.size() >= 2 ? head->parents[0] : "HEAD";
+  const std::string theirs = head->parents.size() >= 2 ? head->parents[1] : "MERGE_HEAD";
+  if (!both_sides_added_migrations(*repo, ours, theirs) || already_linear(repo, prefix)) {
+    return out;
+  }
+  auto plan = plan_resolution(repo, prefix, options);
+  if (!plan) {
+    if (plan.error().kind == ResolveFailure::Error) {
+      return tl::make_unexpected(plan.error().diagnostics.front());
+    }
+    out.kind = MergeRewrite::Refused;
+    out.diagnostics = std::move(plan.error().diagnostics);
+    return out;
+  }
+  if (plan->changes.empty()) return out;
+  const std::string then = "then `git commit` the result";
+  if (head->parents.size() > 2) {
+    return refused(file_error("", "an octopus merge is not linearized automatically",
+                              "run `migline resolve`, " + then));
+  }
+  if (!is_fresh_merge(*repo, *head)) {
+    return refused(file_error("", "HEAD is no longer the merge commit git just made",
+                              "run `migline resolve`, " + then));
+  }
+  if (head->signed_commit) {
+    return refused(file_error("", "the merge commit is signed; migline does not rewrite it",
+                              "run `migline resolve`, then `git commit --amend -S`"));
+  }
+  if (auto clean = check_worktree_for(*repo, *plan); !clean) {
+    Diagnostic d = clean.error();
+    d.hint =
+        "the merge commit was left as it is: stash your changes, run `migline resolve`, " + then;
+    return refused(std::move(d));
+  }
+  std::vector<IndexUpdate> updates;
+  for (const FileChange& change : plan->changes) updates.push_back({change.path, change.content});
+  // Crash safety (issue 17): objects first; the ref move is the commit point; the work tree
+  // and index follow.
+  auto commit = write_replacement_commit(*repo, head->id, updates);
+  if (!commit)
+    return tl::make_unexpected(file_error("", "cannot write the commit: " + commit.error()));
+  if (auto moved =
+          move_head(*repo, head->id, *commit, "migline: linearize migrations of the merge");
+      !moved) {
+    return tl::make_unexpected(file_error("", "cannot move HEAD: " + moved.error(),
+                                          "nothing was changed; run `migline resolve`"));
+  }
+  if (auto applied = apply_resolution(*repo, *plan); !applied) {
+    Diagnostic d = applied.error();
+    d.hint = fmt::format(
+        "HEAD is the linearized merge {}, but the work tree and index still hold the merge; "
+        "run `git reset --keep HEAD`",
+        commit->substr(0, 12));
+    return tl::make_unexpected(std::move(d));
+  }
+  out.kind = MergeRewrite::Rewritten;
+  out.report = std::move(plan->report);
+  out.diagnostics = std::move(plan->warnings);
+  out.old_commit = head->id;
+  out.new_commit = *commit;
+  return out;
+}
+
+}  // namespace migline

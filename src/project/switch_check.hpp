@@ -1,0 +1,35 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "git/repository.hpp"
+
+namespace migline {
+
+// One app whose migrations a checkout takes away, and how far to roll it back first.
+struct AppRollback {
+  std::string app;
+  std::vector<std::string> removed;  // names at the old commit missing at the new one, in order
+  std::string target;                // the last migration both commits share, or "zero"
+};
+
+// For each app, the migrations of the tree of `old_rev` (below `prefix`) that the tree of
+// `new_rev` lacks, with the rollback target: the leaf, in the old commit's graph, of the
+// app's migrations both commits have. Sorted by app; empty when nothing went away. Only
+// paths are compared unless a migration file went away, so the common case reads no file.
+tl::expected<std::vector<AppRollback>, std::string> rollbacks_between(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
+    const std::string& old_rev, const std::string& new_rev);
+
+// Each app's migrations in the tree of `new_rev` that the tree of `old_rev` lacks, in graph
+// order: what `manage.py migrate` will apply after moving from one to the other.
+tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arrivals_between(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
+    const std::string& old_rev, const std::string& new_rev);
+
+}  // namespace migline
