@@ -35,10 +35,13 @@ struct Snapshot {
   std::vector<std::string> texts;  // of project.migrations
 };
 
-tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source) {
+// Loads `source`; with `texts`, also reads every migration's text for planning.
+tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source,
+                                                     bool texts) {
   auto project = load_project(*source);
   if (!project) return tl::make_unexpected(failed(project.error()));
   Snapshot out{std::move(source), std::move(*project), {}};
+  if (!texts) return out;
   for (const DjangoMigration& m : out.project.migrations) {
     auto text = out.source->read(m.path);
     if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
@@ -139,7 +142,8 @@ class Planner {
   void apply_plan(const ResolutionPlan& plan);
   tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
   void warn_about_mentions(Resolution& out) const;
-  tl::expected<void, ResolveFailure> reload();
+  // Loads the index with the changes planned so far; `texts` as in load_snapshot.
+  tl::expected<void, ResolveFailure> reload(bool texts = true);
 
   std::shared_ptr<const GitRepository> repo_;
   std::string prefix_;
@@ -155,8 +159,8 @@ class Planner {
   Diagnostics warnings_;
 };
 
-tl::expected<void, ResolveFailure> Planner::reload() {
-  auto snapshot = load_snapshot(overlay_source(*index_, changes_));
+tl::expected<void, ResolveFailure> Planner::reload(bool texts) {
+  auto snapshot = load_snapshot(overlay_source(*index_, changes_), texts);
   if (!snapshot) return tl::make_unexpected(snapshot.error());
   snapshot_ = std::move(*snapshot);
   return {};
@@ -415,7 +419,8 @@ void Planner::apply_plan(const ResolutionPlan& plan) {
 }
 
 tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolution& out) {
-  if (auto reloaded = reload(); !reloaded) return reloaded;
+  // The last load only validates: no migration text is needed after it.
+  if (auto reloaded = reload(false); !reloaded) return reloaded;
   if (auto clean = require_clean_project(); !clean) {
     ResolveFailure failure = clean.error();
     failure.diagnostics.back().message = "the plan would leave these errors; nothing was changed";

@@ -451,6 +451,31 @@ class GoodCitizens(TestCase):
             self.assertTrue(switch.stderr.startswith("team hook 1\n"), switch.stderr)
             self.assertIn("migrate orders 0002_order_notes", switch.stderr)
 
+    def test_chained_post_merge_and_post_rewrite_hooks_get_their_arguments_and_input(self):
+        with self.workspace() as ws:
+            base_project(ws, config="")
+            self.assertRun(ws.migline("init", "--uninstall"), 0)
+            log = ws.path(".git", "team.log")
+            for hook in ("post-merge", "post-rewrite"):
+                path = ws.path(".git", "hooks", hook)
+                with open(path, "w") as f:
+                    f.write("#!/bin/sh\necho \"%s $*: $(cat | tr '\\n' ' ')\" >> %s\n"
+                            % (hook, log))
+                os.chmod(path, 0o755)
+            self.assertRun(ws.migline("init"), 0)
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0003_order_status", [("orders", "0002_order_notes")])
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            merge = ws.git("merge", "-q", "feature")
+            self.assertIn("  orders: 0003_order_status\n", merge.stderr)  # ours ran too
+            before = ws.git("rev-parse", "HEAD").stdout.strip()
+            ws.git("commit", "-q", "--amend", "-m", "amended")
+            after = ws.git("rev-parse", "HEAD").stdout.strip()
+            with open(log) as f:
+                self.assertEqual(f.read(), "post-merge 0: \npost-rewrite amend: %s %s \n"
+                                 % (before, after))
+
     def test_hooks_do_nothing_where_migline_is_not_set_up(self):
         with self.workspace() as ws:
             base_project(ws, config="")
