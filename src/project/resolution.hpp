@@ -28,8 +28,9 @@ struct Resolution {
   Diagnostics warnings;                       // same model on both sides, stale mentions
 };
 
-// Writes `resolution` to the work tree and the index. Files that differ from the index in
-// the work tree are refused first; a failure midway restores every file already touched.
+// Writes `resolution` to the work tree and the index through a write journal, so that even a
+// killed process leaves it recoverable. Files that differ from the index in the work tree are
+// refused first; a failure midway restores every file already touched and the index.
 tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                                 const Resolution& resolution);
 
