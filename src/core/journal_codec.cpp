@@ -6,7 +6,7 @@
 namespace migline {
 namespace {
 
-constexpr std::string_view kMagic = "migline write journal 1\n";
+constexpr std::string_view kMagic = "migline write journal 2\n";
 
 // Unsigned LEB128 varints and length-prefixed strings.
 class Writer {
@@ -77,6 +77,7 @@ std::string encode_journal(const WriteJournal& journal) {
   w.out() += kMagic;
   w.text(journal.operation);
   w.text(journal.index_file);
+  w.text(journal.head);
   w.number(journal.renames.size());
   for (const auto& [from, to] : journal.renames) {
     w.text(from);
@@ -113,6 +114,7 @@ std::optional<WriteJournal> decode_journal(std::string_view bytes) {
   WriteJournal journal;
   journal.operation = r.text();
   journal.index_file = r.text();
+  journal.head = r.text();
   journal.renames.resize(r.count());
   for (auto& [from, to] : journal.renames) {
     from = r.text();

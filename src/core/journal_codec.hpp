@@ -36,6 +36,7 @@ struct JournalFile {
 struct WriteJournal {
   std::string operation;   // who wrote it: "resolve", "update"
   std::string index_file;  // the index file it stages into; "" for the repository's own
+  std::string head;  // HEAD and the commit being merged in when it was planned: "HEAD [INCOMING]"
   std::vector<std::pair<std::string, std::string>> renames;  // old path, new path (for people)
   std::vector<JournalFile> files;
 };

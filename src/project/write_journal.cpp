@@ -226,6 +226,28 @@ tl::expected<void, std::string> record(const GitRepository& repo, const WriteJou
   return {};
 }
 
+// HEAD and the commit being merged, rebased or cherry-picked, as "HEAD [INCOMING]".
+std::string commits_now(const GitRepository& repo) {
+  std::string out = repo.commit_id("HEAD").value_or("");
+  auto operation = repo.operation();
+  if (operation && operation->incoming) out += " " + *operation->incoming;
+  return out;
+}
+
+// A record is only good for the commit it was planned on: after `git merge --abort` or a
+// checkout, finishing or undoing it would write yesterday's files over today's.
+tl::expected<void, Diagnostic> still_applies(const GitRepository& repo,
+                                             const WriteJournal& journal) {
+  const std::string head = repo.commit_id("HEAD").value_or("");
+  if (head == journal.head) return {};
+  return tl::make_unexpected(file_error(
+      "",
+      fmt::format("the interrupted {} began on commit {}, but HEAD is now {}: its record "
+                  "no longer applies",
+                  journal.operation, journal.head.substr(0, 12), head.substr(0, 12)),
+      fmt::format("check the files it names, then remove {}", journal_path(repo))));
+}
+
 tl::expected<void, Diagnostic> drop(const GitRepository& repo) {
   const std::string path = journal_path(repo);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
@@ -281,6 +303,7 @@ tl::expected<WriteJournal, Diagnostic> plan_journal(
     journal.index_file = std::filesystem::absolute(index_file, ec).string();
     if (ec) journal.index_file = index_file;
   }
+  journal.head = commits_now(repo);
   journal.renames = std::move(renames);
   std::vector<std::string> paths;
   for (const JournaledChange& change : changes) paths.push_back(change.path);
@@ -347,6 +370,7 @@ tl::expected<void, Diagnostic> run_journaled(const GitRepository& repo,
 
 tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
                                               const WriteJournal& journal) {
+  if (auto applies = still_applies(repo, journal); !applies) return applies;
   remove_stray_temporaries(repo.workdir() + "/", journal);
   if (auto done = roll_forward(repo, journal, false); !done) return done;
   return drop(repo);
@@ -354,6 +378,7 @@ tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
 
 tl::expected<void, Diagnostic> undo_journal(const GitRepository& repo,
                                             const WriteJournal& journal) {
+  if (auto applies = still_applies(repo, journal); !applies) return applies;
   remove_stray_temporaries(repo.workdir() + "/", journal);
   if (auto done = roll_back(repo, journal); !done) return done;
   return drop(repo);

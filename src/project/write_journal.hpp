@@ -44,11 +44,12 @@ tl::expected<void, Diagnostic> run_journaled(const GitRepository& repo,
                                              const WriteJournal& journal);
 
 // Carries out a pending journal to the end and drops it; idempotent, safe to interrupt.
+// Refuses when HEAD is no longer the commit the journal was planned on.
 tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
                                               const WriteJournal& journal);
 
 // Puts every file and index entry of a pending journal back as it was before, then drops it;
-// idempotent, safe to interrupt.
+// idempotent, safe to interrupt. Refuses when HEAD has moved, like finish_journal.
 tl::expected<void, Diagnostic> undo_journal(const GitRepository& repo, const WriteJournal& journal);
 
 }  // namespace migline

@@ -11,6 +11,7 @@ WriteJournal sample() {
   WriteJournal journal;
   journal.operation = "resolve";
   journal.index_file = "/repo/.git/index.lock";
+  journal.head = std::string(40, 'e');
   journal.renames = {
       {"shop/orders/migrations/0003_status.py", "shop/orders/migrations/0004_status.py"}};
   JournalFile created;
@@ -36,6 +37,7 @@ WriteJournal sample() {
 void require_same(const WriteJournal& a, const WriteJournal& b) {
   REQUIRE(a.operation == b.operation);
   REQUIRE(a.index_file == b.index_file);
+  REQUIRE(a.head == b.head);
   REQUIRE(a.renames == b.renames);
   REQUIRE(a.files.size() == b.files.size());
   for (std::size_t i = 0; i < a.files.size(); ++i) {

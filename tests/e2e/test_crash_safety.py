@@ -164,6 +164,19 @@ class CrashSafety(TestCase):
                             self.assertEqual(snapshot(ws), expected)
                             self.assertFalse(os.path.exists(journal(ws)))
 
+    def test_a_record_from_another_merge_is_not_replayed(self):
+        with self.workspace() as ws:
+            merge_in_conflict(ws, 3)
+            kill = {"MIGLINE_TEST_KILL_AFTER_WRITES": "3"}
+            self.assertEqual(ws.migline("resolve", env=kill).returncode, -9)
+            ws.git("merge", "--abort", check=False)
+            for action in ([], ["--abort"]):
+                run = ws.migline("resolve", *action)
+                self.assertEqual(run.returncode, 2, run.stderr)
+                self.assertIn("its record no longer applies", run.stderr)
+                self.assertIn("remove %s" % journal(ws), run.stderr)
+            self.assertTrue(os.path.exists(journal(ws)))
+
     def inject(self, ws, template, before, after, command, git=False):
         """Runs `command` in a copy of `template` once per call of each kind the shim can
         fail: afterwards the copy is exactly `before` or exactly `after`, and a failure
