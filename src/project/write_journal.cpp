@@ -136,8 +136,10 @@ tl::expected<void, Diagnostic> remove_file(const std::string& root, const std::s
   return {};
 }
 
+// Carries out `journal`; `fresh`: nothing of it was done yet. Sets `*index_written` once the
+// index holds the new entries.
 tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const WriteJournal& journal,
-                                            bool fresh) {
+                                            bool fresh, bool* index_written) {
   const std::string root = repo.workdir() + "/";
   for (const JournalFile& file : journal.files) {
     if (!file.after) continue;
@@ -154,12 +156,16 @@ tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const Wri
     if (auto staged = repo.update_index(updates); !staged) {
       return tl::make_unexpected(file_error("", staged.error()));
     }
+    if (index_written != nullptr) *index_written = true;
     durable_step("index");
   }
   return sync_all(repo);
 }
 
-tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJournal& journal) {
+// Puts back what `journal` changed; the index only when `restore_index` (an index that was
+// never written holds the old entries already, and may be locked by another process).
+tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJournal& journal,
+                                         bool restore_index) {
   const std::string root = repo.workdir() + "/";
   // Backwards: the removed migrations come back before the written ones go.
   for (auto it = journal.files.rbegin(); it != journal.files.rend(); ++it) {
@@ -187,7 +193,7 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
     if (!done) return done;
   }
   const JournalIndex index(journal);
-  if (index.active()) {
+  if (restore_index && index.active()) {
     std::vector<std::string> paths;
     std::vector<IndexEntry> entries;
     for (const JournalFile& file : journal.files) {
@@ -238,13 +244,14 @@ std::string commits_now(const GitRepository& repo) {
 // checkout, finishing or undoing it would write yesterday's files over today's.
 tl::expected<void, Diagnostic> still_applies(const GitRepository& repo,
                                              const WriteJournal& journal) {
-  const std::string head = repo.commit_id("HEAD").value_or("");
-  if (head == journal.head) return {};
+  const std::string now = commits_now(repo);
+  if (now == journal.head) return {};
   return tl::make_unexpected(file_error(
       "",
-      fmt::format("the interrupted {} began on commit {}, but HEAD is now {}: its record "
+      fmt::format("the interrupted {} began at {}, but the repository is now at {}: its record "
                   "no longer applies",
-                  journal.operation, journal.head.substr(0, 12), head.substr(0, 12)),
+                  journal.operation, journal.head.empty() ? "no commit" : journal.head,
+                  now.empty() ? "no commit" : now),
       fmt::format("check the files it names, then remove {}", journal_path(repo))));
 }
 
@@ -274,7 +281,7 @@ tl::expected<std::optional<WriteJournal>, std::string> read_journal(const GitRep
   const std::string path = journal_path(repo);
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return std::optional<WriteJournal>();
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<WriteJournal>();
     return tl::make_unexpected(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   }
   auto bytes = read_file(path);
@@ -349,10 +356,11 @@ tl::expected<void, Diagnostic> run_journaled(const GitRepository& repo,
     return tl::make_unexpected(
         file_error("", "cannot record the plan: " + recorded.error(), "nothing was changed"));
   }
-  auto done = roll_forward(repo, journal, true);
+  bool index_written = false;
+  auto done = roll_forward(repo, journal, true, &index_written);
   if (!done) {
     Diagnostic error = done.error();
-    if (auto undone = roll_back(repo, journal); !undone) {
+    if (auto undone = roll_back(repo, journal, index_written); !undone) {
       error.message += "; undoing it failed too: " + undone.error().message;
       error.hint = kFinishOrUndo;
       return tl::make_unexpected(error);
@@ -372,7 +380,7 @@ tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
                                               const WriteJournal& journal) {
   if (auto applies = still_applies(repo, journal); !applies) return applies;
   remove_stray_temporaries(repo.workdir() + "/", journal);
-  if (auto done = roll_forward(repo, journal, false); !done) return done;
+  if (auto done = roll_forward(repo, journal, false, nullptr); !done) return done;
   return drop(repo);
 }
 
@@ -380,7 +388,7 @@ tl::expected<void, Diagnostic> undo_journal(const GitRepository& repo,
                                             const WriteJournal& journal) {
   if (auto applies = still_applies(repo, journal); !applies) return applies;
   remove_stray_temporaries(repo.workdir() + "/", journal);
-  if (auto done = roll_back(repo, journal); !done) return done;
+  if (auto done = roll_back(repo, journal, true); !done) return done;
   return drop(repo);
 }
 
