@@ -41,6 +41,27 @@ tl::expected<void, std::string> sync_filesystems(const std::vector<std::string>&
   return {};
 }
 
+tl::expected<void, std::string> sync_files(const std::vector<std::string>& files,
+                                           const std::vector<std::string>& directories) {
+  for (const std::string& path : files) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+      if (errno == ENOENT) continue;
+      return tl::make_unexpected(cause(path, errno));
+    }
+    const int rc = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (rc != 0) return tl::make_unexpected(cause(path, error));
+  }
+  for (const std::string& path : directories) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) continue;
+    if (auto synced = sync_directory(path); !synced) return synced;
+  }
+  return {};
+}
+
 tl::expected<void, std::string> sync_directory(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return tl::make_unexpected(cause(path, errno));

@@ -13,6 +13,10 @@ namespace migline {
 // error names the path and the cause.
 tl::expected<void, std::string> sync_filesystems(const std::vector<std::string>& paths);
 
+// fsyncs each of `files` that exists, then each of `directories`; the error names the path.
+tl::expected<void, std::string> sync_files(const std::vector<std::string>& files,
+                                           const std::vector<std::string>& directories);
+
 // fsyncs the directory `path`, so that entries created, renamed or removed in it persist.
 tl::expected<void, std::string> sync_directory(const std::string& path);
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -97,12 +98,38 @@ void remove_stray_temporaries(const std::string& root, const WriteJournal& journ
   }
 }
 
-tl::expected<void, Diagnostic> sync_all(const GitRepository& repo) {
-  const std::vector<std::string> paths{repo.workdir(), repo.git_dir(), parent_of(repo.index_path()),
-                                       repo.common_dir()};
-  if (auto synced = sync_filesystems(paths); !synced) {
-    return tl::make_unexpected(file_error("", synced.error()));
+// Up to this many files, each file, blob, index and directory written is fsynced; above, one
+// syncfs per filesystem is cheaper (the pre-commit hook writes one file: its commit must not
+// wait for everything else dirty on the disk).
+constexpr std::size_t kFsyncEachUpTo = 4;
+
+// Makes durable what carrying out (`forward`) or undoing `journal` wrote.
+tl::expected<void, Diagnostic> sync_all(const GitRepository& repo, const WriteJournal& journal,
+                                        bool forward) {
+  tl::expected<void, std::string> synced;
+  if (journal.files.size() > kFsyncEachUpTo) {
+    synced = sync_filesystems(
+        {repo.workdir(), repo.git_dir(), parent_of(repo.index_path()), repo.common_dir()});
+  } else {
+    const std::string root = repo.workdir() + "/";
+    std::vector<std::string> files{repo.index_path()};
+    std::set<std::string> directories{parent_of(repo.index_path())};
+    for (const JournalFile& file : journal.files) {
+      directories.insert(parent_of(root + file.path));
+      const bool written =
+          forward ? file.after.has_value() : file.before.kind != JournalBefore::Absent;
+      if (written) files.push_back(root + file.path);
+      if (forward && file.after) {
+        // The blob libgit2 wrote, unless the object database already had it (maybe packed).
+        const std::string id = hex(blob_id(*file.after));
+        const std::string objects = repo.common_dir() + "/objects/" + id.substr(0, 2);
+        files.push_back(objects + "/" + id.substr(2));
+        directories.insert(objects);
+      }
+    }
+    synced = sync_files(files, {directories.begin(), directories.end()});
   }
+  if (!synced) return tl::make_unexpected(file_error("", synced.error()));
   durable_step("sync");
   return {};
 }
@@ -159,7 +186,7 @@ tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const Wri
     if (index_written != nullptr) *index_written = true;
     durable_step("index");
   }
-  return sync_all(repo);
+  return sync_all(repo, journal, true);
 }
 
 // Puts back what `journal` changed; the index only when `restore_index` (an index that was
@@ -209,7 +236,7 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
     }
     durable_step("index");
   }
-  return sync_all(repo);
+  return sync_all(repo, journal, false);
 }
 
 tl::expected<void, std::string> record(const GitRepository& repo, const WriteJournal& journal) {
