@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Times `migline resolve` on a merge that moves a long chain: two apps, the feature branch
 adding --chain migrations to each (billing's depending on orders'), main adding one to each.
-Each run starts from a fresh copy of the conflicted merge; prints the median wall time of
---reps runs for each binary given, so that two builds can be compared on the same copies.
+Each run starts from a fresh copy of the conflicted merge; prints the median wall and CPU
+(user + system) time of --reps runs for each binary given, interleaved, so that two builds
+are compared on the same copies under the same load. Wall time is mostly waiting for the
+disk (fsync), so it swings with whatever else writes to the same disk.
 
     bench/resolve.py --chain 200 --reps 7 build/base/migline build/test/migline
 """
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,21 +78,26 @@ def main():
     os.makedirs(template)
     generate(template, args.chain, os.path.abspath(args.binaries[0]))
     times = {binary: [] for binary in args.binaries}
+    cpu = {binary: [] for binary in args.binaries}
     for _ in range(args.reps):
         for binary in args.binaries:  # interleaved, so that load on the machine hits both
             run_dir = os.path.join(work, "run")
             shutil.rmtree(run_dir, ignore_errors=True)
             shutil.copytree(template, run_dir)
             git(run_dir, "status", "-s")  # refresh the index's stat data after the copy
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run([os.path.abspath(binary), "resolve"], cwd=run_dir,
                                   env=dict(CLEAN_ENV, HOME=run_dir), capture_output=True)
             times[binary].append(time.perf_counter() - start)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[binary].append(now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
             if done.returncode != 0:
                 sys.exit("%s failed:\n%s" % (binary, done.stderr.decode()))
     for binary, values in times.items():
-        print("%-40s median %.3f s  (runs: %s)" % (binary, statistics.median(values),
-                                                   " ".join("%.3f" % v for v in values)))
+        print("%-40s median %.3f s wall, %.3f s cpu  (wall: %s)" % (
+            binary, statistics.median(values), statistics.median(cpu[binary]),
+            " ".join("%.3f" % v for v in values)))
     shutil.rmtree(work, ignore_errors=True)
 
 

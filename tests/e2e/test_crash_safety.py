@@ -128,6 +128,8 @@ class CrashSafety(TestCase):
                     killed = ws.migline("resolve", env={"MIGLINE_TEST_KILL_AFTER_WRITES": str(k)})
                     self.assertEqual(killed.returncode, -9, killed.stderr)
                     if k < total:
+                        # What a kill inside an atomic write leaves: its temporary file.
+                        ws.write("migrations.lock.yaml.migline-Xy12Zq", "half a manifest")
                         for command in (["check"], ["update", "--check"], ["doctor"]):
                             gate = ws.migline(*command)
                             self.assertNotEqual(gate.returncode, 0, command)
