@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -47,7 +48,8 @@ namespace {
 // A write journal left by a killed `resolve` (or hook) means the work tree is half written:
 // whatever a command would say about it would mislead. Every command but `resolve` (which
 // finishes or undoes it) and the merge driver (which reads only its three files) stops here;
-// `update` undoes an interrupted manifest update itself, since it rewrites that file anyway.
+// `update` (but not `update --check`, which writes nothing) undoes an interrupted manifest
+// update itself, since it rewrites that file anyway.
 int gate_interrupted_write(const GlobalOptions& global, const std::string& command) {
   if (command == "resolve" || command == "merge-driver") return kExitOk;
   auto context = Context::open(global);
@@ -59,7 +61,9 @@ int gate_interrupted_write(const GlobalOptions& global, const std::string& comma
     return kExitError;
   }
   if (!*journal) return kExitOk;
-  if (command == "update" && (*journal)->operation == "update") {
+  const bool writes =
+      std::find(global.args.begin(), global.args.end(), "--check") == global.args.end();
+  if (command == "update" && writes && (*journal)->operation == "update") {
     if (auto undone = undo_journal(*context->repo(), **journal); !undone) {
       print_error(undone.error(), color);
       return kExitError;
