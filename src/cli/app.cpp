@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -7,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "project/write_journal.hpp"
 
 namespace migline::cli {
 
@@ -40,6 +42,40 @@ tl::expected<Loaded, int> load_clean_project(const GlobalOptions& global,
   if (has_errors(loaded->project.diagnostics)) return tl::make_unexpected(kExitFindings);
   return std::move(*loaded);
 }
+
+namespace {
+
+// A write journal left by a killed `resolve` (or hook) means the work tree is half written:
+// whatever a command would say about it would mislead. Every command but `resolve` (which
+// finishes or undoes it) and the merge driver (which reads only its three files) stops here;
+// `update` (but not `update --check`, which writes nothing) undoes an interrupted manifest
+// update itself, since it rewrites that file anyway.
+int gate_interrupted_write(const GlobalOptions& global, const std::string& command) {
+  if (command == "resolve" || command == "merge-driver") return kExitOk;
+  auto context = Context::open(global);
+  if (!context || !context->repo()) return kExitOk;  // the command reports it
+  const bool color = context->color_stderr();
+  auto journal = read_journal(*context->repo());
+  if (!journal) {
+    print_error(file_error("", journal.error(), "remove it if no migline is running"), color);
+    return kExitError;
+  }
+  if (!*journal) return kExitOk;
+  const bool writes =
+      std::find(global.args.begin(), global.args.end(), "--check") == global.args.end();
+  if (command == "update" && writes && (*journal)->operation == "update") {
+    if (auto undone = undo_journal(*context->repo(), **journal); !undone) {
+      print_error(undone.error(), color);
+      return kExitError;
+    }
+    print_err("migline: undid an interrupted manifest update\n");
+    return kExitOk;
+  }
+  print_error(file_error("", interrupted_message(**journal)), color);
+  return kExitError;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"migline keeps Django migration history linear in git.", "migline"};
@@ -81,7 +117,11 @@ int run(int argc, char** argv) {
   }
   global.args.assign(argv + 1, argv + argc);
   for (const Command& command : commands) {
-    if (command.app->parsed()) return command.run();
+    if (!command.app->parsed()) continue;
+    if (int gate = gate_interrupted_write(global, command.app->get_name()); gate != kExitOk) {
+      return gate;
+    }
+    return command.run();
   }
   return kExitError;
 }

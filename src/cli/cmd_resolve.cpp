@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "git/unified_diff.hpp"
 #include "project/resolve.hpp"
+#include "project/write_journal.hpp"
 
 namespace migline::cli {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 struct ResolveCommandOptions {
   ResolveOptions resolve;
   bool dry_run = false;
+  bool abort = false;
 };
 
 std::string now(const char* format) {
@@ -54,6 +56,31 @@ void print_plan(const Resolution& resolution) {
   }
 }
 
+// Finishes (or with --abort undoes) the write a killed resolve or hook left in its journal.
+int recover(const GitRepository& repo, const WriteJournal& journal,
+            const ResolveCommandOptions& options, bool color) {
+  const char* what = journal.operation == "update" ? "manifest update" : "resolve";
+  if (options.dry_run) {
+    fmt::print("interrupted {}: {} file{} to {}\n", what, journal.files.size(),
+               journal.files.size() == 1 ? "" : "s", options.abort ? "restore" : "finish");
+    return kExitOk;
+  }
+  auto done = options.abort ? undo_journal(repo, journal) : finish_journal(repo, journal);
+  if (!done) {
+    print_error(done.error(), color);
+    return kExitError;
+  }
+  if (options.abort) {
+    fmt::print(stderr,
+               "migline: undid the interrupted {}: every file and the index are as "
+               "before it\n",
+               what);
+  } else {
+    fmt::print(stderr, "migline: finished the interrupted {}; next: {}\n", what, next_step(repo));
+  }
+  return kExitOk;
+}
+
 int run_resolve(const GlobalOptions& global, ResolveCommandOptions options) {
   auto context = Context::open(global);
   if (!context) {
@@ -64,6 +91,16 @@ int run_resolve(const GlobalOptions& global, ResolveCommandOptions options) {
   if (!context->repo()) {
     print_error(file_error("", "not in a git repository", "resolve works on git's index"), color);
     return kExitError;
+  }
+  auto journal = read_journal(*context->repo());
+  if (!journal) {
+    print_error(file_error("", journal.error(), "remove it if no migline is running"), color);
+    return kExitError;
+  }
+  if (*journal) return recover(*context->repo(), **journal, options, color);
+  if (options.abort) {
+    fmt::print(stderr, "migline: nothing to undo: no resolve was interrupted\n");
+    return kExitOk;
   }
   stamp_resolve_options(options.resolve);
   auto plan = plan_resolution(context->repo(), context->prefix(), options.resolve);
@@ -110,6 +147,9 @@ void add_resolve_command(CLI::App& app, const GlobalOptions& global, std::vector
                   "else the incoming one)")
       ->check(CLI::IsMember({"ours", "theirs"}));
   sub->add_flag("--dry-run", options->dry_run, "Print the renames and a diff; change nothing");
+  sub->add_flag("--abort", options->abort,
+                "Undo a resolve that was interrupted (killed, power cut): put every file and "
+                "the index back as they were before it");
   out.push_back(Command{sub, [&global, options] { return run_resolve(global, *options); }});
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "git/unified_diff.hpp"
 #include "project/manifest_files.hpp"
 #include "project/safety_check.hpp"
+#include "project/write_journal.hpp"
 
 namespace migline::cli {
 namespace {
@@ -92,21 +94,38 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
 
   // The work tree file always follows; the index only with --staged.
   const std::vector<ManifestFile> stale = stale_on_disk(context.root(), expected);
-  if (auto written = write_manifests(context.root(), stale); !written) {
+  if (!options.source.staged) {
+    if (auto written = write_manifests(context.root(), stale); !written) {
+      print_error(written.error(), color);
+      return kExitError;
+    }
+    for (const ManifestFile& file : stale) {
+      print_err(fmt::format("migline: updated {}\n", file.path));
+    }
+    return kExitOk;
+  }
+  // Work tree and index change together, through a journal: a hook killed midway leaves a
+  // record the next `update` undoes instead of a manifest staged in one place only.
+  std::vector<JournaledChange> changes;
+  for (const ManifestFile& file : expected) {
+    auto current = current_of(file);
+    if (!current) return kExitError;
+    const bool on_disk_stale =
+        std::any_of(stale.begin(), stale.end(), [&](const auto& s) { return s.path == file.path; });
+    if (*current == file.content && !on_disk_stale) continue;
+    changes.push_back(JournaledChange{context.repo_path(file.path), file.content});
+  }
+  if (changes.empty()) return kExitOk;
+  auto journal = plan_journal(*context.repo(), "update", changes, {});
+  if (!journal) {
+    print_error(journal.error(), color);
+    return kExitError;
+  }
+  if (auto written = run_journaled(*context.repo(), *journal); !written) {
     print_error(written.error(), color);
     return kExitError;
   }
   for (const ManifestFile& file : stale) print_err(fmt::format("migline: updated {}\n", file.path));
-  if (!options.source.staged) return kExitOk;
-  for (const ManifestFile& file : expected) {
-    auto current = current_of(file);
-    if (!current) return kExitError;
-    if (*current == file.content) continue;
-    if (auto staged = context.repo()->stage(context.repo_path(file.path), file.content); !staged) {
-      print_error(file_error(file.path, staged.error()), color);
-      return kExitError;
-    }
-  }
   return kExitOk;
 }
 

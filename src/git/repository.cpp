@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <iterator>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,18 @@ std::string GitRepository::common_dir() const {
   std::string dir = git_repository_commondir(repo_.get());
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
+}
+
+std::string GitRepository::git_dir() const {
+  std::string dir = git_repository_path(repo_.get());
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+std::string GitRepository::index_path() const {
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  if (index_file != nullptr && *index_file != '\0') return index_file;
+  return git_dir() + "/index";
 }
 
 tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
@@ -273,6 +286,50 @@ tl::expected<void, std::string> GitRepository::update_index(
     }
   }
   // Nothing reaches the disk until here; git_index_write replaces the file through a lock.
+  if (int rc = git_index_write(index->get()); rc < 0) {
+    return tl::make_unexpected("cannot write the index: " + git_error_message(rc));
+  }
+  return {};
+}
+
+tl::expected<std::vector<IndexEntry>, std::string> GitRepository::index_entries(
+    const std::vector<std::string>& paths) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  const std::set<std::string_view> wanted(paths.begin(), paths.end());
+  std::vector<IndexEntry> out;
+  const std::size_t count = git_index_entrycount(index->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+    if (entry == nullptr || wanted.count(entry->path) == 0) continue;
+    out.push_back(IndexEntry{entry->path, static_cast<unsigned>(git_index_entry_stage(entry)),
+                             entry->mode, entry->id});
+  }
+  return out;
+}
+
+tl::expected<void, std::string> GitRepository::set_index_entries(
+    const std::vector<std::string>& paths, const std::vector<IndexEntry>& entries) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  for (const std::string& path : paths) {
+    int rc = git_index_conflict_remove(index->get(), path.c_str());
+    if (rc == 0 || rc == GIT_ENOTFOUND) rc = git_index_remove(index->get(), path.c_str(), 0);
+    if (rc < 0 && rc != GIT_ENOTFOUND) {
+      return tl::make_unexpected(fmt::format("cannot stage {}: {}", path, git_error_message(rc)));
+    }
+  }
+  for (const IndexEntry& wanted : entries) {
+    git_index_entry entry{};
+    entry.mode = wanted.mode;
+    entry.id = wanted.id;
+    entry.path = wanted.path.c_str();
+    entry.flags = static_cast<std::uint16_t>(wanted.stage << GIT_INDEX_ENTRY_STAGESHIFT);
+    if (int rc = git_index_add(index->get(), &entry); rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("cannot stage {}: {}", wanted.path, git_error_message(rc)));
+    }
+  }
   if (int rc = git_index_write(index->get()); rc < 0) {
     return tl::make_unexpected("cannot write the index: " + git_error_message(rc));
   }

@@ -48,6 +48,14 @@ struct IndexUpdate {
   std::optional<std::string> content;
 };
 
+// One entry of the index at any stage, as `git ls-files --stage` shows it.
+struct IndexEntry {
+  std::string path;
+  unsigned stage = 0;  // 0, or 1-3 for the sides of a conflict
+  std::uint32_t mode = 0;
+  git_oid id{};
+};
+
 // The operation git is in the middle of, and the commit it is bringing in.
 struct GitOperation {
   enum Kind { None, Merge, Rebase, CherryPick, Other } kind = None;
@@ -68,6 +76,10 @@ class GitRepository {
   const std::string& workdir() const { return workdir_; }
   // The repository's own directory (shared by all its work trees), without a trailing slash.
   std::string common_dir() const;
+  // This work tree's git directory (.git, or .git/worktrees/NAME), without a trailing slash.
+  std::string git_dir() const;
+  // The index file commands read and write: GIT_INDEX_FILE when set, else the work tree's.
+  std::string index_path() const;
 
   // Stage-0 regular files and symlinks of the index (GIT_INDEX_FILE when set, as git does for
   // hooks).
@@ -110,6 +122,12 @@ class GitRepository {
   // Applies all `updates` to the index and writes it once: all of them or, on error, none.
   // Conflict stages of every updated path are dropped.
   tl::expected<void, std::string> update_index(const std::vector<IndexUpdate>& updates) const;
+  // Every entry, at every stage, the index holds for any of `paths`, in index order.
+  tl::expected<std::vector<IndexEntry>, std::string> index_entries(
+      const std::vector<std::string>& paths) const;
+  // Makes `entries` the only entries of each of `paths` in the index and writes it once.
+  tl::expected<void, std::string> set_index_entries(const std::vector<std::string>& paths,
+                                                    const std::vector<IndexEntry>& entries) const;
   // Paths with conflict stages in the index, sorted, each once.
   tl::expected<std::vector<std::string>, std::string> conflicted_paths() const;
   // The merge, rebase or cherry-pick in progress, if any.

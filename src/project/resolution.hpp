@@ -33,8 +33,9 @@ struct Resolution {
 tl::expected<void, Diagnostic> check_worktree_for(const GitRepository& repo,
                                                   const Resolution& resolution);
 
-// Writes `resolution` to the work tree and the index. Files that differ from the index in
-// the work tree are refused first; a failure midway restores every file already touched.
+// Writes `resolution` to the work tree and the index through a write journal, so that even a
+// killed process leaves it recoverable. Files that differ from the index in the work tree are
+// refused first; a failure midway restores every file already touched and the index.
 tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                                 const Resolution& resolution);
 

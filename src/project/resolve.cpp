@@ -443,7 +443,11 @@ tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolutio
   for (const auto& [path, content] : changes_) {
     out.changes.push_back(FileChange{repo_path(path), content});
     auto before = index_->read_extra(path);
-    if (before && *before) out.before[repo_path(path)] = std::move(**before);
+    if (!before) {
+      return tl::make_unexpected(
+          failed(file_error(repo_path(path), "cannot read: " + before.error())));
+    }
+    if (*before) out.before[repo_path(path)] = std::move(**before);
   }
   // Writes before deletions, so that a failure never leaves a migration missing.
   std::stable_partition(out.changes.begin(), out.changes.end(),

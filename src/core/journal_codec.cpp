@@ -1,0 +1,146 @@
+#include "core/journal_codec.hpp"
+
+#include "core/migration_codec.hpp"
+#include "core/raw_bytes.hpp"
+
+namespace migline {
+namespace {
+
+constexpr std::string_view kMagic = "migline write journal 2\n";
+
+// Unsigned LEB128 varints and length-prefixed strings.
+class Writer {
+ public:
+  void number(std::uint64_t value) {
+    while (value >= 0x80) {
+      out_ += static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    out_ += static_cast<char>(value);
+  }
+  void text(std::string_view value) {
+    number(value.size());
+    out_ += value;
+  }
+  std::string& out() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Reads what Writer wrote; any overrun or oversized value turns it off for good.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  std::uint64_t number() {
+    std::uint64_t value = 0;
+    for (int shift = 0; ok_ && shift < 64; shift += 7) {
+      if (at_ >= bytes_.size()) break;
+      const auto byte = static_cast<unsigned char>(bytes_[at_++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    ok_ = false;
+    return 0;
+  }
+  std::uint32_t small() {
+    const std::uint64_t value = number();
+    if (value > 0xffffffffULL) ok_ = false;
+    return ok_ ? static_cast<std::uint32_t>(value) : 0;
+  }
+  // A count of items that each take at least one byte, so it cannot exceed what is left.
+  std::size_t count() {
+    const std::uint64_t value = number();
+    if (value > bytes_.size() - at_) ok_ = false;
+    return ok_ ? static_cast<std::size_t>(value) : 0;
+  }
+  std::string text() {
+    const std::size_t size = count();
+    if (!ok_) return {};
+    std::string out(bytes_.substr(at_, size));
+    at_ += size;
+    return out;
+  }
+  bool ok() const { return ok_; }
+  bool at_end() const { return at_ == bytes_.size(); }
+
+ private:
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::string encode_journal(const WriteJournal& journal) {
+  Writer w;
+  w.out() += kMagic;
+  w.text(journal.operation);
+  w.text(journal.index_file);
+  w.text(journal.head);
+  w.number(journal.renames.size());
+  for (const auto& [from, to] : journal.renames) {
+    w.text(from);
+    w.text(to);
+  }
+  w.number(journal.files.size());
+  for (const JournalFile& file : journal.files) {
+    w.text(file.path);
+    w.number(file.before.kind);
+    w.text(file.before.data);
+    w.number(file.before.mode);
+    w.number(file.after ? 1 : 0);
+    if (file.after) w.text(*file.after);
+    w.number(file.index_before.size());
+    for (const JournalIndexEntry& entry : file.index_before) {
+      w.number(entry.stage);
+      w.number(entry.mode);
+      w.text(entry.blob);
+    }
+  }
+  std::string out = std::move(w.out());
+  append_raw(out, checksum64(out));
+  return out;
+}
+
+std::optional<WriteJournal> decode_journal(std::string_view bytes) {
+  if (bytes.size() < kMagic.size() + sizeof(std::uint64_t)) return std::nullopt;
+  if (bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  const std::size_t body = bytes.size() - sizeof(std::uint64_t);
+  if (load_at<std::uint64_t>(bytes, body) != checksum64(bytes.substr(0, body))) {
+    return std::nullopt;
+  }
+  Reader r(bytes.substr(kMagic.size(), body - kMagic.size()));
+  WriteJournal journal;
+  journal.operation = r.text();
+  journal.index_file = r.text();
+  journal.head = r.text();
+  journal.renames.resize(r.count());
+  for (auto& [from, to] : journal.renames) {
+    from = r.text();
+    to = r.text();
+  }
+  journal.files.resize(r.count());
+  for (JournalFile& file : journal.files) {
+    file.path = r.text();
+    const std::uint32_t kind = r.small();
+    if (kind > JournalBefore::Blob) return std::nullopt;
+    file.before.kind = static_cast<JournalBefore::Kind>(kind);
+    file.before.data = r.text();
+    file.before.mode = r.small();
+    const std::uint32_t has_after = r.small();
+    if (has_after > 1) return std::nullopt;
+    if (has_after == 1) file.after = r.text();
+    file.index_before.resize(r.count());
+    for (JournalIndexEntry& entry : file.index_before) {
+      entry.stage = r.small();
+      entry.mode = r.small();
+      entry.blob = r.text();
+    }
+    if (!r.ok()) return std::nullopt;
+  }
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return journal;
+}
+
+}  // namespace migline

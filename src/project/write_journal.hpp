@@ -1,0 +1,55 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/journal_codec.hpp"
+#include "git/repository.hpp"
+
+namespace migline {
+
+// One file to write (or, with std::nullopt, remove) in the work tree and stage in the index.
+struct JournaledChange {
+  std::string path;  // relative to the work tree root
+  std::optional<std::string> content;
+};
+
+// Where the journal of this work tree's interrupted write lives: <git dir>/migline/journal.
+std::string journal_path(const GitRepository& repo);
+
+// The journal an interrupted write left behind, if any. An error when it cannot be read or is
+// damaged; the message names the file.
+tl::expected<std::optional<WriteJournal>, std::string> read_journal(const GitRepository& repo);
+
+// What other commands say while a journal is pending: which write was interrupted and the two
+// commands that finish or undo it.
+std::string interrupted_message(const WriteJournal& journal);
+
+// The journal of `changes` by `operation`: the state of every path now (work tree and index)
+// and after. Reads only.
+tl::expected<WriteJournal, Diagnostic> plan_journal(
+    const GitRepository& repo, const std::string& operation,
+    const std::vector<JournaledChange>& changes,
+    std::vector<std::pair<std::string, std::string>> renames);
+
+// Records `journal` durably, carries it out, makes the result durable, then drops the record.
+// A failure midway undoes what was done; if even that fails, the record stays and the error
+// says to run `migline resolve --abort`.
+tl::expected<void, Diagnostic> run_journaled(const GitRepository& repo,
+                                             const WriteJournal& journal);
+
+// Carries out a pending journal to the end and drops it; idempotent, safe to interrupt.
+// Refuses when HEAD is no longer the commit the journal was planned on.
+tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
+                                              const WriteJournal& journal);
+
+// Puts every file and index entry of a pending journal back as it was before, then drops it;
+// idempotent, safe to interrupt. Refuses when HEAD has moved, like finish_journal.
+tl::expected<void, Diagnostic> undo_journal(const GitRepository& repo, const WriteJournal& journal);
+
+}  // namespace migline
