@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 namespace migline {
 namespace {
