@@ -1,6 +1,7 @@
 #include "core/safety_rules.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -55,13 +56,18 @@ class Judge {
       }
       return;
     }
-    static const std::set<std::string_view> kJudged = {
-        "AddField",      "AlterField",  "RemoveField",     "RenameField",
-        "DeleteModel",   "RenameModel", "AlterModelTable", "AlterUniqueTogether",
-        "AddConstraint", "AddIndex",    "RemoveIndex"};
-    if (kJudged.count(t) == 0) return;
+    // Each judged operation and the rule that speaks when its model cannot be read.
+    static const std::map<std::string_view, std::string_view> kJudged = {
+        {"AddField", "add-not-null-field"},    {"AlterField", "alter-column"},
+        {"RemoveField", "remove-field"},       {"RenameField", "rename-field"},
+        {"DeleteModel", "delete-model"},       {"RenameModel", "rename-model"},
+        {"AlterModelTable", "alter-db-table"}, {"AlterUniqueTogether", "add-unique"},
+        {"AddConstraint", "add-unique"},       {"AddIndex", "add-index-locks"},
+        {"RemoveIndex", "remove-index-locks"}};
+    const auto judged = kJudged.find(t);
+    if (judged == kJudged.end()) return;
     if (op_.model.empty()) {
-      note(t == "AddField" ? "add-not-null-field" : "alter-column",
+      note(judged->second,
            fmt::format("{} names its model with something other than a literal, so migline "
                        "cannot judge it",
                        t));

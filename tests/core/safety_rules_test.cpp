@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 namespace migline {
 namespace {
@@ -111,6 +111,8 @@ TEST_CASE("safety: unknown values are notes, not verdicts") {
             "        migrations.AddField(\"order\", \"x\", models.TextField(null=NULLABLE)),\n")) ==
         Found{"6:9 add-not-null-field note"});
   CHECK(judge(migration("        *more,\n")) == Found{"4:7 operations-unreadable note"});
+  CHECK(judge(migration("        migrations.RemoveField(MODEL, \"note\"),\n")) ==
+        Found{"6:9 remove-field note"});
 }
 
 TEST_CASE("safety: every rule has an id, a severity and a safe sequence") {
