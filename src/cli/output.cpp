@@ -62,7 +62,7 @@ std::string json_findings(const Diagnostics& findings) {
         "{}\n  {{\"rule\": {}, \"severity\": {}, \"path\": {}, \"line\": {}, \"column\": {}, "
         "\"message\": {}, \"hint\": {}}}",
         i == 0 ? "" : ",", json_quote(d.rule.empty() ? "error" : d.rule),
-        json_quote(d.severity == Severity::Error ? "error" : "warning"), json_quote(d.path), d.line,
+        json_quote(severity_name(d.severity)), json_quote(d.path), d.line,
         d.column, json_quote(d.message), json_quote(d.hint));
   }
   return out + (findings.empty() ? "]" : "\n]");
