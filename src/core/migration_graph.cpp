@@ -139,9 +139,7 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref, int 
         origin.migration, ref.unknown_app() ? "settings." + ref.setting : ref.app, ref.name});
     return std::nullopt;
   }
-  if (!is_special(ref.name) || lookup(app, ref.name) >= 0) {
-    return node_or_dummy(app, ref, origin);
-  }
+  if (!is_special(ref.name) || lookup(app, ref.name) >= 0) return node_or_dummy(app, ref, origin);
   if (app == current_app) return std::nullopt;  // Django ignores these (#22325)
   std::optional<int> target = first_or_latest(app, ref.name == "__latest__");
   if (!target && !apps_[static_cast<std::size_t>(app)].unreadable) {
@@ -366,6 +364,7 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
   // Same phases, same order as MigrationLoader.build_graph(): internal dependencies first, so
   // that __first__ and __latest__ see every migration of their app.
   each([&](int i, const DjangoMigration& m, int app, int self) {
+    g.nodes_[static_cast<std::size_t>(self)].parents.reserve(m.dependencies.size());
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app && dep.name != "__first__") {
