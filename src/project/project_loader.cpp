@@ -100,14 +100,16 @@ class MigrationReader {
     work();
     for (std::thread& helper : helpers) helper.join();
     ahead_.reserve(paths.size());
-    for (std::size_t i = 0; i < paths.size(); ++i) ahead_.emplace(paths[i], std::move(results[i]));
+    for (std::size_t i = 0; i < paths.size(); ++i) ahead_.emplace(paths[i], i);
+    results_ = std::move(results);
   }
 
   // The migration at `path`.
   Result read(const std::string& path) {
     if (auto it = ahead_.find(path); it != ahead_.end()) {
-      Result out = std::move(it->second);
+      Result out = std::move(results_[it->second]);
       ahead_.erase(it);
+      if (ahead_.empty()) std::vector<Result>().swap(results_);
       return out;
     }
     return read_now(path);
@@ -152,7 +154,8 @@ class MigrationReader {
   const SwappableSettings& settings_;
   std::optional<ParseCache> cache_;
   std::mutex cache_mutex_;
-  std::unordered_map<std::string_view, Result> ahead_;  // keyed by views of read_ahead's paths
+  std::vector<Result> results_;                              // of read_ahead, until all handed out
+  std::unordered_map<std::string_view, std::size_t> ahead_;  // views of its paths -> results_
 };
 
 // A candidate package with the outcome of reading each of its modules.
@@ -391,6 +394,9 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
 
   std::set<std::string> apps;
   MigrationGraph::Unreadable unreadable;
+  std::size_t modules = 0;
+  for (const ReadPackage& read : packages) modules += read.modules.size();
+  project.migrations.reserve(modules);  // no copy of them all while the vector grows
   for (ReadPackage& read : packages) {
     MigrationPackage& package = read.package;
     apps.insert(package.label);
@@ -406,6 +412,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
       package.migrations.push_back(static_cast<int>(project.migrations.size()));
       project.migrations.push_back(std::move(*migration));
     }
+    decltype(read.modules)().swap(read.modules);  // what is left of them after the moves
     project.packages.push_back(std::move(package));
   }
 
