@@ -193,7 +193,7 @@ assert len(loader.graph.leaf_nodes()) == len(apps)
 
 def measure(root, reps, django):
     """Medians of each command over `reps` alternating repetitions."""
-    files = subprocess.run(["git", "ls-files", "*/migrations/0*.py"], cwd=root, env=ENV,
+    files = subprocess.run(["git", "ls-files", "*/migrations/[0-9]*.py"], cwd=root, env=ENV,
                            capture_output=True, text=True, check=True).stdout.split()
     listing = os.path.join(root, ".git", "bench-files")
     with open(listing, "w") as f:
