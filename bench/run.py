@@ -1,11 +1,18 @@
 #!/usr/bin/python3
 """migline's benchmark: generated monorepos against the floor and against Django.
 
-Usage: /usr/bin/python3 bench/run.py [--sizes 1000,10000,100000] [--reps 5] [--migline PATH]
+Usage: /usr/bin/python3 bench/run.py [--sizes 1000,10000,100000] [--shapes today,dense,long,squash]
+                                     [--reps 5] [--migline PATH] [--generate-only]
 
-For each size it generates a git repository of APPS x PER_APP migrations (the largest is
-1,000 apps x 100), then measures, alternating the commands within each repetition and taking
-medians:
+For each size and shape it generates a git repository of about that many migrations:
+  - today: APPS x PER_APP chains (the largest 1,000 apps x 100), each app's first migration
+    after the first of the app before;
+  - dense: apps of 100, each migration with about 15 references, 14 of them to other apps and
+    a third of those `__first__`/`__latest__`, literals split by implicit concatenation and
+    comments inside the lists (the shape of a large monorepo);
+  - long: a single app, one chain;
+  - squash: apps of 66 migrations, every one squashed once (33 squashes replacing pairs);
+then measures, alternating the commands within each repetition and taking medians:
   - `migline update --check` and `migline check` cold (.git/migline, both caches, deleted
     before the run), "parse-warm" (the parse cache left by the run before, answers off with
     MIGLINE_NO_ANSWER_CACHE: what a run costs once anything changed) and warm (both caches:
@@ -52,32 +59,98 @@ class Migration(migrations.Migration):
 '''
 
 
-def shape(size):
-    """(apps, migrations per app) for a size."""
-    per_app = 100 if size >= 100000 else 10 if size <= 1000 else 100
-    return size // per_app, per_app
+SHAPES = ("today", "dense", "long", "squash")
 
 
-def generate(root, size):
-    """A committed repository of `size` migrations with a manifest; reused when present."""
-    done = os.path.join(root, ".generated")
-    if os.path.exists(done):
-        return
-    apps, per_app = shape(size)
-    subprocess.run(["rm", "-rf", root], check=True)
+def layout(shape, size):
+    """(apps, migrations per app) of a shape and size."""
+    if shape == "long":
+        return 1, size
+    if shape == "today":
+        per_app = 100 if size >= 100000 else 10 if size <= 1000 else 100
+        return size // per_app, per_app
+    return max(size // 100, 1), min(size, 100)
+
+
+def name_of(n):
+    return "%04d_step_%d" % (n, n)
+
+
+def dense_deps(a, n, apps, per_app):
+    """About 15 references: the migration before, then 14 to lower-numbered apps (never a
+    cycle), a third of them __first__/__latest__, literals split by implicit concatenation
+    and comments, as generated-then-edited files have them."""
+    lines = []
+    if n > 1:
+        lines.append('        ("app%04d", "%s"),\n' % (a, name_of(n - 1)))
+    for r in range(14 if a > 0 else 0):
+        other = (a * 7 + n * 13 + r * 31) % a
+        if r % 3 == 0:
+            target = '"__first__"' if r % 2 == 0 else '"__latest__"'
+        else:
+            m = (n + r) % per_app + 1
+            target = '"%04d_" "step_%d"' % (m, m)
+        if r % 4 == 1:
+            lines.append("        # needs app%04d first\n" % other)
+        if r % 5 == 2:
+            lines.append('        (\n            "app" "%04d",  # the app\n            %s,\n'
+                         "        ),\n" % (other, target))
+        else:
+            lines.append('        ("app%04d", %s),\n' % (other, target))
+    return "".join(lines)
+
+
+def write_migrations(root, shape, size):
+    """The migration files of a shape; returns how many."""
+    apps, per_app = layout(shape, size)
+    count = 0
     for a in range(apps):
         app = "app%04d" % a
         directory = os.path.join(root, app, "migrations")
         os.makedirs(directory)
         open(os.path.join(directory, "__init__.py"), "w").close()
-        for n in range(1, per_app + 1):
-            deps = ""
-            if n > 1:
-                deps += '        ("%s", "%04d_step_%d"),\n' % (app, n - 1, n - 1)
-            if a > 0 and n == 1:
-                deps += '        ("app%04d", "0001_step_1"),\n' % (a - 1)
-            with open(os.path.join(directory, "%04d_step_%d.py" % (n, n)), "w") as f:
+        originals = 2 * (per_app // 3) if shape == "squash" else per_app
+        for n in range(1, originals + 1):
+            if shape == "dense":
+                deps = dense_deps(a, n, apps, per_app)
+            else:
+                deps = ""
+                if n > 1:
+                    deps += '        ("%s", "%s"),\n' % (app, name_of(n - 1))
+                if a > 0 and n == 1:
+                    deps += '        ("app%04d", "0001_step_1"),\n' % (a - 1)
+            with open(os.path.join(directory, name_of(n) + ".py"), "w") as f:
                 f.write(MIGRATION.format(deps=deps, model="model%d" % (n % 7), n=n))
+            count += 1
+        if shape != "squash":
+            continue
+        # Every migration squashed once: pairs, each squash after the one before.
+        for k in range(originals // 2):
+            first, second = 2 * k + 1, 2 * k + 2
+            deps = ""
+            if k > 0:
+                deps += '        ("%s", "%s"),\n' % (app, name_of(first - 1))
+            if a > 0 and k == 0:
+                deps += '        ("app%04d", "0001_step_1"),\n' % (a - 1)
+            name = "%04d_squashed_%04d" % (first, second)
+            text = MIGRATION.format(deps=deps, model="model%d" % (first % 7), n=first)
+            text = text.replace("    dependencies = [", '    replaces = [\n        ("%s", "%s"),\n'
+                                '        ("%s", "%s"),\n    ]\n\n    dependencies = ['
+                                % (app, name_of(first), app, name_of(second)))
+            with open(os.path.join(directory, name + ".py"), "w") as f:
+                f.write(text)
+            count += 1
+    return count
+
+
+def generate(root, shape, size):
+    """A committed repository of a shape with about `size` migrations and a manifest; reused
+    when present."""
+    done = os.path.join(root, ".generated")
+    if os.path.exists(done):
+        return
+    subprocess.run(["rm", "-rf", root], check=True)
+    write_migrations(root, shape, size)
     git = lambda *args: subprocess.run(["git", *args], cwd=root, env=ENV, check=True,
                                        stdout=subprocess.DEVNULL)
     git("init", "-q", "-b", "main")
@@ -89,7 +162,8 @@ def generate(root, size):
 
 
 def timed(argv, cwd, env=None):
-    """(seconds, max RSS in KiB) of one run; the command must succeed."""
+    """(seconds, max RSS in KiB, CPU seconds: user + system) of one run; the command must
+    succeed."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=dict(ENV, **(env or {})),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -100,7 +174,7 @@ def timed(argv, cwd, env=None):
     proc.stderr.close()
     if proc.returncode != 0:
         raise SystemExit("%s failed (%d): %s" % (" ".join(argv), proc.returncode, err[-2000:]))
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 DJANGO = r'''
@@ -119,7 +193,7 @@ assert len(loader.graph.leaf_nodes()) == len(apps)
 
 def measure(root, reps, django):
     """Medians of each command over `reps` alternating repetitions."""
-    files = subprocess.run(["git", "ls-files", "*/migrations/0*.py"], cwd=root, env=ENV,
+    files = subprocess.run(["git", "ls-files", "*/migrations/[0-9]*.py"], cwd=root, env=ENV,
                            capture_output=True, text=True, check=True).stdout.split()
     listing = os.path.join(root, ".git", "bench-files")
     with open(listing, "w") as f:
@@ -147,6 +221,7 @@ def measure(root, reps, django):
     if django:
         commands["Django"] = (["/usr/bin/python3", "-c", DJANGO, root], None, None)
     times = {name: [] for name in commands}
+    cpu = {name: [] for name in commands}
     rss = []
     for name, (argv, _, env) in commands.items():  # one warm-up each: page cache, git's index
         timed(argv, root, env)
@@ -154,20 +229,24 @@ def measure(root, reps, django):
         for name, (argv, before, env) in commands.items():
             if before:
                 before()
-            seconds, peak = timed(argv, root, env)
+            seconds, peak, used = timed(argv, root, env)
             times[name].append(seconds)
+            cpu[name].append(used)
             if argv[0] == MIGLINE:
                 rss.append(peak)
-    return {name: statistics.median(v) for name, v in times.items()}, max(rss)
+    return ({name: statistics.median(v) for name, v in times.items()}, max(rss), len(files),
+            {name: statistics.median(v) for name, v in cpu.items()})
 
 
 def main():
     global MIGLINE
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--django-max", type=int, default=10000)
     parser.add_argument("--work", default="/tmp/migline-bench")
+    parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--migline", default=os.path.join(HERE, "..", "build", "release",
                                                           "migline"))
     args = parser.parse_args()
@@ -175,46 +254,69 @@ def main():
     if not os.access(MIGLINE, os.X_OK):
         raise SystemExit("no migline at %s: build it first (./install.sh builds build/release)"
                          % MIGLINE)
-    results = {}
-    for size in [int(s) for s in args.sizes.split(",")]:
-        root = os.path.join(args.work, "repo-%d" % size)
-        print("generating and measuring %d migrations..." % size, file=sys.stderr)
-        generate(root, size)
-        results[size] = measure(root, args.reps, size <= args.django_max)
+    shapes = args.shapes.split(",")
+    for shape in shapes:
+        if shape not in SHAPES:
+            raise SystemExit("unknown shape %s (one of %s)" % (shape, ", ".join(SHAPES)))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}  # (shape, size): (medians, max RSS, migrations)
+    for size in sizes:
+        for shape in shapes:
+            # Today's corpus keeps its old directory name, so repositories are reused.
+            root = os.path.join(args.work, ("repo-%d" if shape == "today" else
+                                            "repo-" + shape + "-%d") % size)
+            print("generating and measuring %s %d..." % (shape, size), file=sys.stderr)
+            generate(root, shape, size)
+            if args.generate_only:
+                continue
+            results[(shape, size)] = measure(root, args.reps, size <= args.django_max)
+    if args.generate_only:
+        return
 
     ms = lambda s: "%.1f ms" % (s * 1000) if s < 10 else "%.1f s" % s
     names = ["update cold", "update parse-warm", "update warm", "check cold", "check warm",
              "staged parse-warm", "staged warm", "cat", "git ls-files", "git status", "Django"]
     print("Times (median of %d):\n" % args.reps)
-    print("| migrations | " + " | ".join(names) + " | max RSS | RSS per migration |")
-    print("|---:" * (len(names) + 3) + "|")
-    for size, (t, peak) in results.items():
+    print("| shape | migrations | " + " | ".join(names) + " | max RSS | RSS per migration |")
+    print("|---" + "|---:" * (len(names) + 3) + "|")
+    for (shape, size), (t, peak, count, _) in results.items():
         cells = [ms(t[n]) if n in t else "-" for n in names]
-        print("| {:,} | {} | {:.1f} MiB | {:.0f} B |".format(
-            size, " | ".join(cells), peak / 1024, peak * 1024 / size))
+        print("| {} | {:,} | {} | {:.1f} MiB | {:.0f} B |".format(
+            shape, count, " | ".join(cells), peak / 1024, peak * 1024 / count))
+    # On a shared machine wall time includes waiting for a core; CPU time does not.
+    print("\nCPU time, user + system (median of %d):\n" % args.reps)
+    print("| shape | migrations | " + " | ".join(names) + " |")
+    print("|---" + "|---:" * (len(names) + 1) + "|")
+    for (shape, size), (_, _, count, c) in results.items():
+        cells = [ms(c[n]) if n in c else "-" for n in names]
+        print("| {} | {:,} | {} |".format(shape, count, " | ".join(cells)))
     print("\nRatios:\n")
     ratios = [("update cold / cat", "update cold", "cat"),
               ("check cold / cat", "check cold", "cat"),
+              ("staged parse-warm / ls-files", "staged parse-warm", "git ls-files"),
               ("update warm / ls-files", "update warm", "git ls-files"),
               ("check warm / ls-files", "check warm", "git ls-files"),
               ("staged warm / ls-files", "staged warm", "git ls-files"),
               ("update warm / git status", "update warm", "git status"),
               ("Django / update cold", "Django", "update cold"),
-              ("Django / update parse-warm", "Django", "update parse-warm"),
-              ("Django / update warm", "Django", "update warm")]
-    print("| migrations | " + " | ".join(r[0] for r in ratios) + " |")
-    print("|---:" * (len(ratios) + 1) + "|")
-    for size, (t, _) in results.items():
+              ("Django / update parse-warm", "Django", "update parse-warm")]
+    print("| shape | migrations | " + " | ".join(r[0] for r in ratios) + " |")
+    print("|---" + "|---:" * (len(ratios) + 1) + "|")
+    for (shape, size), (t, _, count, _) in results.items():
         cells = ["%.2fx" % (t[a] / t[b]) if a in t and b in t else "-" for _, a, b in ratios]
-        print("| {:,} | {} |".format(size, " | ".join(cells)))
-    sizes = list(results)
+        print("| {} | {:,} | {} |".format(shape, count, " | ".join(cells)))
     print()
-    for small, large in zip(sizes, sizes[1:]):
-        grow = lambda name: results[large][0][name] / results[small][0][name]
-        print("%dx more migrations (%d -> %d): update cold %.1fx, update parse-warm %.1fx, "
-              "update warm %.1fx, check cold %.1fx, cat %.1fx"
-              % (large // small, small, large, grow("update cold"), grow("update parse-warm"),
-                 grow("update warm"), grow("check cold"), grow("cat")))
+    grown = ["update cold", "update parse-warm", "update warm", "check cold",
+             "staged parse-warm", "staged warm", "cat"]
+    for shape in shapes:
+        for small, large in zip(sizes, sizes[1:]):
+            if (shape, small) not in results or (shape, large) not in results:
+                continue
+            a, b = results[(shape, small)][0], results[(shape, large)][0]
+            print("%s, %dx more migrations (%d -> %d): %s" % (
+                shape, large // small, small, large,
+                ", ".join("%s %.1fx" % (n, b[n] / a[n]) for n in grown)))
+
 
 if __name__ == "__main__":
     main()

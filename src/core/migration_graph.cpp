@@ -11,19 +11,13 @@
 namespace migline {
 namespace {
 
-std::string key_of(std::string_view app, std::string_view name) {
-  std::string key;
-  key.reserve(app.size() + name.size() + 1);
-  key.append(app);
-  key += '\x1f';
-  key.append(name);
-  return key;
+std::size_t label_hash(std::string_view label) {
+  return std::hash<std::string_view>{}(label);
 }
 
-// True when a migration of `app` could not be read.
-bool has_unreadable(const MigrationGraph::Unreadable& unreadable, const std::string& app) {
-  auto it = unreadable.lower_bound(std::make_pair(app, std::string()));
-  return it != unreadable.end() && it->first == app;
+std::size_t node_hash(int app, std::string_view name) {
+  return std::hash<std::string_view>{}(name) ^
+         (static_cast<std::size_t>(app) * 0x9e3779b97f4a7c15u);
 }
 
 bool is_special(std::string_view name) {
@@ -40,69 +34,115 @@ void sort_unique(std::vector<int>& v, const std::vector<MigrationGraph::Node>& n
 
 }  // namespace
 
-int MigrationGraph::add_node(std::string app, std::string name, int migration) {
-  const int id = static_cast<int>(nodes_.size());
-  index_.emplace(key_of(app, name), id);
-  by_app_[app].push_back(id);
-  nodes_.push_back(Node{std::move(app), std::move(name), migration, {}, {}, false});
+int MigrationGraph::app_id(std::string_view label) const {
+  return app_index_.find(label_hash(label), [&](int id) {
+    return apps_[static_cast<std::size_t>(id)].label == label;
+  });
+}
+
+int MigrationGraph::intern_app(std::string_view label) {
+  int id = app_id(label);
+  if (id >= 0) return id;
+  id = static_cast<int>(apps_.size());
+  apps_.push_back(App{});
+  apps_.back().label = std::string(label);
+  app_index_.insert(label_hash(label), id);
   return id;
 }
 
-int MigrationGraph::node_or_dummy(const MigrationRef& ref, Origin origin) {
-  auto it = index_.find(key_of(ref.app, ref.name));
-  int id = it != index_.end() ? it->second : add_node(ref.app, ref.name, -1);
+int MigrationGraph::lookup(int app, std::string_view name) const {
+  return node_index_.find(node_hash(app, name), [&](int id) {
+    return node_app_[static_cast<std::size_t>(id)] == app &&
+           nodes_[static_cast<std::size_t>(id)].name == name;
+  });
+}
+
+int MigrationGraph::add_node(int app, std::string name, int migration) {
+  const int id = static_cast<int>(nodes_.size());
+  App& a = apps_[static_cast<std::size_t>(app)];
+  node_index_.insert(node_hash(app, name), id);
+  a.nodes.push_back(id);
+  node_app_.push_back(app);
+  app_parent_.push_back(0);
+  app_child_.push_back(0);
+  nodes_.push_back(Node{a.label, std::move(name), migration, {}, {}, false});
+  if (migration >= 0) {
+    a.real = a.nodes.size();
+  } else {
+    // A missing target has no edges yet: a root and a leaf of its app until it gains some.
+    auto by_name = [&](int x, int y) {
+      return nodes_[static_cast<std::size_t>(x)].name > nodes_[static_cast<std::size_t>(y)].name;
+    };
+    a.missing_roots.push_back(id);
+    std::push_heap(a.missing_roots.begin(), a.missing_roots.end(), by_name);
+    a.missing_leaves.push_back(id);
+    std::push_heap(a.missing_leaves.begin(), a.missing_leaves.end(), by_name);
+  }
+  return id;
+}
+
+int MigrationGraph::node_or_dummy(int app, const MigrationRef& ref, Origin origin) {
+  int id = lookup(app, ref.name);
+  if (id < 0) id = add_node(app, ref.name, -1);
   if (nodes_[static_cast<std::size_t>(id)].migration < 0) dummy_origins_[id].push_back(origin);
   return id;
 }
 
 void MigrationGraph::add_edge(int child, int parent) {
-  nodes_[static_cast<std::size_t>(child)].parents.push_back(parent);
-  nodes_[static_cast<std::size_t>(parent)].children.push_back(child);
+  const auto c = static_cast<std::size_t>(child);
+  const auto p = static_cast<std::size_t>(parent);
+  nodes_[c].parents.push_back(parent);
+  nodes_[p].children.push_back(child);
+  if (node_app_[c] == node_app_[p] && !app_parent_.empty()) {
+    app_parent_[c] = 1;
+    app_child_[p] = 1;
+  }
 }
 
 std::optional<int> MigrationGraph::find(std::string_view app, std::string_view name) const {
-  auto it = index_.find(key_of(app, name));
-  if (it == index_.end() || nodes_[static_cast<std::size_t>(it->second)].removed) {
-    return std::nullopt;
-  }
-  return it->second;
+  const int a = app_id(app);
+  const int id = a < 0 ? -1 : lookup(a, name);
+  if (id < 0 || nodes_[static_cast<std::size_t>(id)].removed) return std::nullopt;
+  return id;
 }
 
 // Django's root_nodes(app)[0] / leaf_nodes(app)[0]: over every node of the app (missing
 // targets included, as Django's dummy nodes are), edges within the app only, first by name.
-std::optional<int> MigrationGraph::first_or_latest(const std::string& app, bool latest) {
-  auto it = by_app_.find(app);
-  if (it == by_app_.end()) return std::nullopt;
-  std::optional<int> best;
-  for (int id : it->second) {
-    const Node& n = nodes_[static_cast<std::size_t>(id)];
-    if (n.removed) continue;
-    const auto& edges = latest ? n.children : n.parents;
-    bool inside = std::any_of(edges.begin(), edges.end(), [&](int other) {
-      return nodes_[static_cast<std::size_t>(other)].app == app;
-    });
-    if (!inside && (!best || n.name < nodes_[static_cast<std::size_t>(*best)].name)) best = id;
+// Edges are only added while this is asked, so a node that stops being a root or a leaf never
+// becomes one again: the cursors and heaps only move forward, amortized O(1) a call.
+std::optional<int> MigrationGraph::first_or_latest(int app, bool latest) {
+  App& a = apps_[static_cast<std::size_t>(app)];
+  const std::vector<char>& inside = latest ? app_child_ : app_parent_;
+  std::size_t& at = latest ? a.latest_at : a.first_at;
+  while (at < a.real && inside[static_cast<std::size_t>(a.nodes[at])]) ++at;
+  std::vector<int>& missing = latest ? a.missing_leaves : a.missing_roots;
+  auto by_name = [&](int x, int y) {
+    return nodes_[static_cast<std::size_t>(x)].name > nodes_[static_cast<std::size_t>(y)].name;
+  };
+  while (!missing.empty() && inside[static_cast<std::size_t>(missing.front())]) {
+    std::pop_heap(missing.begin(), missing.end(), by_name);
+    missing.pop_back();
   }
+  std::optional<int> best;
+  if (at < a.real) best = a.nodes[at];
+  if (!missing.empty() && (!best || by_name(*best, missing.front()))) best = missing.front();
   return best;
 }
 
-std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref,
-                                                   const std::string& current_app,
-                                                   const std::set<std::string>& apps, Origin origin,
+std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref, int current_app,
+                                                   Origin origin,
                                                    const std::vector<DjangoMigration>& migrations,
-                                                   const Unreadable& unreadable,
                                                    Diagnostics& diagnostics) {
-  if (apps.count(ref.app) == 0) {
+  const int app = ref.unknown_app() ? -1 : app_id(ref.app);
+  if (app < 0 || !apps_[static_cast<std::size_t>(app)].migrated) {
     externals_.push_back(ExternalDependency{
         origin.migration, ref.unknown_app() ? "settings." + ref.setting : ref.app, ref.name});
     return std::nullopt;
   }
-  if (!is_special(ref.name) || index_.count(key_of(ref.app, ref.name)) != 0) {
-    return node_or_dummy(ref, origin);
-  }
-  if (ref.app == current_app) return std::nullopt;  // Django ignores these (#22325)
-  std::optional<int> target = first_or_latest(ref.app, ref.name == "__latest__");
-  if (!target && !has_unreadable(unreadable, ref.app)) {
+  if (!is_special(ref.name) || lookup(app, ref.name) >= 0) return node_or_dummy(app, ref, origin);
+  if (app == current_app) return std::nullopt;  // Django ignores these (#22325)
+  std::optional<int> target = first_or_latest(app, ref.name == "__latest__");
+  if (!target && !apps_[static_cast<std::size_t>(app)].unreadable) {
     const DjangoMigration& m = migrations[static_cast<std::size_t>(origin.migration)];
     Diagnostic d;
     d.path = m.path;
@@ -119,10 +159,10 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref,
 void MigrationGraph::replace(const DjangoMigration& squash, int squash_node) {
   std::vector<int> replaced;
   for (const MigrationRef& ref : squash.replaces) {
-    auto it = index_.find(key_of(ref.app, ref.name));
-    if (it != index_.end() && it->second != squash_node &&
-        !nodes_[static_cast<std::size_t>(it->second)].removed) {
-      replaced.push_back(it->second);
+    const int app = app_id(ref.app);
+    const int id = app < 0 ? -1 : lookup(app, ref.name);
+    if (id >= 0 && id != squash_node && !nodes_[static_cast<std::size_t>(id)].removed) {
+      replaced.push_back(id);
     }
   }
   std::sort(replaced.begin(), replaced.end());
@@ -133,7 +173,7 @@ void MigrationGraph::replace(const DjangoMigration& squash, int squash_node) {
   for (int r : replaced) nodes_[static_cast<std::size_t>(r)].removed = true;
   for (int r : replaced) {
     const Node& node = nodes_[static_cast<std::size_t>(r)];
-    index_.erase(key_of(node.app, node.name));
+    node_index_.erase(node_hash(node_app_[static_cast<std::size_t>(r)], node.name), r);
     // Copies: add_edge may grow the vectors being read.
     const std::vector<int> children = node.children;
     const std::vector<int> parents = node.parents;
@@ -158,16 +198,21 @@ const MigrationRef& MigrationGraph::ref_of(const std::vector<DjangoMigration>& m
 
 void MigrationGraph::report_dangling(const std::vector<DjangoMigration>& migrations,
                                      const Unreadable& unreadable, Diagnostics& diagnostics) {
+  std::unordered_map<int, std::vector<std::string>> known_of;  // per app, once
   for (const auto& [id, origins] : dummy_origins_) {
     const Node& node = nodes_[static_cast<std::size_t>(id)];
     if (node.removed) continue;  // a squash stands in for it
     if (unreadable.count(std::make_pair(node.app, node.name)) != 0) continue;
-    std::vector<std::string> known;
-    for (int other : by_app_[node.app]) {
-      const Node& n = nodes_[static_cast<std::size_t>(other)];
-      if (!n.removed && n.migration >= 0) known.push_back(n.name);
+    const int app = node_app_[static_cast<std::size_t>(id)];
+    auto [slot, fresh] = known_of.try_emplace(app);
+    std::vector<std::string>& known = slot->second;
+    if (fresh) {
+      for (int other : apps_[static_cast<std::size_t>(app)].nodes) {
+        const Node& n = nodes_[static_cast<std::size_t>(other)];
+        if (!n.removed && n.migration >= 0) known.push_back(n.name);
+      }
+      std::sort(known.begin(), known.end());
     }
-    std::sort(known.begin(), known.end());
     for (const Origin& o : origins) {
       const MigrationRef& ref = ref_of(migrations, o);
       Diagnostic d;
@@ -257,7 +302,7 @@ void MigrationGraph::report_cycles(const std::vector<DjangoMigration>& migration
         d.line = m.class_span.line;
         d.column = m.class_span.column;
         for (const MigrationRef& ref : m.dependencies) {
-          if (std::find(names.begin(), names.end(), ref.app + "." + ref.name) != names.end()) {
+          if (std::binary_search(names.begin(), names.end(), ref.app + "." + ref.name)) {
             d.line = ref.span.line;
             d.column = ref.span.column;
             break;
@@ -284,10 +329,20 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
     return std::tie(x.app, x.name) < std::tie(y.app, y.name);
   });
   g.nodes_.reserve(migrations.size());
+  g.node_app_.reserve(migrations.size());
   g.node_of_migration_.assign(migrations.size(), -1);
+  for (const std::string& app : apps)
+    g.apps_[static_cast<std::size_t>(g.intern_app(app))].migrated = true;
+  for (const auto& [app, name] : unreadable) {
+    if (const int id = g.app_id(app); id >= 0)
+      g.apps_[static_cast<std::size_t>(id)].unreadable = true;
+  }
+  std::vector<int> app_of(migrations.size(), -1);
   for (int i : order) {
     const DjangoMigration& m = migrations[static_cast<std::size_t>(i)];
-    if (g.index_.count(key_of(m.app, m.name)) != 0) {
+    const int app = g.intern_app(m.app);
+    app_of[static_cast<std::size_t>(i)] = app;
+    if (g.lookup(app, m.name) >= 0) {
       Diagnostic d;
       d.path = m.path;
       d.message = fmt::format("migration {}.{} is defined twice", m.app, m.name);
@@ -295,40 +350,46 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       diagnostics.push_back(std::move(d));
       continue;
     }
-    g.node_of_migration_[static_cast<std::size_t>(i)] = g.add_node(m.app, m.name, i);
+    g.node_of_migration_[static_cast<std::size_t>(i)] = g.add_node(app, m.name, i);
   }
-  // Calls fn(index, migration, node) for every migration with a node, in sorted order.
+  // Calls fn(index, migration, app, node) for every migration with a node, in sorted order.
   auto each = [&](auto&& fn) {
     for (int i : order) {
       const int self = g.node_of_migration_[static_cast<std::size_t>(i)];
-      if (self >= 0) fn(i, migrations[static_cast<std::size_t>(i)], self);
+      if (self >= 0) {
+        fn(i, migrations[static_cast<std::size_t>(i)], app_of[static_cast<std::size_t>(i)], self);
+      }
     }
   };
   // Same phases, same order as MigrationLoader.build_graph(): internal dependencies first, so
   // that __first__ and __latest__ see every migration of their app.
-  each([&](int i, const DjangoMigration& m, int self) {
+  each([&](int i, const DjangoMigration& m, int app, int self) {
+    g.nodes_[static_cast<std::size_t>(self)].parents.reserve(m.dependencies.size());
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app && dep.name != "__first__") {
-        g.add_edge(self, g.node_or_dummy(dep, Origin{i, false, r}));
+        g.add_edge(self, g.node_or_dummy(app, dep, Origin{i, false, r}));
       }
     }
   });
-  each([&](int i, const DjangoMigration& m, int self) {
+  each([&](int i, const DjangoMigration& m, int app, int self) {
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app) continue;
-      auto parent = g.resolve_special(dep, m.app, apps, Origin{i, false, r}, migrations, unreadable,
-                                      diagnostics);
+      auto parent = g.resolve_special(dep, app, Origin{i, false, r}, migrations, diagnostics);
       if (parent) g.add_edge(self, *parent);
     }
     for (std::size_t r = 0; r < m.run_before.size(); ++r) {
-      auto child = g.resolve_special(m.run_before[r], m.app, apps, Origin{i, true, r}, migrations,
-                                     unreadable, diagnostics);
+      auto child =
+          g.resolve_special(m.run_before[r], app, Origin{i, true, r}, migrations, diagnostics);
       if (child) g.add_edge(*child, self);
     }
   });
-  each([&](int, const DjangoMigration& m, int self) {
+  // Only __first__ and __latest__ needed these.
+  g.app_parent_ = {};
+  g.app_child_ = {};
+  for (App& a : g.apps_) a.missing_roots = a.missing_leaves = {};
+  each([&](int, const DjangoMigration& m, int, int self) {
     if (m.replaces.empty()) return;
     if (g.nodes_[static_cast<std::size_t>(self)].removed) {
       Diagnostic d;
@@ -354,12 +415,12 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
 
 std::vector<std::string> MigrationGraph::apps() const {
   std::vector<std::string> out;
-  for (const auto& [app, ids] : by_app_) {
-    if (std::any_of(ids.begin(), ids.end(), [&](int id) {
+  for (const App& a : apps_) {
+    if (std::any_of(a.nodes.begin(), a.nodes.end(), [&](int id) {
           const Node& n = nodes_[static_cast<std::size_t>(id)];
           return !n.removed && n.migration >= 0;
         })) {
-      out.push_back(app);
+      out.push_back(a.label);
     }
   }
   std::sort(out.begin(), out.end());
@@ -368,36 +429,36 @@ std::vector<std::string> MigrationGraph::apps() const {
 
 std::vector<int> MigrationGraph::leaves(std::string_view app) const {
   std::vector<int> out;
-  auto it = by_app_.find(std::string(app));
-  if (it == by_app_.end()) return out;
-  for (int id : it->second) {
+  const int a = app_id(app);
+  if (a < 0) return out;
+  for (int id : apps_[static_cast<std::size_t>(a)].nodes) {
     const Node& n = nodes_[static_cast<std::size_t>(id)];
     if (n.removed || n.migration < 0) continue;
     bool has_child = std::any_of(n.children.begin(), n.children.end(), [&](int c) {
-      return nodes_[static_cast<std::size_t>(c)].app == n.app;
+      return node_app_[static_cast<std::size_t>(c)] == a;
     });
     if (!has_child) out.push_back(id);
   }
-  std::sort(out.begin(), out.end(), [&](int a, int b) {
-    return nodes_[static_cast<std::size_t>(a)].name < nodes_[static_cast<std::size_t>(b)].name;
+  std::sort(out.begin(), out.end(), [&](int x, int y) {
+    return nodes_[static_cast<std::size_t>(x)].name < nodes_[static_cast<std::size_t>(y)].name;
   });
   return out;
 }
 
 std::vector<int> MigrationGraph::ordered(std::string_view app) const {
   std::vector<int> out;
-  auto it = by_app_.find(std::string(app));
-  if (it == by_app_.end()) return out;
+  const int self = app_id(app);
+  if (self < 0) return out;
   auto by_name = [&](int a, int b) {
     return nodes_[static_cast<std::size_t>(a)].name > nodes_[static_cast<std::size_t>(b)].name;
   };
   std::priority_queue<int, std::vector<int>, decltype(by_name)> ready(by_name);
   std::unordered_map<int, int> waiting;
-  for (int id : it->second) {
+  for (int id : apps_[static_cast<std::size_t>(self)].nodes) {
     const Node& n = nodes_[static_cast<std::size_t>(id)];
     if (n.removed || n.migration < 0) continue;
     int count = 0;
-    for (int p : n.parents) count += nodes_[static_cast<std::size_t>(p)].app == n.app;
+    for (int p : n.parents) count += node_app_[static_cast<std::size_t>(p)] == self;
     waiting[id] = count;
     if (count == 0) ready.push(id);
   }

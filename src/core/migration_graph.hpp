@@ -9,6 +9,7 @@
 
 #include "core/diagnostic.hpp"
 #include "core/django_migration.hpp"
+#include "core/hash_index.hpp"
 
 namespace migline {
 
@@ -66,15 +67,29 @@ class MigrationGraph {
     bool run_before;
     std::size_t ref;
   };
+  // An app label that nodes or references name, interned: lookups compare ids, not strings.
+  struct App {
+    std::string label;
+    bool migrated = false;      // in `apps`: references to it are not external
+    bool unreadable = false;    // one of its migrations could not be read
+    std::vector<int> nodes;     // its nodes: the real ones first, by name; then missing targets
+    std::size_t real = 0;       // how many of `nodes` are real migrations
+    std::size_t first_at = 0;   // real nodes before it have a parent in the app
+    std::size_t latest_at = 0;  // real nodes before it have a child in the app
+    std::vector<int> missing_roots;   // heap by name of missing targets, maybe with parents
+    std::vector<int> missing_leaves;  // same, maybe with children
+  };
 
-  int add_node(std::string app, std::string name, int migration);
-  int node_or_dummy(const MigrationRef& ref, Origin origin);
+  int app_id(std::string_view label) const;
+  int intern_app(std::string_view label);
+  int lookup(int app, std::string_view name) const;
+  int add_node(int app, std::string name, int migration);
+  int node_or_dummy(int app, const MigrationRef& ref, Origin origin);
   void add_edge(int child, int parent);
-  std::optional<int> resolve_special(const MigrationRef& ref, const std::string& current_app,
-                                     const std::set<std::string>& apps, Origin origin,
+  std::optional<int> resolve_special(const MigrationRef& ref, int current_app, Origin origin,
                                      const std::vector<DjangoMigration>& migrations,
-                                     const Unreadable& unreadable, Diagnostics& diagnostics);
-  std::optional<int> first_or_latest(const std::string& app, bool latest);
+                                     Diagnostics& diagnostics);
+  std::optional<int> first_or_latest(int app, bool latest);
   void replace(const DjangoMigration& squash, int squash_node);
   void report_dangling(const std::vector<DjangoMigration>& migrations, const Unreadable& unreadable,
                        Diagnostics& diagnostics);
@@ -82,8 +97,12 @@ class MigrationGraph {
   const MigrationRef& ref_of(const std::vector<DjangoMigration>& migrations, const Origin& o) const;
 
   std::vector<Node> nodes_;
-  std::unordered_map<std::string, int> index_;  // "app\x1fname" -> live node
-  std::unordered_map<std::string, std::vector<int>> by_app_;
+  std::vector<int> node_app_;  // node -> index into apps_
+  std::vector<App> apps_;
+  HashIndex app_index_;   // label -> index into apps_
+  HashIndex node_index_;  // (app, name) -> live node
+  // While building: whether a node has a parent / a child in its own app.
+  std::vector<char> app_parent_, app_child_;
   std::unordered_map<int, std::vector<Origin>> dummy_origins_;
   std::vector<int> node_of_migration_;
   std::vector<ExternalDependency> externals_;

@@ -164,19 +164,16 @@ std::unordered_set<int> reachable_in_app(const MigrationGraph& graph, std::vecto
   return seen;
 }
 
-// The live node standing for `app`.`name` of the base: itself, or a squash replacing it.
-std::optional<int> live_counterpart(const Project& project, const std::string& app,
-                                    const std::string& name) {
-  if (auto id = project.graph.find(app, name)) return id;
-  for (std::size_t i = 0; i < project.migrations.size(); ++i) {
-    const DjangoMigration& m = project.migrations[i];
-    for (const MigrationRef& r : m.replaces) {
-      if (r.app == app && r.name == name) {
-        if (auto id = project.graph.find(m.app, m.name)) return id;
-      }
-    }
+// "app\x1fname" of every migration a squash of `project` replaces -> the first such squash (in
+// the order of the migrations), or the first live one.
+std::unordered_map<std::string, const DjangoMigration*> squashes_by_replaced(const Project& project,
+                                                                             bool live_only) {
+  std::unordered_map<std::string, const DjangoMigration*> out;
+  for (const DjangoMigration& m : project.migrations) {
+    if (m.replaces.empty() || (live_only && !project.graph.find(m.app, m.name))) continue;
+    for (const MigrationRef& r : m.replaces) out.emplace(r.app + '\x1f' + r.name, &m);
   }
-  return std::nullopt;
+  return out;
 }
 
 void check_published(const Project& project, const FileSource& source, const BaseProject& base,
@@ -188,6 +185,21 @@ void check_published(const Project& project, const FileSource& source, const Bas
     auto it = contents.find(path);
     if (it == contents.end()) it = contents.emplace(path, source.read(path).value_or("")).first;
     return it->second;
+  };
+  const auto squashes = squashes_by_replaced(project, false);
+  // Per app with a migration gone: contents of its migrations -> the last one with them.
+  std::unordered_map<std::string, std::unordered_map<std::string_view, const DjangoMigration*>>
+      by_content;
+  auto renamed_to = [&](const std::string& app,
+                        const std::string& before) -> const DjangoMigration* {
+    auto [it, fresh] = by_content.try_emplace(app);
+    if (fresh) {
+      for (const DjangoMigration& m : project.migrations) {
+        if (m.app == app) it->second[content_of(m.path)] = &m;
+      }
+    }
+    auto found = it->second.find(before);
+    return found == it->second.end() ? nullptr : found->second;
   };
   for (const DjangoMigration& old : base.at_fork->migrations) {
     const std::string before = base.fork_source->read(old.path).value_or("");
@@ -203,15 +215,8 @@ void check_published(const Project& project, const FileSource& source, const Bas
       continue;
     }
     // Gone from its path: a squash may stand in for it; otherwise renamed or deleted.
-    bool replaced = false;
-    for (const DjangoMigration& m : project.migrations) {
-      for (const MigrationRef& r : m.replaces) replaced |= r.app == old.app && r.name == old.name;
-    }
-    if (replaced) continue;
-    const DjangoMigration* renamed = nullptr;
-    for (const DjangoMigration& m : project.migrations) {
-      if (m.app == old.app && content_of(m.path) == before) renamed = &m;
-    }
+    if (squashes.count(old.app + '\x1f' + old.name) != 0) continue;
+    const DjangoMigration* renamed = renamed_to(old.app, before);
     Diagnostic d = file_error(old.path, "",
                               "restore it under its old name; a migration that "
                               "exists at the base may already be applied");
@@ -230,13 +235,22 @@ void check_published(const Project& project, const FileSource& source, const Bas
 
 void check_behind(const Project& project, const BaseProject& base, Diagnostics& out) {
   const MigrationGraph& old_graph = base.at_rev->graph;
+  const auto squashes = squashes_by_replaced(project, true);
+  // The live node standing for `app`.`name` of the base: itself, or a squash replacing it.
+  auto live_counterpart = [&](const std::string& app,
+                              const std::string& name) -> std::optional<int> {
+    if (auto id = project.graph.find(app, name)) return id;
+    auto it = squashes.find(app + '\x1f' + name);
+    if (it == squashes.end()) return std::nullopt;
+    return project.graph.find(it->second->app, it->second->name);
+  };
   for (const std::string& app : project.graph.apps()) {
     const std::vector<int> old_leaves = old_graph.leaves(app);
     if (old_leaves.size() != 1) continue;  // a new app, or already divergent at the base
     const Node& old_leaf = old_graph.nodes()[static_cast<std::size_t>(old_leaves.front())];
     // Without the base's leaf (or a squash of it) the branch cannot descend from it; unless
     // the branch itself renamed or deleted it, which the published-* findings report.
-    const std::optional<int> leaf = live_counterpart(project, app, old_leaf.name);
+    const std::optional<int> leaf = live_counterpart(app, old_leaf.name);
     if (!leaf && base.at_fork->graph.find(app, old_leaf.name)) continue;
     // A new migration follows the base's leaf when it descends from it, or when a migration
     // that does descends from both (a merge migration joining the branch to the base).

@@ -124,6 +124,8 @@ class DiskSource : public FileSource {
     return it->second;
   }
   std::string parse_cache_file() const override { return cache_file_; }
+  // Plain file reads; nothing here changes after construction.
+  bool reads_concurrently() const override { return true; }
 
  private:
   std::string root_;

@@ -44,6 +44,8 @@ class FileSource {
   virtual std::optional<KnownBlob> known_blob(std::string_view path) const = 0;
   // Where parse results of these files may be cached; empty outside git.
   virtual std::string parse_cache_file() const = 0;
+  // True when read() and known_blob() may be called from several threads at once.
+  virtual bool reads_concurrently() const { return false; }
 };
 
 // True for paths migline reads: `*/migrations/*.py`, `*/apps.py` and the config file.

@@ -1,8 +1,13 @@
 #include "project/project_loader.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -68,11 +73,54 @@ class MigrationReader {
   MigrationReader(const MigrationReader&) = delete;
   MigrationReader& operator=(const MigrationReader&) = delete;
 
-  // The migration at `path`; the outer error is for a file that cannot be read.
-  tl::expected<tl::expected<DjangoMigration, Diagnostics>, Diagnostic> read(
-      const std::string& path) {
+  // The outer error is for a file that cannot be read.
+  using Result = tl::expected<tl::expected<DjangoMigration, Diagnostics>, Diagnostic>;
+
+  // Reads and parses `paths` ahead, on every core when the source allows it, so that read()
+  // of one of them only hands out the result. `paths` must outlive the reader.
+  void read_ahead(const std::vector<std::string>& paths) {
+    constexpr std::size_t kPerThread = 64;
+    const std::size_t threads = std::clamp<std::size_t>(
+        std::min<std::size_t>(paths.size() / kPerThread, std::thread::hardware_concurrency()), 1,
+        8);
+    if (threads < 2 || !source_.reads_concurrently()) return;
+    std::vector<Result> results(paths.size());
+    std::atomic<std::size_t> next = 0;
+    auto work = [&] {
+      for (std::size_t i; (i = next++) < paths.size();) results[i] = read_now(paths[i]);
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // no thread to be had: the others take its share
+      }
+    }
+    work();
+    for (std::thread& helper : helpers) helper.join();
+    ahead_.reserve(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) ahead_.emplace(paths[i], i);
+    results_ = std::move(results);
+  }
+
+  // The migration at `path`.
+  Result read(const std::string& path) {
+    if (auto it = ahead_.find(path); it != ahead_.end()) {
+      Result out = std::move(results_[it->second]);
+      ahead_.erase(it);
+      if (ahead_.empty()) std::vector<Result>().swap(results_);
+      return out;
+    }
+    return read_now(path);
+  }
+
+ private:
+  // Safe on several threads when the source reads concurrently: the cache is locked.
+  Result read_now(const std::string& path) {
     std::optional<KnownBlob> known = cache_ ? source_.known_blob(path) : std::nullopt;
     if (known) {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
       if (auto cached = cache_->find(known->id, known->file_size)) {
         return with_path(std::move(*cached), path);
       }
@@ -85,14 +133,17 @@ class MigrationReader {
     git_oid id{};
     if (cache_) id = own_bytes ? blob_id(*text) : known->id;
     if (cache_ && own_bytes) {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
       if (auto cached = cache_->find(id, std::nullopt)) return with_path(std::move(*cached), path);
     }
     auto migration = read_django_migration(path, *text, settings_);
-    if (migration && cache_) cache_->add(id, text->size(), *migration);
+    if (migration && cache_) {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      cache_->add(id, text->size(), *migration);
+    }
     return migration;
   }
 
- private:
   static tl::expected<DjangoMigration, Diagnostics> with_path(DjangoMigration migration,
                                                               const std::string& path) {
     migration.path = path;
@@ -102,6 +153,9 @@ class MigrationReader {
   const FileSource& source_;
   const SwappableSettings& settings_;
   std::optional<ParseCache> cache_;
+  std::mutex cache_mutex_;
+  std::vector<Result> results_;                              // of read_ahead, until all handed out
+  std::unordered_map<std::string_view, std::size_t> ahead_;  // views of its paths -> results_
 };
 
 // A candidate package with the outcome of reading each of its modules.
@@ -131,8 +185,33 @@ std::vector<std::string> package_dirs(const std::vector<std::string>& paths, con
   return out;
 }
 
-// Reads the migration modules of the package in `app_dir`: `*.py` directly in `migrations/`,
-// not starting with '_' or '~'. The error is for a file that cannot be read.
+// The module name of `file`, a path below a `migrations/` directory, when it is one Django
+// loads: `*.py` directly there, not starting with '_' or '~'; empty otherwise.
+std::string_view module_name(std::string_view file) {
+  if (file.find('/') != std::string_view::npos || file.size() < 4 ||
+      file.substr(file.size() - 3) != ".py" || file[0] == '_' || file[0] == '~') {
+    return {};
+  }
+  return file.substr(0, file.size() - 3);
+}
+
+// The paths of the modules of the packages in `app_dirs` that read_package will read.
+std::vector<std::string> module_paths(const std::vector<std::string>& paths,
+                                      const std::vector<std::string>& app_dirs) {
+  std::vector<std::string> out;
+  for (const std::string& app_dir : app_dirs) {
+    const std::string dir = join_path(app_dir, "migrations/");
+    auto it = std::lower_bound(paths.begin(), paths.end(), dir);
+    for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
+      std::string_view name = module_name(std::string_view(*it).substr(dir.size()));
+      if (!name.empty() && name.find('.') == std::string_view::npos) out.push_back(*it);
+    }
+  }
+  return out;
+}
+
+// Reads the migration modules of the package in `app_dir` (see module_name). The error is for
+// a file that cannot be read.
 tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string>& paths,
                                                    std::string app_dir, MigrationReader& reader,
                                                    Diagnostics& diagnostics) {
@@ -141,12 +220,8 @@ tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string
   const std::string dir = join_path(out.package.app_dir, "migrations/");
   auto it = std::lower_bound(paths.begin(), paths.end(), dir);
   for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
-    std::string_view file = std::string_view(*it).substr(dir.size());
-    if (file.find('/') != std::string_view::npos || file.size() < 4 ||
-        file.substr(file.size() - 3) != ".py" || file[0] == '_' || file[0] == '~') {
-      continue;
-    }
-    std::string_view name = file.substr(0, file.size() - 3);
+    std::string_view name = module_name(std::string_view(*it).substr(dir.size()));
+    if (name.empty()) continue;
     if (name.find('.') != std::string_view::npos) {
       Diagnostic d;
       d.path = *it;
@@ -285,9 +360,12 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
 
   // Packages in path order: read, kept only when Django would load them, then labelled.
   MigrationReader reader(source, config.settings);
+  std::vector<std::string> app_dirs = package_dirs(paths, config);
+  const std::vector<std::string> ahead = module_paths(paths, app_dirs);
+  reader.read_ahead(ahead);
   std::vector<ReadPackage> packages;
   std::map<std::string, std::string> dir_of_label;
-  for (std::string& app_dir : package_dirs(paths, config)) {
+  for (std::string& app_dir : app_dirs) {
     auto read = read_package(paths, std::move(app_dir), reader, project.diagnostics);
     if (!read) return tl::make_unexpected(read.error());
     // No module defines `class Migration`: a library's own package named `migrations`, which
@@ -316,6 +394,9 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
 
   std::set<std::string> apps;
   MigrationGraph::Unreadable unreadable;
+  std::size_t modules = 0;
+  for (const ReadPackage& read : packages) modules += read.modules.size();
+  project.migrations.reserve(modules);  // no copy of them all while the vector grows
   for (ReadPackage& read : packages) {
     MigrationPackage& package = read.package;
     apps.insert(package.label);
@@ -331,6 +412,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
       package.migrations.push_back(static_cast<int>(project.migrations.size()));
       project.migrations.push_back(std::move(*migration));
     }
+    decltype(read.modules)().swap(read.modules);  // what is left of them after the moves
     project.packages.push_back(std::move(package));
   }
 

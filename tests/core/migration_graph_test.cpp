@@ -124,6 +124,20 @@ TEST_CASE("__first__ and __latest__ resolve to the other app's root and leaf") {
         std::vector<int>{*b.graph.find("a", "0001")});
 }
 
+TEST_CASE("__latest__ sees same-app edges run_before added earlier in the external phase") {
+  // Django resolves while it adds external edges, in (app, name) order: b.0001 comes before
+  // z.0002's run_before makes z.0003 its child, zz.0001 after (checked against Django 3.2).
+  auto b =
+      build({migration("z", "0001"), migration("z", "0002", {{"z", "0001"}}, {}, {{"z", "0003"}}),
+             migration("z", "0003", {{"z", "0001"}}), migration("b", "0001", {{"z", "__latest__"}}),
+             migration("zz", "0001", {{"z", "__latest__"}})});
+  CHECK(b.diagnostics.empty());
+  CHECK(b.graph.nodes()[*b.graph.find("b", "0001")].parents ==
+        std::vector<int>{*b.graph.find("z", "0002")});
+  CHECK(b.graph.nodes()[*b.graph.find("zz", "0001")].parents ==
+        std::vector<int>{*b.graph.find("z", "0003")});
+}
+
 TEST_CASE("dependencies on apps without a migrations package are external") {
   auto b = build({migration("a", "0001", {{"auth", "0012_x"}, {"contenttypes", "__first__"}})});
   CHECK(b.diagnostics.empty());

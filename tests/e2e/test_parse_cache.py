@@ -65,6 +65,31 @@ class ParseCache(TestCase):
             for args, code, stdout, stderr in cold:
                 self.assertEqual(code, 0, (args, stdout, stderr))
 
+    def test_many_files_read_on_several_threads_say_what_one_thread_says(self):
+        # Enough files that the work tree is read ahead on every core (the index never is).
+        with self.workspace() as ws:
+            ws.init_git()
+            for a in range(3):
+                add_app(ws, "app%d" % a, [("%04d_step" % n, [("app%d" % a, "%04d_step" % (n - 1))]
+                                           if n > 1 else []) for n in range(1, 101)])
+            ws.migline("update")
+            ws.commit("base")
+            # Some files change after the commit: a parse error, a fork, a dangling reference.
+            ws.write("app0/migrations/0050_step.py", "class Migration(:\n")
+            ws.write("app1/migrations/0101_fork.py",
+                     migration("app1", "0101_fork", [("app1", "0099_step")]))
+            ws.write("app2/migrations/0007_step.py",
+                     migration("app2", "0007_step", [("app2", "0006_gone")]))
+            worktree = ws.migline("check", "--format", "json")
+            self.assertEqual(worktree.returncode, 1, worktree.stderr)
+            self.assertEqual(ws.migline("check", "--format", "json").stdout, worktree.stdout)
+            ws.git("add", "-A")
+            shutil.rmtree(ws.path(".git", "migline"))
+            staged = ws.migline("check", "--staged", "--format", "json")
+            self.assertEqual(staged.stdout, worktree.stdout)
+            self.assertIn("0101_fork", worktree.stdout)
+            self.assertIn("0006_gone", worktree.stdout)
+
     def test_every_change_is_seen(self):
         with self.workspace() as ws:
             repo(ws)
