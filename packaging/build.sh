@@ -10,7 +10,14 @@ work=$root/build/packaging
 prefix=$work/prefix
 dist=$root/dist
 JOBS=${JOBS:-2}
-MIRROR=${MIGLINE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror this machine's apt already uses, unless MIGLINE_DEBIAN_MIRROR names one.
+machine_mirror() {
+  sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources \
+    2>/dev/null | head -n 1
+  sed -e 's/\[[^]]*\]//' /etc/apt/sources.list 2>/dev/null | awk '$1 == "deb" { print $2; exit }'
+}
+MIRROR=${MIGLINE_DEBIAN_MIRROR:-$(machine_mirror | head -n 1)}
+[ -n "$MIRROR" ] || { echo "packaging/build.sh: no Debian mirror in apt's sources; set MIGLINE_DEBIAN_MIRROR" >&2; exit 2; }
 SUITE=${MIGLINE_DEBIAN_SUITE:-bookworm}
 
 step() { echo "packaging/build.sh: $*" >&2; }
