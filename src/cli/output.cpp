@@ -62,8 +62,8 @@ std::string json_findings(const Diagnostics& findings) {
         "{}\n  {{\"rule\": {}, \"severity\": {}, \"path\": {}, \"line\": {}, \"column\": {}, "
         "\"message\": {}, \"hint\": {}}}",
         i == 0 ? "" : ",", json_quote(d.rule.empty() ? "error" : d.rule),
-        json_quote(severity_name(d.severity)), json_quote(d.path), d.line,
-        d.column, json_quote(d.message), json_quote(d.hint));
+        json_quote(severity_name(d.severity)), json_quote(d.path), d.line, d.column,
+        json_quote(d.message), json_quote(d.hint));
   }
   return out + (findings.empty() ? "]" : "\n]");
 }
