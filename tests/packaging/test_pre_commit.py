@@ -76,7 +76,7 @@ class PreCommitFramework(TestCase):
             ws.git("add", "-A")
             refused = ws.git("commit", "-q", "-m", "diverge", check=False)
             self.assertNotEqual(refused.returncode, 0)
-            self.assertIn("the staged migrations diverge: orders (0003_a, 0003_b)",
+            self.assertIn("the staged migrations have several leaves in an app: orders (0003_a, 0003_b)",
                           refused.stdout + refused.stderr)
             self.assertEqual(ws.git("rev-list", "--count", "HEAD").stdout.strip(), "2")
 
