@@ -1,7 +1,8 @@
 """Fixture directories under tests/fixtures/safety, one test each: the safety rules (SPEC 12).
 
-A case is `base/` (a project, committed on `main`), `branch/` (files written over it and
-committed on `feature`) and `expected.txt`, the exact stdout of `migline check --base main` on
+A case is `branch/` (files written over the project in `tests/fixtures/safety_base`, or in
+the case's own `base/` if it has one, committed on `main`; the branch is committed on
+`feature`) and `expected.txt`, the exact stdout of `migline check --base main` on
 the branch (exit 1 when it holds an error, else 0). With `--no-safety` the same branch must
 pass, so every finding in `expected.txt` comes from the rules.
 """
@@ -13,6 +14,9 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from testing import TestCase, add_fixture_tests  # noqa: E402
+
+
+SHARED_BASE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "safety_base")
 
 
 def copy_over(source, target):
@@ -28,7 +32,8 @@ class SafetyFixtures(TestCase):
     def check_case(self, case):
         with self.workspace() as ws:
             ws.init_git()
-            copy_over(os.path.join(case, "base"), ws.root)
+            base = os.path.join(case, "base")
+            copy_over(base if os.path.isdir(base) else SHARED_BASE, ws.root)
             self.assertRun(ws.migline("update"), 0)
             ws.commit("base")
             ws.git("checkout", "-q", "-b", "feature")
