@@ -2,72 +2,20 @@
 
 #include "core/migration_codec.hpp"
 #include "core/raw_bytes.hpp"
+#include "core/varint.hpp"
 
 namespace migline {
 namespace {
 
 constexpr std::string_view kMagic = "migline write journal 2\n";
 
-// Unsigned LEB128 varints and length-prefixed strings.
-class Writer {
- public:
-  void number(std::uint64_t value) {
-    while (value >= 0x80) {
-      out_ += static_cast<char>((value & 0x7f) | 0x80);
-      value >>= 7;
-    }
-    out_ += static_cast<char>(value);
-  }
-  void text(std::string_view value) {
-    number(value.size());
-    out_ += value;
-  }
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
-};
+using Writer = VarintWriter;
 
 // Reads what Writer wrote; any overrun or oversized value turns it off for good.
-class Reader {
+class Reader : public VarintReader {
  public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  std::uint64_t number() {
-    std::uint64_t value = 0;
-    for (int shift = 0; ok_ && shift < 64; shift += 7) {
-      if (at_ >= bytes_.size()) break;
-      const auto byte = static_cast<unsigned char>(bytes_[at_++]);
-      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return value;
-    }
-    ok_ = false;
-    return 0;
-  }
-  std::uint32_t small() {
-    const std::uint64_t value = number();
-    if (value > 0xffffffffULL) ok_ = false;
-    return ok_ ? static_cast<std::uint32_t>(value) : 0;
-  }
-  // A count of items that each take at least one byte, so it cannot exceed what is left.
-  std::size_t count() {
-    const std::uint64_t value = number();
-    if (value > bytes_.size() - at_) ok_ = false;
-    return ok_ ? static_cast<std::size_t>(value) : 0;
-  }
-  std::string text() {
-    const std::size_t size = count();
-    if (!ok_) return {};
-    std::string out(bytes_.substr(at_, size));
-    at_ += size;
-    return out;
-  }
-  bool ok() const { return ok_; }
-  bool at_end() const { return at_ == bytes_.size(); }
-
- private:
-  std::string_view bytes_;
-  std::size_t at_ = 0;
-  bool ok_ = true;
+  using VarintReader::VarintReader;
+  std::uint32_t small() { return static_cast<std::uint32_t>(at_most(0xffffffffULL)); }
 };
 
 }  // namespace

@@ -3,23 +3,14 @@
 #include <cstring>
 #include <limits>
 
+#include "core/varint.hpp"
+
 namespace migline {
 namespace {
 
-// Unsigned LEB128 varints: spans and lengths are small, so most take one or two bytes.
-class Writer {
+// Spans and lengths are small, so most take one or two bytes.
+class Writer : public VarintWriter {
  public:
-  void number(std::uint64_t value) {
-    while (value >= 0x80) {
-      out_ += static_cast<char>((value & 0x7f) | 0x80);
-      value >>= 7;
-    }
-    out_ += static_cast<char>(value);
-  }
-  void text(std::string_view value) {
-    number(value.size());
-    out_ += value;
-  }
   void span(const SourceSpan& s) {
     number(s.offset);
     number(s.length);
@@ -38,49 +29,15 @@ class Writer {
       text(r.setting);
     }
   }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
+  std::string take() { return std::move(out()); }
 };
 
 // Reads what Writer wrote; any overrun or out-of-range value makes it fail for good.
-class Reader {
+class Reader : public VarintReader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  bool at_end() const { return pos_ == in_.size(); }
-
-  std::uint64_t number() {
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= in_.size()) return fail();
-      const auto byte = static_cast<unsigned char>(in_[pos_++]);
-      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return value;
-    }
-    return fail();
-  }
-  // A count of items that each take at least one byte, so it cannot exceed what is left.
-  std::size_t count() {
-    const std::uint64_t n = number();
-    if (n > in_.size() - pos_) return fail();
-    return static_cast<std::size_t>(n);
-  }
+  using VarintReader::VarintReader;
   int small_int() {
-    const std::uint64_t n = number();
-    if (n > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-      fail();
-      return 0;
-    }
-    return static_cast<int>(n);
-  }
-  std::string text() {
-    const std::size_t n = count();
-    if (!ok_) return {};
-    std::string out(in_.substr(pos_, n));
-    pos_ += n;
-    return out;
+    return static_cast<int>(at_most(static_cast<std::uint64_t>(std::numeric_limits<int>::max())));
   }
   SourceSpan span() {
     SourceSpan s;
@@ -93,7 +50,7 @@ class Reader {
   std::vector<MigrationRef> refs() {
     std::vector<MigrationRef> out(count());
     for (MigrationRef& r : out) {
-      if (!ok_) break;
+      if (!ok()) break;
       r.app = text();
       r.name = text();
       r.span = span();
@@ -106,17 +63,6 @@ class Reader {
     }
     return out;
   }
-
- private:
-  std::size_t fail() {
-    ok_ = false;
-    pos_ = in_.size();
-    return 0;
-  }
-
-  std::string_view in_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
 };
 
 }  // namespace
