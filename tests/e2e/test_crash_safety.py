@@ -339,12 +339,13 @@ class CrashSafety(TestCase):
 
     def test_rewrite_killed_at_any_step_is_finished_or_undone(self):
         with self.workspace() as ws:
-            chain = 12
+            chain = 6
             template, _, original, rewritten, steps = self.merges(ws, chain)
             self.assertEqual((steps[0], steps[1], steps[-3:]),
                              ("journal", "ref", ["index", "sync", "drop"]), steps)
             total = len(steps)
-            print("\nrewrite steps:", steps)
+            print("\nrewrite: %d durable steps: %s" % (total, ", ".join(steps[:3] + ["..."] +
+                                                                          steps[-3:])))
             for k in range(1, total + 1):
                 with self.subTest(kill_after=k, step=steps[k - 1]):
                     self.fresh(ws, template, "kill-%d" % k)
