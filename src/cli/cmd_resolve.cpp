@@ -59,7 +59,9 @@ void print_plan(const Resolution& resolution) {
 // Finishes (or with --abort undoes) the write a killed resolve or hook left in its journal.
 int recover(const GitRepository& repo, const WriteJournal& journal,
             const ResolveCommandOptions& options, bool color) {
-  const char* what = journal.operation == "update" ? "manifest update" : "resolve";
+  const char* what = journal.operation == "update"    ? "manifest update"
+                     : journal.operation == "rewrite" ? "linearization of the merge commit"
+                                                      : "resolve";
   if (options.dry_run) {
     fmt::print("interrupted {}: {} file{} to {}\n", what, journal.files.size(),
                journal.files.size() == 1 ? "" : "s", options.abort ? "restore" : "finish");
@@ -73,10 +75,13 @@ int recover(const GitRepository& repo, const WriteJournal& journal,
   if (options.abort) {
     fmt::print(stderr,
                "migline: undid the interrupted {}: every file and the index are as "
-               "before it\n",
-               what);
+               "before it{}\n",
+               what, journal.ref_move ? ", and HEAD is the merge commit git made" : "");
   } else {
-    fmt::print(stderr, "migline: finished the interrupted {}; next: {}\n", what, next_step(repo));
+    // A rewrite's commit is made already: the work tree and index now match it.
+    const std::string next =
+        journal.ref_move ? "nothing, HEAD is the linearized merge commit" : next_step(repo);
+    fmt::print(stderr, "migline: finished the interrupted {}; next: {}\n", what, next);
   }
   return kExitOk;
 }

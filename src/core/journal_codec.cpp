@@ -7,7 +7,9 @@
 namespace migline {
 namespace {
 
-constexpr std::string_view kMagic = "migline write journal 2\n";
+constexpr std::string_view kMagic = "migline write journal 3\n";
+// Before the ref move; still read, so that an upgrade does not strand an interrupted write.
+constexpr std::string_view kMagicV2 = "migline write journal 2\n";
 
 using Writer = VarintWriter;
 
@@ -26,6 +28,12 @@ std::string encode_journal(const WriteJournal& journal) {
   w.text(journal.operation);
   w.text(journal.index_file);
   w.text(journal.head);
+  w.number(journal.ref_move ? 1 : 0);
+  if (journal.ref_move) {
+    w.text(journal.ref_move->from);
+    w.text(journal.ref_move->to);
+    w.text(journal.ref_move->message);
+  }
   w.number(journal.renames.size());
   for (const auto& [from, to] : journal.renames) {
     w.text(from);
@@ -52,8 +60,10 @@ std::string encode_journal(const WriteJournal& journal) {
 }
 
 std::optional<WriteJournal> decode_journal(std::string_view bytes) {
+  static_assert(kMagic.size() == kMagicV2.size());
   if (bytes.size() < kMagic.size() + sizeof(std::uint64_t)) return std::nullopt;
-  if (bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  const std::string_view magic = bytes.substr(0, kMagic.size());
+  if (magic != kMagic && magic != kMagicV2) return std::nullopt;
   const std::size_t body = bytes.size() - sizeof(std::uint64_t);
   if (load_at<std::uint64_t>(bytes, body) != checksum64(bytes.substr(0, body))) {
     return std::nullopt;
@@ -63,6 +73,17 @@ std::optional<WriteJournal> decode_journal(std::string_view bytes) {
   journal.operation = r.text();
   journal.index_file = r.text();
   journal.head = r.text();
+  if (magic == kMagic) {
+    const std::uint32_t has_ref_move = r.small();
+    if (has_ref_move > 1) return std::nullopt;
+    if (has_ref_move == 1) {
+      JournalRefMove move;
+      move.from = r.text();
+      move.to = r.text();
+      move.message = r.text();
+      journal.ref_move = std::move(move);
+    }
+  }
   journal.renames.resize(r.count());
   for (auto& [from, to] : journal.renames) {
     from = r.text();

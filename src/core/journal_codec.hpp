@@ -31,12 +31,21 @@ struct JournalFile {
   std::vector<JournalIndexEntry> index_before;  // every stage of the path, in order
 };
 
+// The move of HEAD's branch that a journaled write carries out first (the zero-touch merge's
+// rewrite of the merge commit): finishing makes it point at `to`, undoing at `from` again.
+struct JournalRefMove {
+  std::string from;     // hex commit id it pointed at when planned
+  std::string to;       // hex commit id it is moved to
+  std::string message;  // the reflog message of the forward move
+};
+
 // A write of several files and the index planned in full before the first byte is written,
 // so that an interrupted run can be finished or undone by another process.
 struct WriteJournal {
   std::string operation;   // who wrote it: "resolve", "update"
   std::string index_file;  // the index file it stages into; "" for the repository's own
   std::string head;  // HEAD and the commit being merged in when it was planned: "HEAD [INCOMING]"
+  std::optional<JournalRefMove> ref_move;  // none for `resolve` and the hook's manifest write
   std::vector<std::pair<std::string, std::string>> renames;  // old path, new path (for people)
   std::vector<JournalFile> files;
 };
@@ -44,7 +53,8 @@ struct WriteJournal {
 // The bytes of `journal`, ending with a checksum of everything before it.
 std::string encode_journal(const WriteJournal& journal);
 
-// The journal `bytes` encodes; std::nullopt unless `bytes` is exactly one well-formed encoding
+// The journal `bytes` encodes (this version's, or version 2's, which has no ref move);
+// std::nullopt unless `bytes` is exactly one well-formed encoding
 // with a matching checksum (a torn or damaged record). Never reads outside `bytes`.
 std::optional<WriteJournal> decode_journal(std::string_view bytes);
 

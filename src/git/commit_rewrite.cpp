@@ -141,9 +141,14 @@ tl::expected<void, std::string> move_head(const GitRepository& repo, const std::
                            ? git_reference_symbolic_target(head.get())
                            : "HEAD";
   git_reference* moved = nullptr;
+  // The caller has just written `target` (or knows it, the merge git made). libgit2's check
+  // that it exists would report an object file it cannot open (EIO) as a missing object, and
+  // hide the cause; the ref write's own errors name theirs.
+  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
   // libgit2 takes the ref's lock, compares, writes and renames: a concurrent change fails it.
   rc = git_reference_create_matching(&moved, repo.handle(), branch, &target_id, 1, &expected_id,
                                      message.c_str());
+  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
   if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", branch, git_error_message(rc)));
   git_reference_free(moved);
   return {};

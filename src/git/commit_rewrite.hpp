@@ -32,7 +32,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
 
 // Points HEAD (the branch it is on, or HEAD itself when detached) at `target`, in one atomic
 // compare-and-swap: fails, changing nothing, unless it points at `expected` now. The reflog
-// records `message`.
+// records `message`. `target` must exist: it is not looked up again.
 tl::expected<void, std::string> move_head(const GitRepository& repo, const std::string& expected,
                                           const std::string& target, const std::string& message);
 

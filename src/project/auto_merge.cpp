@@ -5,8 +5,6 @@
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
 #include "project/config.hpp"
@@ -178,23 +176,23 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
   }
   std::vector<IndexUpdate> updates;
   for (const FileChange& change : plan->changes) updates.push_back({change.path, change.content});
-  // Crash safety (issue 17): objects first; the ref move is the commit point; the work tree
-  // and index follow.
+  // Crash safety (issue 17): objects first, then one write journal that records the move of
+  // HEAD's branch with the files, so that a kill anywhere is finished or undone by
+  // `migline resolve` [--abort], and a failure undoes the move with the files.
   auto commit = write_replacement_commit(*repo, head->id, updates);
-  if (!commit)
-    return tl::make_unexpected(file_error("", "cannot write the commit: " + commit.error()));
-  if (auto moved =
-          move_head(*repo, head->id, *commit, "migline: linearize migrations of the merge");
-      !moved) {
-    return tl::make_unexpected(file_error("", "cannot move HEAD: " + moved.error(),
-                                          "nothing was changed; run `migline resolve`"));
+  const std::string unchanged =
+      "nothing was changed: HEAD is still the merge commit git made; once the cause is fixed, "
+      "run `migline resolve`, " +
+      then;
+  if (!commit) {
+    return tl::make_unexpected(
+        file_error("", "cannot write the commit: " + commit.error(), unchanged));
   }
-  if (auto applied = apply_resolution(*repo, *plan); !applied) {
+  JournalRefMove move{head->id, *commit, "migline: linearize migrations of the merge"};
+  if (auto applied = apply_resolution(*repo, *plan, std::move(move)); !applied) {
     Diagnostic d = applied.error();
-    d.hint = fmt::format(
-        "HEAD is the linearized merge {}, but the work tree and index still hold the merge; "
-        "run `git reset --keep HEAD`",
-        commit->substr(0, 12));
+    // Otherwise the hint already names `migline resolve` / `--abort` for the pending journal.
+    if (d.hint == "nothing was changed") d.hint = unchanged;
     return tl::make_unexpected(std::move(d));
   }
   out.kind = MergeRewrite::Rewritten;

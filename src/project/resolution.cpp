@@ -58,14 +58,16 @@ tl::expected<void, Diagnostic> check_worktree_for(const GitRepository& repo,
 }
 
 tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
-                                                const Resolution& resolution) {
+                                                const Resolution& resolution,
+                                                std::optional<JournalRefMove> ref_move) {
   // Refuse before touching anything.
   if (auto checked = check_worktree_for(repo, resolution); !checked) return checked;
   std::vector<JournaledChange> changes;
   for (const FileChange& change : resolution.changes) {
     changes.push_back(JournaledChange{change.path, change.content});
   }
-  auto journal = plan_journal(repo, "resolve", changes, resolution.renames);
+  const char* operation = ref_move ? "rewrite" : "resolve";
+  auto journal = plan_journal(repo, operation, changes, resolution.renames, std::move(ref_move));
   if (!journal) return tl::make_unexpected(journal.error());
   return run_journaled(repo, *journal);
 }

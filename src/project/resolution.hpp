@@ -9,6 +9,7 @@
 #include <tl/expected.hpp>
 
 #include "core/diagnostic.hpp"
+#include "core/journal_codec.hpp"
 #include "git/repository.hpp"
 
 namespace migline {
@@ -35,8 +36,10 @@ tl::expected<void, Diagnostic> check_worktree_for(const GitRepository& repo,
 
 // Writes `resolution` to the work tree and the index through a write journal, so that even a
 // killed process leaves it recoverable. Files that differ from the index in the work tree are
-// refused first; a failure midway restores every file already touched and the index.
-tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
-                                                const Resolution& resolution);
+// refused first; a failure midway restores every file already touched and the index. With
+// `ref_move` (the post-merge rewrite), HEAD's branch moves first, in the same journal.
+tl::expected<void, Diagnostic> apply_resolution(
+    const GitRepository& repo, const Resolution& resolution,
+    std::optional<JournalRefMove> ref_move = std::nullopt);
 
 }  // namespace migline

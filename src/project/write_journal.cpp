@@ -17,6 +17,7 @@
 #include "fs/atomic_write.hpp"
 #include "fs/durability.hpp"
 #include "fs/file_io.hpp"
+#include "git/commit_rewrite.hpp"
 
 namespace migline {
 namespace {
@@ -107,7 +108,9 @@ constexpr std::size_t kFsyncEachUpTo = 4;
 tl::expected<void, Diagnostic> sync_all(const GitRepository& repo, const WriteJournal& journal,
                                         bool forward) {
   tl::expected<void, std::string> synced;
-  if (journal.files.size() > kFsyncEachUpTo) {
+  // A moved ref needs its file, the reflog, the new commit and tree objects durable as well:
+  // one syncfs covers all of them, and a merge rewrite is rare enough to afford it.
+  if (journal.files.size() > kFsyncEachUpTo || journal.ref_move) {
     synced = sync_filesystems(
         {repo.workdir(), repo.git_dir(), parent_of(repo.index_path()), repo.common_dir()});
   } else {
@@ -163,10 +166,42 @@ tl::expected<void, Diagnostic> remove_file(const std::string& root, const std::s
   return {};
 }
 
+// The commit HEAD points at now; "" when it cannot be read.
+std::string head_commit(const GitRepository& repo) {
+  return repo.commit_id("HEAD").value_or("");
+}
+
+// Points HEAD's branch at the journal's new commit (`forward`) or back at the old one, unless
+// it is there already; the compare-and-swap fails if anything else moved it meanwhile.
+tl::expected<void, Diagnostic> move_ref(const GitRepository& repo, const WriteJournal& journal,
+                                        bool forward) {
+  if (!journal.ref_move) return {};
+  const JournalRefMove& move = *journal.ref_move;
+  const std::string& from = forward ? move.from : move.to;
+  const std::string& to = forward ? move.to : move.from;
+  if (head_commit(repo) == to) return {};
+  const std::string message =
+      forward ? move.message : "migline: undo the linearization of the merge";
+  // After a power cut, a ref must not name a commit whose objects did not reach the disk.
+  if (forward) {
+    if (auto synced = sync_filesystems({repo.common_dir()}); !synced) {
+      return tl::make_unexpected(file_error("", synced.error()));
+    }
+  }
+  if (auto moved = move_head(repo, from, to, message); !moved) {
+    return tl::make_unexpected(
+        file_error("", fmt::format("cannot move HEAD from {} to {}: {}", from.substr(0, 12),
+                                   to.substr(0, 12), moved.error())));
+  }
+  durable_step(forward ? "ref" : "ref back");
+  return {};
+}
+
 // Carries out `journal`; `fresh`: nothing of it was done yet. Sets `*index_written` once the
 // index holds the new entries.
 tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const WriteJournal& journal,
                                             bool fresh, bool* index_written) {
+  if (auto moved = move_ref(repo, journal, true); !moved) return moved;
   const std::string root = repo.workdir() + "/";
   for (const JournalFile& file : journal.files) {
     if (!file.after) continue;
@@ -236,6 +271,7 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
     }
     durable_step("index");
   }
+  if (auto moved = move_ref(repo, journal, false); !moved) return moved;
   return sync_all(repo, journal, false);
 }
 
@@ -271,8 +307,15 @@ std::string commits_now(const GitRepository& repo) {
 // checkout, finishing or undoing it would write yesterday's files over today's.
 tl::expected<void, Diagnostic> still_applies(const GitRepository& repo,
                                              const WriteJournal& journal) {
-  const std::string now = commits_now(repo);
+  std::string now = commits_now(repo);
   if (now == journal.head) return {};
+  // A rewrite of the merge commit is planned on the merge, and HEAD is at either commit
+  // depending on when it stopped (git drops MERGE_HEAD once the hook has run, so the
+  // incoming commit is not compared).
+  if (journal.ref_move) {
+    now = head_commit(repo);
+    if (now == journal.ref_move->from || now == journal.ref_move->to) return {};
+  }
   return tl::make_unexpected(file_error(
       "",
       fmt::format("the interrupted {} began at {}, but the repository is now at {}: its record "
@@ -322,16 +365,20 @@ tl::expected<std::optional<WriteJournal>, std::string> read_journal(const GitRep
 }
 
 std::string interrupted_message(const WriteJournal& journal) {
-  const char* what = journal.operation == "update" ? "a manifest update" : "a resolve";
+  const char* what = journal.operation == "update"    ? "a manifest update"
+                     : journal.operation == "rewrite" ? "the linearization of a merge commit"
+                                                      : "a resolve";
   return fmt::format("{} was interrupted: {}", what, kFinishOrUndo);
 }
 
 tl::expected<WriteJournal, Diagnostic> plan_journal(
     const GitRepository& repo, const std::string& operation,
     const std::vector<JournaledChange>& changes,
-    std::vector<std::pair<std::string, std::string>> renames) {
+    std::vector<std::pair<std::string, std::string>> renames,
+    std::optional<JournalRefMove> ref_move) {
   WriteJournal journal;
   journal.operation = operation;
+  journal.ref_move = std::move(ref_move);
   if (const char* index_file = std::getenv("GIT_INDEX_FILE"); index_file && *index_file) {
     std::error_code ec;
     journal.index_file = std::filesystem::absolute(index_file, ec).string();

@@ -31,25 +31,28 @@ tl::expected<std::optional<WriteJournal>, std::string> read_journal(const GitRep
 std::string interrupted_message(const WriteJournal& journal);
 
 // The journal of `changes` by `operation`: the state of every path now (work tree and index)
-// and after. Reads only.
+// and after, and the move of HEAD's branch to make first, if any. Reads only.
 tl::expected<WriteJournal, Diagnostic> plan_journal(
     const GitRepository& repo, const std::string& operation,
     const std::vector<JournaledChange>& changes,
-    std::vector<std::pair<std::string, std::string>> renames);
+    std::vector<std::pair<std::string, std::string>> renames,
+    std::optional<JournalRefMove> ref_move = std::nullopt);
 
-// Records `journal` durably, carries it out, makes the result durable, then drops the record.
-// A failure midway undoes what was done; if even that fails, the record stays and the error
-// says to run `migline resolve --abort`.
+// Records `journal` durably, carries it out (the ref move first), makes the result durable,
+// then drops the record. A failure midway undoes what was done, the ref move included; if
+// even that fails, the record stays and the error says to run `migline resolve --abort`.
 tl::expected<void, Diagnostic> run_journaled(const GitRepository& repo,
                                              const WriteJournal& journal);
 
 // Carries out a pending journal to the end and drops it; idempotent, safe to interrupt.
-// Refuses when HEAD is no longer the commit the journal was planned on.
+// Refuses when HEAD is no longer the commit the journal was planned on (or, with a ref move,
+// the commit it moves HEAD to).
 tl::expected<void, Diagnostic> finish_journal(const GitRepository& repo,
                                               const WriteJournal& journal);
 
-// Puts every file and index entry of a pending journal back as it was before, then drops it;
-// idempotent, safe to interrupt. Refuses when HEAD has moved, like finish_journal.
+// Puts every file and index entry of a pending journal back as it was before, and HEAD's
+// branch back on the old commit if it moved, then drops it; idempotent, safe to interrupt.
+// Refuses when HEAD has moved elsewhere, like finish_journal.
 tl::expected<void, Diagnostic> undo_journal(const GitRepository& repo, const WriteJournal& journal);
 
 }  // namespace migline

@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "core/migration_codec.hpp"
+#include "core/raw_bytes.hpp"
+
 #include <catch2/catch.hpp>
 
 namespace migline {
@@ -38,6 +41,12 @@ void require_same(const WriteJournal& a, const WriteJournal& b) {
   REQUIRE(a.operation == b.operation);
   REQUIRE(a.index_file == b.index_file);
   REQUIRE(a.head == b.head);
+  REQUIRE(a.ref_move.has_value() == b.ref_move.has_value());
+  if (a.ref_move) {
+    CHECK(a.ref_move->from == b.ref_move->from);
+    CHECK(a.ref_move->to == b.ref_move->to);
+    CHECK(a.ref_move->message == b.ref_move->message);
+  }
   REQUIRE(a.renames == b.renames);
   REQUIRE(a.files.size() == b.files.size());
   for (std::size_t i = 0; i < a.files.size(); ++i) {
@@ -67,6 +76,29 @@ TEST_CASE("a journal survives encoding") {
   auto empty = decode_journal(encode_journal(WriteJournal{}));
   REQUIRE(empty);
   CHECK(empty->files.empty());
+}
+
+TEST_CASE("a journal with a ref move survives encoding, and version 2 is still read") {
+  WriteJournal journal = sample();
+  journal.operation = "rewrite";
+  journal.ref_move = JournalRefMove{std::string(40, '1'), std::string(40, '2'), "migline: x"};
+  auto back = decode_journal(encode_journal(journal));
+  REQUIRE(back);
+  require_same(journal, *back);
+
+  // Version 2: no ref-move field after the head (a 0 there in version 3).
+  journal.ref_move.reset();
+  std::string v3 = encode_journal(journal);
+  const std::string magic = "migline write journal 3\n";
+  const std::size_t head_end = magic.size() + 1 + journal.operation.size() + 1 +
+                               journal.index_file.size() + 1 + journal.head.size();
+  REQUIRE(v3[head_end] == '\0');
+  std::string v2 = "migline write journal 2\n" + v3.substr(magic.size(), head_end - magic.size()) +
+                   v3.substr(head_end + 1, v3.size() - sizeof(std::uint64_t) - head_end - 1);
+  append_raw(v2, checksum64(v2));
+  auto old = decode_journal(v2);
+  REQUIRE(old);
+  require_same(journal, *old);
 }
 
 TEST_CASE("a torn journal is refused: every truncation and any trailing byte") {

@@ -1,4 +1,5 @@
-"""Crash safety of every journaled write (`resolve` and the pre-commit hook's manifest write):
+"""Crash safety of every journaled write (`resolve`, the pre-commit hook's manifest write and
+the post-merge hook's rewrite of a merge commit with `resolve: {auto: true}`):
 SIGKILL after each durable step, and a failing write, rename, fsync or open (an LD_PRELOAD
 shim, tests/support/fault_shim.c). After any of them the project is exactly as before, or
 fully written, or (after a kill) one `migline resolve` / `--abort` away from either."""
@@ -24,11 +25,17 @@ def add(ws, app, name, deps):
     ws.write("shop/%s/migrations/%s.py" % (app, name), migration(app, name, deps))
 
 
-def merge_in_conflict(ws, chain):
+AUTO = "resolve: {auto: true}\n"
+
+
+def merge_in_conflict(ws, chain, config=None):
     """main adds one migration to orders and billing; feature adds `chain` to each (billing's
-    depending on orders'), and is merged into main: the manifest conflicts, both apps diverge."""
+    depending on orders'), and is merged into main: the manifest conflicts, both apps diverge.
+    With `config` (a .migline.yaml), nothing is merged yet."""
     ws.init_git()
     ws.env["MIGLINE"] = MIGLINE
+    if config:
+        ws.write(".migline.yaml", config)
     add_app(ws, "shop/orders", [("0001_initial", [])])
     add_app(ws, "shop/billing", [("0001_initial", [])])
     assert ws.migline("init").returncode == 0
@@ -48,7 +55,8 @@ def merge_in_conflict(ws, chain):
     add(ws, "orders", "0002_main_refund", [("orders", "0001_initial")])
     add(ws, "billing", "0002_main_total", [("billing", "0001_initial")])
     ws.commit("main")
-    ws.git("merge", "--no-edit", "feature", check=False)
+    if not config:
+        ws.git("merge", "--no-edit", "feature", check=False)
 
 
 def snapshot(ws):
@@ -280,6 +288,145 @@ class CrashSafety(TestCase):
             outcomes = self.inject(ws, template, before, after, ["commit", "-q", "-m", "notes"],
                                    git=True)
             print("\nhook: {kind: (calls, failed and undone, completed)}:", outcomes)
+
+
+    # The post-merge hook's rewrite of the merge commit (resolve: {auto: true}).
+
+    def head(self, ws):
+        """HEAD's commit, its tree and its parents."""
+        out = ws.git("rev-parse", "HEAD", "HEAD^{tree}", "HEAD^1", "HEAD^2").stdout.split()
+        return out[0], out[1], out[2:]
+
+    def merges(self, ws, chain):
+        """The template (main and feature diverged, auto mode, not merged), the state git's
+        own merge leaves (hooks off) and the state the hook's rewrite leaves, each as
+        (snapshot, HEAD, tree, parents), and the rewrite's durable steps."""
+        template = self.template(ws, lambda ws: merge_in_conflict(ws, chain, AUTO))
+        self.fresh(ws, template, "reference")
+        ws.git("-c", "core.hooksPath=/nonexistent", "merge", "-q", "--no-edit", "feature")
+        original = (snapshot(ws),) + self.head(ws)
+        merged = os.path.join(ws.top, "merged")
+        shutil.copytree(ws.root, merged, symlinks=True)
+        self.fresh(ws, template, "reference")
+        steps = self.steps(ws, "merge", "-q", "--no-edit", "feature", git=True)
+        rewritten = (snapshot(ws),) + self.head(ws)
+        self.assertDiffers(original[2], rewritten[2])
+        self.assertEqual(original[3], rewritten[3])  # same parents
+        return template, merged, original, rewritten, steps
+
+    def assertState(self, ws, expected):
+        """`expected` (snapshot, HEAD, tree, parents), HEAD compared by tree and parents only
+        for a rewritten commit (its committer date is the time of the rewrite)."""
+        now = (snapshot(ws),) + self.head(ws)
+        self.assertEqual(now[0], expected[0])
+        self.assertEqual(now[2:], expected[2:])
+        return now
+
+    def assertRewritten(self, ws, rewritten, chain):
+        self.assertFalse(os.path.exists(journal(ws)))
+        self.assertState(ws, rewritten)
+        self.assertEqual(ws.git("status", "--porcelain", "--untracked-files=all").stdout, "")
+        leaves = django_oracle.django_leaves(ws.root)
+        self.assertIn("django", leaves, leaves)
+        self.assertEqual(sorted(leaves["django"]), ["billing", "orders"], leaves)
+        for app, names in leaves["django"].items():
+            self.assertEqual(len(names), 1, "%s has leaves %s" % (app, names))
+        tracked = ws.git("ls-files", "shop").stdout.split()
+        for app in ("orders", "billing"):
+            ours = [p for p in tracked if p.startswith("shop/%s/migrations/0" % app)]
+            self.assertEqual(len(ours), chain + 2, ours)  # 0001, main's one, feature's chain
+        self.assertRun(ws.migline("check"), 0)
+
+    def test_rewrite_killed_at_any_step_is_finished_or_undone(self):
+        with self.workspace() as ws:
+            chain = 6
+            template, _, original, rewritten, steps = self.merges(ws, chain)
+            self.assertEqual((steps[0], steps[1], steps[-3:]),
+                             ("journal", "ref", ["index", "sync", "drop"]), steps)
+            total = len(steps)
+            print("\nrewrite: %d durable steps: %s" % (total, ", ".join(steps[:3] + ["..."] +
+                                                                          steps[-3:])))
+            for k in range(1, total + 1):
+                with self.subTest(kill_after=k, step=steps[k - 1]):
+                    self.fresh(ws, template, "kill-%d" % k)
+                    kill = {"MIGLINE_TEST_KILL_AFTER_WRITES": str(k)}
+                    merge = ws.git("merge", "-q", "--no-edit", "feature", env=kill, check=False)
+                    self.assertEqual(merge.returncode, 0, merge.stderr)  # post-merge can't fail it
+                    if k < total:
+                        gate = ws.migline("check")
+                        self.assertNotEqual(gate.returncode, 0)
+                        self.assertIn("the linearization of a merge commit " + INTERRUPTED,
+                                      gate.stderr)
+                    self.assertRun(ws.migline("resolve"), 0)
+                    self.assertRewritten(ws, rewritten, chain)
+            # --abort puts git's merge commit back as HEAD, with its files and index.
+            for k in (1, 2, 3, total // 2, total - 2, total - 1):
+                with self.subTest(abort_after=k, step=steps[k - 1]):
+                    self.fresh(ws, template, "abort-%d" % k)
+                    kill = {"MIGLINE_TEST_KILL_AFTER_WRITES": str(k)}
+                    ws.git("merge", "-q", "--no-edit", "feature", env=kill, check=False)
+                    abort = ws.migline("resolve", "--abort")
+                    self.assertRun(abort, 0)
+                    self.assertIn("HEAD is the merge commit git made", abort.stderr)
+                    self.assertFalse(os.path.exists(journal(ws)))
+                    self.assertEqual(self.assertState(ws, original)[1], original[1])
+                    moved = k >= steps.index("ref") + 1
+                    self.assertIn("migline: undo the linearization of the merge" if moved
+                                  else "Merge made by", ws.git("reflog", "-1", "--format=%gs").stdout)
+                    self.assertRun(ws.migline("resolve", "--abort"), 0)  # idempotent
+
+    @unittest.skipUnless(SHIM, "MIGLINE_FAULT_SHIM is not set (tests/CMakeLists.txt builds it)")
+    def test_rewrite_with_a_failing_call_keeps_the_merge_or_completes(self):
+        """The hook run by hand on git's merge, so that only its own calls are counted."""
+        with self.workspace() as ws:
+            _, merged, original, rewritten, _ = self.merges(ws, 2)
+            hook = ["hook", "post-merge", "0"]
+            outcomes = {}
+            for kind in ("write", "rename", "fsync", "open"):
+                count = os.path.join(ws.top, "calls.txt")
+                env = {"LD_PRELOAD": SHIM, "MIGLINE_FAULT_CALL": kind, "MIGLINE_FAULT_N": "0"}
+                if "ASAN_OPTIONS" in ws.env:
+                    env["ASAN_OPTIONS"] = ws.env["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+                self.fresh(ws, merged, "count")
+                run = ws.migline(*hook, env=dict(env, MIGLINE_FAULT_COUNT=count))
+                self.assertIn("replaced merge commit", run.stderr)
+                self.assertState(ws, rewritten)
+                with open(count) as f:
+                    calls = int(f.read())
+                self.assertGreater(calls, 0, kind)
+                kept = completed = unnamed = 0
+                for n in range(1, calls + 1):
+                    error = "ENOSPC" if n % 2 else "EIO"
+                    with self.subTest(call=kind, n=n, errno=error):
+                        self.fresh(ws, merged, "fault")
+                        log = os.path.join(ws.top, "steps.log")
+                        fault = dict(env, MIGLINE_FAULT_N=str(n), MIGLINE_FAULT_ERRNO=error,
+                                     MIGLINE_TEST_STEP_LOG=log)
+                        run = ws.migline(*hook, env=fault)
+                        self.assertEqual(run.returncode, 0, run.stderr)  # hooks never fail
+                        self.assertFalse(os.path.exists(journal(ws)), run.stderr)
+                        recorded = os.path.exists(log)
+                        if recorded:
+                            os.remove(log)
+                        if self.head(ws)[0] == original[1]:
+                            kept += 1
+                            self.assertState(ws, original)
+                            if kind == "open" and not recorded and CAUSES[error] not in run.stderr:
+                                # An object or config file that cannot be opened while the
+                                # merge is being read: libgit2 reports it as missing. Nothing
+                                # was written; noted in the report, not hidden.
+                                unnamed += 1
+                                continue
+                            self.assertIn(CAUSES[error], run.stderr)
+                            if recorded:
+                                self.assertIn("HEAD is still the merge commit git made",
+                                              run.stderr)
+                        else:
+                            completed += 1
+                            self.assertState(ws, rewritten)
+                outcomes[kind] = (calls, kept, completed, unnamed)
+            print("\nrewrite: {kind: (calls, merge kept, rewritten, kept while reading with the "
+                  "cause unnamed)}:", outcomes)
 
 
 if __name__ == "__main__":
