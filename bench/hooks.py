@@ -48,7 +48,7 @@ def add_migrations(root, app, first, count, base, word="extra"):
 
 
 def prepare(root, size):
-    bench.generate(root, size)
+    bench.generate(root, "today", size)
     marker = os.path.join(root, ".git", "hooks-bench")
     if os.path.exists(marker):
         return

@@ -46,7 +46,7 @@ def branch(root, size, new):
     done = os.path.join(root, ".branched")
     if os.path.exists(done):
         return
-    corpus.generate(root, size)
+    corpus.generate(root, "today", size)
     git = lambda *args: subprocess.run(["git", *args], cwd=root, env=corpus.ENV, check=True,
                                        stdout=subprocess.DEVNULL)
     git("checkout", "-q", "-b", "feature")
