@@ -482,31 +482,35 @@ tl::expected<std::optional<std::string>, std::string> GitRepository::config_valu
   return std::optional<std::string>(value);
 }
 
-tl::expected<void, std::string> GitRepository::set_local_config(const std::string& name,
-                                                                const std::string& value) const {
+namespace {
+
+// The repository's own config file (.git/config), for writing.
+tl::expected<GitConfigPtr, std::string> open_local_config(git_repository* repo) {
   git_config* raw = nullptr;
-  int rc = git_repository_config(&raw, repo_.get());
+  int rc = git_repository_config(&raw, repo);
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitConfigPtr config(raw);
-  git_config* local_raw = nullptr;
-  rc = git_config_open_level(&local_raw, config.get(), GIT_CONFIG_LEVEL_LOCAL);
+  git_config* local = nullptr;
+  rc = git_config_open_level(&local, config.get(), GIT_CONFIG_LEVEL_LOCAL);
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  GitConfigPtr local(local_raw);
-  rc = git_config_set_string(local.get(), name.c_str(), value.c_str());
+  return GitConfigPtr(local);
+}
+
+}  // namespace
+
+tl::expected<void, std::string> GitRepository::set_local_config(const std::string& name,
+                                                                const std::string& value) const {
+  auto local = open_local_config(repo_.get());
+  if (!local) return tl::make_unexpected(local.error());
+  const int rc = git_config_set_string(local->get(), name.c_str(), value.c_str());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   return {};
 }
 
 tl::expected<void, std::string> GitRepository::unset_local_config(const std::string& name) const {
-  git_config* raw = nullptr;
-  int rc = git_repository_config(&raw, repo_.get());
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  GitConfigPtr config(raw);
-  git_config* local_raw = nullptr;
-  rc = git_config_open_level(&local_raw, config.get(), GIT_CONFIG_LEVEL_LOCAL);
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  GitConfigPtr local(local_raw);
-  rc = git_config_delete_entry(local.get(), name.c_str());
+  auto local = open_local_config(repo_.get());
+  if (!local) return tl::make_unexpected(local.error());
+  const int rc = git_config_delete_entry(local->get(), name.c_str());
   if (rc < 0 && rc != GIT_ENOTFOUND) return tl::make_unexpected(git_error_message(rc));
   return {};
 }
