@@ -159,17 +159,21 @@ class CheckBase(TestCase):
             ws.commit("feature")
             self.assertRun(ws.migline("check", "--base", "main"), 0)
 
+    def fall_behind(self, ws):
+        """feature adds orders 0003_feature; main then adds 0003_main; feature checked out."""
+        self.branch(ws)
+        add_app(ws, "shop/orders", [("0003_feature", [("orders", "0002_status")])])
+        ws.migline("update")
+        ws.commit("feature")
+        ws.git("checkout", "-q", "main")
+        add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")])])
+        ws.migline("update")
+        ws.commit("main moves on")
+        ws.git("checkout", "-q", "feature")
+
     def test_a_branch_that_fell_behind_is_caught_without_blaming_it_for_mains_migrations(self):
         with self.workspace() as ws:
-            self.branch(ws)
-            add_app(ws, "shop/orders", [("0003_feature", [("orders", "0002_status")])])
-            ws.migline("update")
-            ws.commit("feature")
-            ws.git("checkout", "-q", "main")
-            add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")])])
-            ws.migline("update")
-            ws.commit("main moves on")
-            ws.git("checkout", "-q", "feature")
+            self.fall_behind(ws)
             run = ws.migline("check", "--base", "main", "--format", "json")
             self.assertRun(run, 1)
             self.assertEqual(rules(run), [("branch-behind", "error")])
@@ -181,15 +185,7 @@ class CheckBase(TestCase):
 
     def test_a_branch_joined_to_the_base_by_a_merge_migration_is_not_behind(self):
         with self.workspace() as ws:
-            self.branch(ws)
-            add_app(ws, "shop/orders", [("0003_feature", [("orders", "0002_status")])])
-            ws.migline("update")
-            ws.commit("feature")
-            ws.git("checkout", "-q", "main")
-            add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")])])
-            ws.migline("update")
-            ws.commit("main moves on")
-            ws.git("checkout", "-q", "feature")
+            self.fall_behind(ws)
             ws.git("merge", "-q", "--no-edit", "-s", "ours", "main")  # keep feature's manifest
             add_app(ws, "shop/orders", [("0003_main", [("orders", "0002_status")]),
                                         ("0004_merge", [("orders", "0003_feature"),
