@@ -20,6 +20,16 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
       ->excludes(staged);
 }
 
+Loaded::~Loaded() {
+  if (project.migrations.empty()) return;  // moved from, or small
+  struct Kept {
+    std::unique_ptr<FileSource> source;
+    Project project;
+  };
+  static auto* kept = new std::vector<Kept>();  // never freed: see the declaration
+  kept->push_back(Kept{std::move(source), std::move(project)});
+}
+
 tl::expected<Loaded, Diagnostic> load_any_project(const GlobalOptions& global,
                                                   const SourceOptions& source) {
   auto context = Context::open(global);
