@@ -1,15 +1,25 @@
 #include "fs/file_io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace migline {
 
-tl::expected<std::string, std::string> read_file(const std::string& path) {
+namespace {
+
+struct OpenFile {
+  int fd;
+  std::size_t size;
+};
+
+// Opens a regular file for reading without following a final symlink.
+tl::expected<OpenFile, std::string> open_regular(const std::string& path) {
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
@@ -23,8 +33,17 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
     ::close(fd);
     return tl::make_unexpected(std::string("is not a regular file"));
   }
+  return OpenFile{fd, static_cast<std::size_t>(st.st_size)};
+}
+
+}  // namespace
+
+tl::expected<std::string, std::string> read_file(const std::string& path) {
+  auto file = open_regular(path);
+  if (!file) return tl::make_unexpected(file.error());
+  const int fd = file->fd;
   std::string data;
-  data.resize(static_cast<std::size_t>(st.st_size));
+  data.resize(file->size);
   std::size_t done = 0;
   while (true) {
     if (done == data.size()) data.resize(data.size() + 4096 + data.size() / 2);  // it grew
@@ -41,6 +60,39 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   ::close(fd);
   data.resize(done);
   return data;
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    this->~MappedFile();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+}
+
+tl::expected<MappedFile, std::string> MappedFile::open(const std::string& path) {
+  auto file = open_regular(path);
+  if (!file) return tl::make_unexpected(file.error());
+  MappedFile mapped;
+  if (file->size > 0) {
+    void* data = ::mmap(nullptr, file->size, PROT_READ, MAP_PRIVATE, file->fd, 0);
+    const int error = errno;
+    ::close(file->fd);
+    if (data == MAP_FAILED) return tl::make_unexpected(std::string(std::strerror(error)));
+    mapped.data_ = static_cast<const char*>(data);
+    mapped.size_ = file->size;
+  } else {
+    ::close(file->fd);
+  }
+  return mapped;
 }
 
 bool is_regular_file(const std::string& path) {

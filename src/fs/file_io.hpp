@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <tl/expected.hpp>
 
@@ -8,6 +9,26 @@ namespace migline {
 
 // Reads a whole regular file without following a final symlink; the error names the cause.
 tl::expected<std::string, std::string> read_file(const std::string& path);
+
+// A regular file mapped read-only, for large files read in part (e.g. the parse cache): no
+// copy, and only the pages touched are read. Only for files replaced by rename, never
+// truncated in place, since a mapping of a shrunk file faults.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  // Maps `path` as read_file would read it; the error names the cause.
+  static tl::expected<MappedFile, std::string> open(const std::string& path);
+  std::string_view bytes() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 // Why a symlink where a file was expected is refused.
 inline constexpr const char* kSymlinkRefused =

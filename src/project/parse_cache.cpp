@@ -35,9 +35,9 @@ ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
   ParseCache cache;
   cache.file_ = std::move(file);
   cache.salt_ = salt;
-  auto read = read_file(cache.file_);
-  if (!read) return cache;
-  const std::string_view bytes = *read;
+  auto mapped = MappedFile::open(cache.file_);
+  if (!mapped) return cache;
+  const std::string_view bytes = mapped->bytes();
   if (bytes.size() < kHeaderSize || bytes.substr(0, 8) != kMagic ||
       load_at<std::uint32_t>(bytes, 8) != kFormat || load_at<std::uint64_t>(bytes, 16) != salt) {
     return cache;
@@ -66,7 +66,8 @@ ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
   cache.bucket_.assign(kBuckets + 1, 0);
   for (const Entry& e : table) ++cache.bucket_[bucket_of(e.id) + 1];
   for (std::size_t b = 0; b < kBuckets; ++b) cache.bucket_[b + 1] += cache.bucket_[b];
-  cache.bytes_ = std::move(*read);
+  cache.file_bytes_ = std::move(*mapped);
+  cache.bytes_ = cache.file_bytes_.bytes();
   cache.records_at_ = records_at;
   cache.table_ = std::move(table);
   cache.used_.assign(count, false);
@@ -74,7 +75,7 @@ ParseCache ParseCache::load(std::string file, std::uint64_t salt) {
 }
 
 std::string_view ParseCache::record(const Entry& entry) const {
-  return std::string_view(bytes_).substr(records_at_ + entry.offset, entry.length);
+  return bytes_.substr(records_at_ + entry.offset, entry.length);
 }
 
 std::optional<DjangoMigration> ParseCache::find(const git_oid& id,

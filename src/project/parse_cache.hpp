@@ -9,6 +9,7 @@
 #include <git2/oid.h>
 
 #include "core/django_migration.hpp"
+#include "fs/file_io.hpp"
 
 namespace migline {
 
@@ -51,7 +52,8 @@ class ParseCache {
 
   std::string file_;
   std::uint64_t salt_ = 0;
-  std::string bytes_;           // the file as read; records are views into it
+  MappedFile file_bytes_;       // written by rename only (save), so safe to map
+  std::string_view bytes_;      // file_bytes_; records are views into it
   std::size_t records_at_ = 0;  // where the records start in bytes_
   std::vector<Entry> table_;    // sorted by id
   // Ids are uniformly spread: bucket b (the first two bytes of an id) starts at bucket_[b].
