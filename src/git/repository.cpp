@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "core/git_index_file.hpp"
+#include "fs/file_io.hpp"
 
 namespace migline {
 namespace {
@@ -39,16 +43,27 @@ int collect_tree_entry(const char* root, const git_tree_entry* entry, void* payl
   return 0;
 }
 
-// Stat data of `entry`, unless the entry is racily clean: its file was modified no earlier than
-// the index file `index` was written, so a later change within the same tick may not show.
-std::optional<IndexStat> trusted_stat(const git_index_entry& entry, const struct stat& index) {
-  const bool racy = entry.mtime.seconds > index.st_mtim.tv_sec ||
-                    (entry.mtime.seconds == index.st_mtim.tv_sec &&
-                     entry.mtime.nanoseconds >= static_cast<std::uint32_t>(index.st_mtim.tv_nsec));
-  if (racy) return std::nullopt;
-  return IndexStat{entry.mtime.seconds, entry.mtime.nanoseconds,
-                   entry.ctime.seconds, entry.ctime.nanoseconds,
-                   entry.ino,           entry.file_size};
+// True when an entry is racily clean: its file was modified no earlier than the index file
+// `index` was written, so a later change within the same tick may not show in its stat data.
+bool is_racy(const IndexStat& entry, const struct stat& index) {
+  return entry.mtime_s > index.st_mtim.tv_sec ||
+         (entry.mtime_s == index.st_mtim.tv_sec &&
+          entry.mtime_ns >= static_cast<std::uint32_t>(index.st_mtim.tv_nsec));
+}
+
+git_oid oid_of(const GitIndexEntry& entry) {
+  git_oid id;
+  std::memcpy(id.id, entry.id.data(), entry.id.size());
+  return id;
+}
+
+// Reads index file `path` without libgit2, which takes 5x as long as git for 100,000 entries
+// (it also builds a map of them). False when the file cannot be read or is not one this
+// reader takes in full: libgit2 is asked then, and says what is wrong.
+bool read_index_directly(const std::string& path,
+                         const std::function<void(const GitIndexEntry&)>& each) {
+  auto mapped = MappedFile::open(path);
+  return mapped && read_git_index_file(mapped->bytes(), each);
 }
 
 }  // namespace
@@ -121,13 +136,27 @@ tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
 
 tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
     const GitPathFilter& keep) const {
+  // Stat first: an index replaced between the two then has entries that look racy, never the
+  // reverse. Without the index file's own mtime no entry can vouch for the work tree.
+  struct stat index_stat {};
+  const std::string path = index_path();
+  const bool stat_known = ::stat(path.c_str(), &index_stat) == 0;
+  auto trusted = [&](const IndexStat& s) -> std::optional<IndexStat> {
+    if (!stat_known || is_racy(s, index_stat)) return std::nullopt;
+    return s;
+  };
+  std::vector<GitFile> out;
+  if (read_index_directly(path, [&](const GitIndexEntry& e) {
+        if (e.stage != 0 || !is_listed(e.mode) || !keep(e.path)) return;
+        out.push_back(GitFile{
+            std::string(e.path), oid_of(e), e.mode,
+            trusted(IndexStat{e.mtime_s, e.mtime_ns, e.ctime_s, e.ctime_ns, e.ino, e.size})});
+      })) {
+    return out;
+  }
+  out.clear();
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
-  // Without the index file's own mtime no entry can vouch for the work tree.
-  struct stat index_stat {};
-  const char* index_path = git_index_path(index->get());
-  const bool stat_known = index_path != nullptr && ::stat(index_path, &index_stat) == 0;
-  std::vector<GitFile> out;
   const std::size_t count = git_index_entrycount(index->get());
   for (std::size_t i = 0; i < count; ++i) {
     const git_index_entry* entry = git_index_get_byindex(index->get(), i);
@@ -135,8 +164,10 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
       continue;
     }
     if (!keep(entry->path)) continue;
-    out.push_back(GitFile{entry->path, entry->id, entry->mode,
-                          stat_known ? trusted_stat(*entry, index_stat) : std::nullopt});
+    out.push_back(GitFile{
+        entry->path, entry->id, entry->mode,
+        trusted(IndexStat{entry->mtime.seconds, entry->mtime.nanoseconds, entry->ctime.seconds,
+                          entry->ctime.nanoseconds, entry->ino, entry->file_size})});
   }
   return out;
 }
@@ -231,6 +262,12 @@ tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string
 
 tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
     const std::string& path) const {
+  std::optional<git_oid> found;
+  if (read_index_directly(index_path(), [&](const GitIndexEntry& e) {
+        if (e.stage == 0 && e.path == path && is_regular_blob(e.mode)) found = oid_of(e);
+      })) {
+    return found;
+  }
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
   const git_index_entry* entry = git_index_get_bypath(index->get(), path.c_str(), 0);
