@@ -124,24 +124,28 @@ void ParseCache::save() const {
                          [](const Kept& a, const Kept& b) { return git_oid_equal(a.id, b.id); }),
              keep.end());
 
+  // The table first, for its checksum in the header; then the file in one string, the
+  // records copied once (at 100,000 migrations they are tens of megabytes).
   std::string table;
-  std::string records;
+  table.reserve(keep.size() * kEntrySize);
+  std::size_t records_size = 0;
   for (const Kept& k : keep) {
-    if (records.size() + k.record.size() > UINT32_MAX) return;  // too big to be worth keeping
+    if (records_size + k.record.size() > UINT32_MAX) return;  // too big to be worth keeping
     table.append(reinterpret_cast<const char*>(k.id->id), GIT_OID_RAWSZ);
     append_raw<std::uint64_t>(table, k.size);
-    append_raw<std::uint32_t>(table, static_cast<std::uint32_t>(records.size()));
+    append_raw<std::uint32_t>(table, static_cast<std::uint32_t>(records_size));
     append_raw<std::uint32_t>(table, static_cast<std::uint32_t>(k.record.size()));
     append_raw<std::uint64_t>(table, k.checksum);
-    records += k.record;
+    records_size += k.record.size();
   }
   std::string out(kMagic);
+  out.reserve(kHeaderSize + table.size() + records_size);
   append_raw<std::uint32_t>(out, kFormat);
   append_raw<std::uint32_t>(out, static_cast<std::uint32_t>(keep.size()));
   append_raw<std::uint64_t>(out, salt_);
   append_raw<std::uint64_t>(out, checksum64(table));
   out += table;
-  out += records;
+  for (const Kept& k : keep) out += k.record;
   const std::size_t slash = file_.rfind('/');
   if (slash != std::string::npos) ::mkdir(file_.substr(0, slash).c_str(), 0777);
   (void)write_file_atomic(file_, out, Durability::Unsynced);
