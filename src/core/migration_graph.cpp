@@ -34,6 +34,39 @@ void sort_unique(std::vector<int>& v, const std::vector<MigrationGraph::Node>& n
 
 }  // namespace
 
+// Indices of `migrations` by (app, name). They arrive package by package, each in file-name
+// order: a counting sort by app keeps each app's migrations in that order, and a check per
+// app (a sort only where it fails) is left, instead of n log n string comparisons.
+std::vector<int> MigrationGraph::by_app_and_name(const std::vector<DjangoMigration>& migrations,
+                                                 const std::vector<int>& app_of,
+                                                 const std::vector<App>& apps) {
+  std::vector<int> by_label(apps.size());
+  std::iota(by_label.begin(), by_label.end(), 0);
+  std::sort(by_label.begin(), by_label.end(), [&](int a, int b) {
+    return apps[static_cast<std::size_t>(a)].label < apps[static_cast<std::size_t>(b)].label;
+  });
+  std::vector<std::size_t> start(apps.size() + 1, 0);  // per rank, then where its run begins
+  std::vector<std::size_t> rank(apps.size());
+  for (std::size_t r = 0; r < by_label.size(); ++r) rank[static_cast<std::size_t>(by_label[r])] = r;
+  for (int app : app_of) ++start[rank[static_cast<std::size_t>(app)] + 1];
+  for (std::size_t r = 0; r < apps.size(); ++r) start[r + 1] += start[r];
+  std::vector<int> order(migrations.size());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    order[next[rank[static_cast<std::size_t>(app_of[i])]]++] = static_cast<int>(i);
+  }
+  auto by_name = [&](int a, int b) {
+    return migrations[static_cast<std::size_t>(a)].name <
+           migrations[static_cast<std::size_t>(b)].name;
+  };
+  for (std::size_t r = 0; r < apps.size(); ++r) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[r]);
+    const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[r + 1]);
+    if (!std::is_sorted(first, last, by_name)) std::sort(first, last, by_name);
+  }
+  return order;
+}
+
 int MigrationGraph::app_id(std::string_view label) const {
   return app_index_.find(label_hash(label), [&](int id) {
     return apps_[static_cast<std::size_t>(id)].label == label;
@@ -321,13 +354,6 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
                                      const std::set<std::string>& apps, Diagnostics& diagnostics,
                                      const Unreadable& unreadable) {
   MigrationGraph g;
-  std::vector<int> order(migrations.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    const auto& x = migrations[static_cast<std::size_t>(a)];
-    const auto& y = migrations[static_cast<std::size_t>(b)];
-    return std::tie(x.app, x.name) < std::tie(y.app, y.name);
-  });
   g.nodes_.reserve(migrations.size());
   g.node_app_.reserve(migrations.size());
   g.node_of_migration_.assign(migrations.size(), -1);
@@ -338,10 +364,11 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       g.apps_[static_cast<std::size_t>(id)].unreadable = true;
   }
   std::vector<int> app_of(migrations.size(), -1);
+  for (std::size_t i = 0; i < migrations.size(); ++i) app_of[i] = g.intern_app(migrations[i].app);
+  const std::vector<int> order = by_app_and_name(migrations, app_of, g.apps_);
   for (int i : order) {
     const DjangoMigration& m = migrations[static_cast<std::size_t>(i)];
-    const int app = g.intern_app(m.app);
-    app_of[static_cast<std::size_t>(i)] = app;
+    const int app = app_of[static_cast<std::size_t>(i)];
     if (g.lookup(app, m.name) >= 0) {
       Diagnostic d;
       d.path = m.path;

@@ -80,6 +80,9 @@ class MigrationGraph {
     std::vector<int> missing_leaves;  // same, maybe with children
   };
 
+  static std::vector<int> by_app_and_name(const std::vector<DjangoMigration>& migrations,
+                                          const std::vector<int>& app_of,
+                                          const std::vector<App>& apps);
   int app_id(std::string_view label) const;
   int intern_app(std::string_view label);
   int lookup(int app, std::string_view name) const;

@@ -1,5 +1,6 @@
 #include "core/migration_graph.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -122,6 +123,23 @@ TEST_CASE("__first__ and __latest__ resolve to the other app's root and leaf") {
         std::vector<int>{*b.graph.find("a", "0002")});
   CHECK(b.graph.nodes()[*b.graph.find("c", "0001")].parents ==
         std::vector<int>{*b.graph.find("a", "0001")});
+}
+
+TEST_CASE("the order migrations are given in does not change the graph") {
+  // Two roots of `a`, given last name first: __first__ is still root_nodes(a)[0], by name.
+  std::vector<DjangoMigration> given = {migration("b", "0001", {{"a", "__first__"}}),
+                                        migration("a", "0003", {{"a", "0002"}}),
+                                        migration("a", "0002"), migration("a", "0001"),
+                                        migration("c", "0001", {{"a", "__latest__"}})};
+  for (int round = 0; round < 2; ++round) {
+    auto b = build(given);
+    CHECK(b.graph.nodes()[*b.graph.find("b", "0001")].parents ==
+          std::vector<int>{*b.graph.find("a", "0001")});
+    CHECK(b.graph.nodes()[*b.graph.find("c", "0001")].parents ==
+          std::vector<int>{*b.graph.find("a", "0001")});
+    CHECK(leaves(b, "a") == "0001 0003 ");
+    std::reverse(given.begin(), given.end());
+  }
 }
 
 TEST_CASE("__latest__ sees same-app edges run_before added earlier in the external phase") {
