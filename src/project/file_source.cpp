@@ -51,7 +51,8 @@ class BlobSource : public FileSource {
     paths_.reserve(files.size());
     ids_.reserve(files.size());
     for (GitFile& f : files) {
-      std::string relative(strip_prefix(f.path, prefix_));
+      std::string relative =
+          prefix_.empty() ? std::move(f.path) : std::string(strip_prefix(f.path, prefix_));
       if (f.mode == GIT_FILEMODE_LINK) links_.insert(relative);
       paths_.push_back(std::move(relative));
       ids_.push_back(f.id);

@@ -218,8 +218,11 @@ tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string
   ReadPackage out;
   out.package.app_dir = std::move(app_dir);
   const std::string dir = join_path(out.package.app_dir, "migrations/");
-  auto it = std::lower_bound(paths.begin(), paths.end(), dir);
-  for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
+  const auto first = std::lower_bound(paths.begin(), paths.end(), dir);
+  auto last = first;
+  while (last != paths.end() && last->compare(0, dir.size(), dir) == 0) ++last;
+  out.modules.reserve(static_cast<std::size_t>(last - first));
+  for (auto it = first; it != last; ++it) {
     std::string_view name = module_name(std::string_view(*it).substr(dir.size()));
     if (name.empty()) continue;
     if (name.find('.') != std::string_view::npos) {
@@ -361,7 +364,9 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   // Packages in path order: read, kept only when Django would load them, then labelled.
   MigrationReader reader(source, config.settings);
   std::vector<std::string> app_dirs = package_dirs(paths, config);
-  const std::vector<std::string> ahead = module_paths(paths, app_dirs);
+  // Only a source read on several threads reads ahead (read_ahead's views need `ahead`).
+  const std::vector<std::string> ahead =
+      source.reads_concurrently() ? module_paths(paths, app_dirs) : std::vector<std::string>();
   reader.read_ahead(ahead);
   std::vector<ReadPackage> packages;
   std::map<std::string, std::string> dir_of_label;
