@@ -9,10 +9,15 @@
 
 namespace migline {
 
-tl::expected<std::string, std::string> read_file(const std::string& path) {
+namespace {
+
+// read_file(); `open_errno` receives errno when the open itself fails, else 0.
+tl::expected<std::string, std::string> read_whole_file(const std::string& path, int& open_errno) {
+  open_errno = 0;
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
+    open_errno = errno;
     if (errno == ELOOP) {
       return tl::make_unexpected(std::string(kSymlinkRefused));
     }
@@ -41,6 +46,22 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   ::close(fd);
   data.resize(done);
   return data;
+}
+
+}  // namespace
+
+tl::expected<std::string, std::string> read_file(const std::string& path) {
+  int open_errno = 0;
+  return read_whole_file(path, open_errno);
+}
+
+tl::expected<std::optional<std::string>, std::string> read_file_if_present(
+    const std::string& path) {
+  int open_errno = 0;
+  auto text = read_whole_file(path, open_errno);
+  if (text) return std::optional<std::string>(std::move(*text));
+  if (open_errno == ENOENT || open_errno == ENOTDIR) return std::optional<std::string>();
+  return tl::make_unexpected(text.error());
 }
 
 bool is_regular_file(const std::string& path) {

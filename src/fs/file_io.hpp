@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <tl/expected.hpp>
@@ -8,6 +9,10 @@ namespace migline {
 
 // Reads a whole regular file without following a final symlink; the error names the cause.
 tl::expected<std::string, std::string> read_file(const std::string& path);
+
+// read_file() of a file that may be absent: nullopt when nothing is at `path` (ENOENT,
+// ENOTDIR); any other failure is an error that names its cause.
+tl::expected<std::optional<std::string>, std::string> read_file_if_present(const std::string& path);
 
 // Why a symlink where a file was expected is refused.
 inline constexpr const char* kSymlinkRefused =
