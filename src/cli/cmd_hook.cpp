@@ -28,13 +28,10 @@ struct HookProject {
 // A repository or config that exists but cannot be read is said, with its cause: the hook
 // then does nothing, and its user must know that it did not.
 std::optional<HookProject> set_up_project(const GlobalOptions& global) {
-  const char* skipped =
-      "the hook did nothing; once the cause is fixed, `migline check` says whether the "
-      "repository needs `migline resolve`";
   auto context = Context::open(global);
   if (!context) {
     Diagnostic d = context.error();
-    d.hint = skipped;
+    d.hint = kHookDidNothing;
     print_error(d, use_color(global.color, stderr));
     return std::nullopt;
   }
@@ -43,8 +40,9 @@ std::optional<HookProject> set_up_project(const GlobalOptions& global) {
   const std::string config_path = context->root() + "/" + std::string(kConfigFileName);
   auto text = read_file_if_present(config_path);
   if (!text) {
-    print_error(file_error(std::string(kConfigFileName), "cannot read: " + text.error(), skipped),
-                context->color_stderr());
+    print_error(
+        file_error(std::string(kConfigFileName), "cannot read: " + text.error(), kHookDidNothing),
+        context->color_stderr());
     return std::nullopt;
   }
   if (*text) {

@@ -148,7 +148,10 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
   std::vector<GitFile> out;
   TreeWalk walk{&keep, &out};
   int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  if (rc < 0) {
+    return tl::make_unexpected(
+        fmt::format("cannot list the files of '{}': {}", rev, git_error_message(rc)));
+  }
   return out;
 }
 

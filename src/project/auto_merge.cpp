@@ -158,13 +158,15 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
       "nothing was changed: HEAD is still the merge commit git made; once the cause is fixed, "
       "run `migline resolve`, " +
       then;
-  // Reading fails only when git's files cannot be read (absent ones are answers): the merge
-  // is left as it is, and the message says why.
+  // Reading fails only when git's files cannot be read (absent ones are answers): nothing is
+  // changed, and the message says why.
+  bool at_merge = false;
   const auto unreadable = [&](const std::string& cause) {
-    return tl::make_unexpected(file_error("", cause, unchanged));
+    return tl::make_unexpected(file_error("", cause, at_merge ? unchanged : kHookDidNothing));
   };
   auto head = read_commit(*repo, "HEAD");
   if (!head) return unreadable(head.error());
+  at_merge = head->parents.size() >= 2;
   MergeRewrite out;
   if (head->parents.size() < 2) {
     // MERGE_HEAD without a merge at HEAD: something committed on top of the merge already.
