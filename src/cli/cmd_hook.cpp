@@ -25,13 +25,28 @@ struct HookProject {
   Config config;
 };
 
+// A repository or config that exists but cannot be read is said, with its cause: the hook
+// then does nothing, and its user must know that it did not.
 std::optional<HookProject> set_up_project(const GlobalOptions& global) {
   auto context = Context::open(global);
-  if (!context || !context->repo()) return std::nullopt;
+  if (!context) {
+    Diagnostic d = context.error();
+    d.hint = kHookDidNothing;
+    print_error(d, use_color(global.color, stderr));
+    return std::nullopt;
+  }
+  if (!context->repo()) return std::nullopt;
   Config config;
   const std::string config_path = context->root() + "/" + std::string(kConfigFileName);
-  if (auto text = read_file(config_path)) {
-    auto parsed = parse_config(config_path, *text);
+  auto text = read_file_if_present(config_path);
+  if (!text) {
+    print_error(
+        file_error(std::string(kConfigFileName), "cannot read: " + text.error(), kHookDidNothing),
+        context->color_stderr());
+    return std::nullopt;
+  }
+  if (*text) {
+    auto parsed = parse_config(config_path, **text);
     if (!parsed) return std::nullopt;  // `migline check` reports it; a hook stays quiet
     config = std::move(*parsed);
   }

@@ -18,11 +18,14 @@ struct OpenFile {
   std::size_t size;
 };
 
-// Opens a regular file for reading without following a final symlink.
-tl::expected<OpenFile, std::string> open_regular(const std::string& path) {
+// Opens a regular file for reading without following a final symlink. `open_errno` receives
+// errno when the open itself fails, else 0.
+tl::expected<OpenFile, std::string> open_regular(const std::string& path, int& open_errno) {
+  open_errno = 0;
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
+    open_errno = errno;
     if (errno == ELOOP) {
       return tl::make_unexpected(std::string(kSymlinkRefused));
     }
@@ -36,10 +39,9 @@ tl::expected<OpenFile, std::string> open_regular(const std::string& path) {
   return OpenFile{fd, static_cast<std::size_t>(st.st_size)};
 }
 
-}  // namespace
-
-tl::expected<std::string, std::string> read_file(const std::string& path) {
-  auto file = open_regular(path);
+// read_file(); `open_errno` as open_regular's.
+tl::expected<std::string, std::string> read_whole_file(const std::string& path, int& open_errno) {
+  auto file = open_regular(path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
   const int fd = file->fd;
   std::string data;
@@ -62,6 +64,22 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   return data;
 }
 
+}  // namespace
+
+tl::expected<std::string, std::string> read_file(const std::string& path) {
+  int open_errno = 0;
+  return read_whole_file(path, open_errno);
+}
+
+tl::expected<std::optional<std::string>, std::string> read_file_if_present(
+    const std::string& path) {
+  int open_errno = 0;
+  auto text = read_whole_file(path, open_errno);
+  if (text) return std::optional<std::string>(std::move(*text));
+  if (open_errno == ENOENT || open_errno == ENOTDIR) return std::optional<std::string>();
+  return tl::make_unexpected(text.error());
+}
+
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 
@@ -79,7 +97,8 @@ MappedFile::~MappedFile() {
 }
 
 tl::expected<MappedFile, std::string> MappedFile::open(const std::string& path) {
-  auto file = open_regular(path);
+  int open_errno = 0;
+  auto file = open_regular(path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
   MappedFile mapped;
   if (file->size > 0) {

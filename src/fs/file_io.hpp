@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,10 @@ class MappedFile {
   const char* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+// read_file() of a file that may be absent: nullopt when nothing is at `path` (ENOENT,
+// ENOTDIR); any other failure is an error that names its cause.
+tl::expected<std::optional<std::string>, std::string> read_file_if_present(const std::string& path);
 
 // Why a symlink where a file was expected is refused.
 inline constexpr const char* kSymlinkRefused =

@@ -30,6 +30,19 @@ tl::expected<GitCommitPtr, std::string> lookup_commit(const GitRepository& repo,
   return GitCommitPtr(reinterpret_cast<git_commit*>(peeled));
 }
 
+// libgit2's check, on writing a tree or commit, that every object it names exists (strict
+// object creation, on by default) reads each object's header again; a header it cannot read
+// (EIO) is reported as "invalid object specified", and the cause is lost. The objects named
+// here are known to exist: read from the commit's own tree, or just written. Set for one
+// scope: libgit2 is used from one thread.
+class TrustedObjects {
+ public:
+  TrustedObjects() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0); }
+  ~TrustedObjects() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1); }
+  TrustedObjects(const TrustedObjects&) = delete;
+  TrustedObjects& operator=(const TrustedObjects&) = delete;
+};
+
 bool has_header(const git_commit* commit, const char* field) {
   git_buf buf = GIT_BUF_INIT;
   const int rc = git_commit_header_field(&buf, commit, field);
@@ -53,11 +66,14 @@ tl::expected<CommitInfo, std::string> read_commit(const GitRepository& repo,
   return out;
 }
 
-std::string last_head_reflog_message(const GitRepository& repo) {
+tl::expected<std::string, std::string> last_head_reflog_message(const GitRepository& repo) {
   git_reflog* raw = nullptr;
-  if (git_reflog_read(&raw, repo.handle(), "HEAD") < 0) return {};
+  // A missing reflog reads as an empty one; only a file that cannot be read fails.
+  if (int rc = git_reflog_read(&raw, repo.handle(), "HEAD"); rc < 0) {
+    return tl::make_unexpected("cannot read HEAD's reflog: " + git_error_message(rc));
+  }
   GitReflogPtr reflog(raw);
-  if (git_reflog_entrycount(reflog.get()) == 0) return {};
+  if (git_reflog_entrycount(reflog.get()) == 0) return std::string();
   const char* message = git_reflog_entry_message(git_reflog_entry_byindex(reflog.get(), 0));
   return message == nullptr ? std::string() : std::string(message);
 }
@@ -95,6 +111,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
     if (rc < 0)
       return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
   }
+  TrustedObjects trusted;
   git_oid tree_id{};
   rc = git_index_write_tree_to(&tree_id, index.get(), repo.handle());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
@@ -141,14 +158,14 @@ tl::expected<void, std::string> move_head(const GitRepository& repo, const std::
                            ? git_reference_symbolic_target(head.get())
                            : "HEAD";
   git_reference* moved = nullptr;
-  // The caller has just written `target` (or knows it, the merge git made). libgit2's check
-  // that it exists would report an object file it cannot open (EIO) as a missing object, and
-  // hide the cause; the ref write's own errors name theirs.
-  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-  // libgit2 takes the ref's lock, compares, writes and renames: a concurrent change fails it.
-  rc = git_reference_create_matching(&moved, repo.handle(), branch, &target_id, 1, &expected_id,
-                                     message.c_str());
-  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+  {
+    // The caller has just written `target` (or knows it, the merge git made); the ref
+    // write's own errors name their cause.
+    TrustedObjects trusted;
+    // libgit2 takes the ref's lock, compares, writes and renames: a concurrent change fails it.
+    rc = git_reference_create_matching(&moved, repo.handle(), branch, &target_id, 1, &expected_id,
+                                       message.c_str());
+  }
   if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", branch, git_error_message(rc)));
   git_reference_free(moved);
   return {};

@@ -20,8 +20,9 @@ struct CommitInfo {
 tl::expected<CommitInfo, std::string> read_commit(const GitRepository& repo,
                                                   const std::string& rev);
 
-// The message of the newest entry of HEAD's reflog; empty when there is none.
-std::string last_head_reflog_message(const GitRepository& repo);
+// The message of the newest entry of HEAD's reflog; empty when there is none; an error, with
+// its cause, when the reflog cannot be read.
+tl::expected<std::string, std::string> last_head_reflog_message(const GitRepository& repo);
 
 // Writes a commit with the parents, message and author of `original` and its tree with
 // `updates` applied (paths relative to the work tree root); the committer is `original`'s,

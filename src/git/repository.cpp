@@ -179,7 +179,10 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
   std::vector<GitFile> out;
   TreeWalk walk{&keep, &out};
   int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  if (rc < 0) {
+    return tl::make_unexpected(
+        fmt::format("cannot list the files of '{}': {}", rev, git_error_message(rc)));
+  }
   return out;
 }
 
@@ -247,7 +250,15 @@ tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& r
   }
   GitObjectPtr object(raw);
   git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), type);
+  if (type == GIT_OBJECT_TREE && git_object_type(object.get()) == GIT_OBJECT_COMMIT) {
+    // git_object_peel words a tree it cannot read (EIO) as "cannot be peeled" and drops the
+    // cause; the lookup itself keeps it, and says "not found" only for a missing tree.
+    git_tree* tree = nullptr;
+    rc = git_commit_tree(&tree, reinterpret_cast<const git_commit*>(object.get()));
+    peeled = reinterpret_cast<git_object*>(tree);
+  } else {
+    rc = git_object_peel(&peeled, object.get(), type);
+  }
   if (rc < 0) {
     return tl::make_unexpected(fmt::format("'{}' {}: {}", rev, missing, git_error_message(rc)));
   }
@@ -412,7 +423,9 @@ tl::expected<GitOperation, std::string> GitRepository::operation() const {
       out.kind = GitOperation::Other;
       return out;
   }
-  out.incoming = commit_id(incoming);
+  auto id = find_commit(incoming);
+  if (!id) return tl::make_unexpected(id.error());
+  out.incoming = std::move(*id);
   return out;
 }
 
@@ -446,21 +459,47 @@ std::optional<std::string> GitRepository::index_checksum() const {
   return std::string(hex);
 }
 
-std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {
-  auto id = commit_oid(rev);
-  if (!id) return std::nullopt;
+tl::expected<std::optional<std::string>, std::string> GitRepository::find_commit(
+    const std::string& rev) const {
+  // libgit2 says GIT_ENOTFOUND for a ref or object that does not exist, and -1 (GIT_ERROR)
+  // for a file it could not read, with the system's reason in its message.
+  const auto absent = [](int rc) {
+    return rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH || rc == GIT_EINVALIDSPEC ||
+           rc == GIT_EAMBIGUOUS || rc == GIT_EPEEL;
+  };
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
+  if (absent(rc)) return std::optional<std::string>();
+  if (rc < 0)
+    return tl::make_unexpected(fmt::format("cannot read '{}': {}", rev, git_error_message(rc)));
+  GitObjectPtr object(raw);
+  git_object* peeled = nullptr;
+  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT);
+  if (absent(rc)) return std::optional<std::string>();
+  if (rc < 0)
+    return tl::make_unexpected(fmt::format("cannot read '{}': {}", rev, git_error_message(rc)));
+  GitObjectPtr commit(peeled);
   char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &*id);
-  return std::string(hex);
+  git_oid_tostr(hex, sizeof hex, git_object_id(commit.get()));
+  return std::optional<std::string>(hex);
 }
 
-std::optional<std::string> GitRepository::symbolic_target(const std::string& ref) const {
+std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {
+  auto id = find_commit(rev);
+  return id ? *id : std::nullopt;
+}
+
+tl::expected<std::optional<std::string>, std::string> GitRepository::symbolic_target(
+    const std::string& ref) const {
   git_reference* raw = nullptr;
-  if (git_reference_lookup(&raw, repo_.get(), ref.c_str()) < 0) return std::nullopt;
+  const int rc = git_reference_lookup(&raw, repo_.get(), ref.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) return std::optional<std::string>();
+  if (rc < 0)
+    return tl::make_unexpected(fmt::format("cannot read {}: {}", ref, git_error_message(rc)));
   std::unique_ptr<git_reference, GitDeleter<git_reference_free>> reference(raw);
   const char* target = git_reference_symbolic_target(raw);
-  if (target == nullptr) return std::nullopt;
-  return std::string(target);
+  if (target == nullptr) return std::optional<std::string>();
+  return std::optional<std::string>(target);
 }
 
 tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(

@@ -136,10 +136,15 @@ class GitRepository {
   // every byte of the index. "none" without an index; nullopt when unreadable or not written
   // (index.skipHash).
   std::optional<std::string> index_checksum() const;
-  // The commit `rev` names, as hex; nullopt when it names none.
+  // The commit `rev` names, as hex; nullopt when it names none (no such ref or object, or not
+  // a commit); an error when git's files cannot be read, with the cause.
+  tl::expected<std::optional<std::string>, std::string> find_commit(const std::string& rev) const;
+  // find_commit() for callers to whom an unreadable `rev` is as good as none.
   std::optional<std::string> commit_id(const std::string& rev) const;
-  // The branch a symbolic ref such as `refs/remotes/origin/HEAD` points to; nullopt if none.
-  std::optional<std::string> symbolic_target(const std::string& ref) const;
+  // The branch a symbolic ref such as `refs/remotes/origin/HEAD` points to; nullopt if none;
+  // an error when the ref cannot be read.
+  tl::expected<std::optional<std::string>, std::string> symbolic_target(
+      const std::string& ref) const;
   // The libgit2 handle, for the other adapters in src/git/.
   git_repository* handle() const { return repo_.get(); }
 

@@ -45,22 +45,32 @@ MergeRewrite refused(Diagnostic d) {
 
 // True when HEAD is the merge commit `git merge` has just made: its first parent is where
 // the branch was (ORIG_HEAD) and its second the commit merged (MERGE_HEAD, which git 2.39
-// still keeps while post-merge runs; else HEAD's reflog says the merge made it).
-bool is_fresh_merge(const GitRepository& repo, const CommitInfo& head) {
-  if (head.parents.size() != 2 || repo.commit_id("ORIG_HEAD") != head.parents[0]) return false;
-  if (auto merged = repo.commit_id("MERGE_HEAD")) return *merged == head.parents[1];
-  return last_head_reflog_message(repo).find("Merge made by") != std::string::npos;
+// still keeps while post-merge runs; else HEAD's reflog says the merge made it). An error
+// when one of them cannot be read: an unreadable ref is not an absent one.
+tl::expected<bool, std::string> is_fresh_merge(const GitRepository& repo, const CommitInfo& head) {
+  if (head.parents.size() != 2) return false;
+  auto before = repo.find_commit("ORIG_HEAD");
+  if (!before) return tl::make_unexpected(before.error());
+  if (*before != head.parents[0]) return false;
+  auto merged = repo.find_commit("MERGE_HEAD");
+  if (!merged) return tl::make_unexpected(merged.error());
+  if (*merged) return **merged == head.parents[1];
+  auto message = last_head_reflog_message(repo);
+  if (!message) return tl::make_unexpected(message.error());
+  return message->find("Merge made by") != std::string::npos;
 }
 
-// Migration directories of the tree of `rev` mapped to their files; empty if `rev` is none.
-std::map<std::string, std::set<std::string>> migration_dirs_at(const GitRepository& repo,
-                                                               const std::string& rev) {
-  std::map<std::string, std::set<std::string>> out;
+using MigrationDirs = std::map<std::string, std::set<std::string>>;
+
+// Migration directories of the tree of `rev` mapped to their files.
+tl::expected<MigrationDirs, std::string> migration_dirs_at(const GitRepository& repo,
+                                                           const std::string& rev) {
+  MigrationDirs out;
   auto files = repo.tree_files(rev, [](std::string_view path) {
     return path.find("migrations/") != std::string_view::npos &&
            path.substr(path.size() - std::min<std::size_t>(path.size(), 3)) == ".py";
   });
-  if (!files) return out;
+  if (!files) return tl::make_unexpected(files.error());
   for (GitFile& f : *files) {
     const std::size_t slash = f.path.rfind('/');
     out[f.path.substr(0, slash)].insert(f.path.substr(slash + 1));
@@ -71,17 +81,23 @@ std::map<std::string, std::set<std::string>> migration_dirs_at(const GitReposito
 // True when some migrations directory gained a file on both sides since the merge base: only
 // then can the two sides have diverged. Paths only, so that a merge of anything else costs
 // three tree listings.
-bool both_sides_added_migrations(const GitRepository& repo, const std::string& ours,
-                                 const std::string& theirs) {
+tl::expected<bool, std::string> both_sides_added_migrations(const GitRepository& repo,
+                                                            const std::string& ours,
+                                                            const std::string& theirs) {
   auto base = repo.merge_base(ours, theirs);
-  if (!base || !*base) return true;  // unrelated histories: let resolve decide
+  if (!base) return tl::make_unexpected(base.error());
+  if (!*base) return true;  // unrelated histories: let resolve decide
   const auto before = migration_dirs_at(repo, **base);
-  const auto gained = [&](const std::string& rev) {
+  if (!before) return tl::make_unexpected(before.error());
+  const auto gained =
+      [&](const std::string& rev) -> tl::expected<std::set<std::string>, std::string> {
+    auto after = migration_dirs_at(repo, rev);
+    if (!after) return tl::make_unexpected(after.error());
     std::set<std::string> dirs;
-    for (const auto& [dir, files] : migration_dirs_at(repo, rev)) {
-      auto old = before.find(dir);
+    for (const auto& [dir, files] : *after) {
+      auto old = before->find(dir);
       for (const std::string& file : files) {
-        if (old == before.end() || old->second.count(file) == 0) {
+        if (old == before->end() || old->second.count(file) == 0) {
           dirs.insert(dir);
           break;
         }
@@ -89,8 +105,11 @@ bool both_sides_added_migrations(const GitRepository& repo, const std::string& o
     }
     return dirs;
   };
-  const std::set<std::string> a = gained(ours), b = gained(theirs);
-  return std::any_of(a.begin(), a.end(), [&](const std::string& dir) { return b.count(dir); });
+  const auto a = gained(ours);
+  if (!a) return tl::make_unexpected(a.error());
+  const auto b = gained(theirs);
+  if (!b) return tl::make_unexpected(b.error());
+  return std::any_of(a->begin(), a->end(), [&](const std::string& dir) { return b->count(dir); });
 }
 
 // True when the index below `prefix` loads cleanly, every app has one leaf and the manifest
@@ -134,33 +153,52 @@ bool driver_defers_to_post_merge(const std::string& manifest_path) {
 tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     ResolveOptions options) {
+  const std::string then = "then `git commit` the result";
+  const std::string unchanged =
+      "nothing was changed: HEAD is still the merge commit git made; once the cause is fixed, "
+      "run `migline resolve`, " +
+      then;
+  // Reading fails only when git's files cannot be read (absent ones are answers): nothing is
+  // changed, and the message says why.
+  bool at_merge = false;
+  const auto unreadable = [&](const std::string& cause) {
+    return tl::make_unexpected(file_error("", cause, at_merge ? unchanged : kHookDidNothing));
+  };
   auto head = read_commit(*repo, "HEAD");
-  if (!head) return tl::make_unexpected(file_error("", head.error()));
+  if (!head) return unreadable(head.error());
+  at_merge = head->parents.size() >= 2;
   MergeRewrite out;
-  // MERGE_HEAD without a merge at HEAD: something committed on top of the merge already.
-  if (head->parents.size() < 2 && !repo->commit_id("MERGE_HEAD")) return out;
+  if (head->parents.size() < 2) {
+    // MERGE_HEAD without a merge at HEAD: something committed on top of the merge already.
+    auto merging = repo->find_commit("MERGE_HEAD");
+    if (!merging) return unreadable(merging.error());
+    if (!*merging) return out;
+  }
   if (head->parents.size() >= 2) options.committed_merge = head->id;
   const std::string ours = head->parents.size() >= 2 ? head->parents[0] : "HEAD";
   const std::string theirs = head->parents.size() >= 2 ? head->parents[1] : "MERGE_HEAD";
-  if (!both_sides_added_migrations(*repo, ours, theirs) || already_linear(repo, prefix)) {
-    return out;
-  }
+  auto diverging = both_sides_added_migrations(*repo, ours, theirs);
+  if (!diverging) return unreadable(diverging.error());
+  if (!*diverging || already_linear(repo, prefix)) return out;
   auto plan = plan_resolution(repo, prefix, options);
   if (!plan) {
     if (plan.error().kind == ResolveFailure::Error) {
-      return tl::make_unexpected(plan.error().diagnostics.front());
+      Diagnostic d = plan.error().diagnostics.front();
+      if (d.hint.empty()) d.hint = unchanged;
+      return tl::make_unexpected(std::move(d));
     }
     out.kind = MergeRewrite::Refused;
     out.diagnostics = std::move(plan.error().diagnostics);
     return out;
   }
   if (plan->changes.empty()) return out;
-  const std::string then = "then `git commit` the result";
   if (head->parents.size() > 2) {
     return refused(file_error("", "an octopus merge is not linearized automatically",
                               "run `migline resolve`, " + then));
   }
-  if (!is_fresh_merge(*repo, *head)) {
+  auto fresh = is_fresh_merge(*repo, *head);
+  if (!fresh) return unreadable(fresh.error());
+  if (!*fresh) {
     return refused(file_error("", "HEAD is no longer the merge commit git just made",
                               "run `migline resolve`, " + then));
   }
@@ -170,6 +208,10 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
   }
   if (auto clean = check_worktree_for(*repo, *plan); !clean) {
     Diagnostic d = clean.error();
+    if (d.hint == "nothing was changed") {  // a file that cannot be read, not one with changes
+      d.hint = unchanged;
+      return tl::make_unexpected(std::move(d));
+    }
     d.hint =
         "the merge commit was left as it is: stash your changes, run `migline resolve`, " + then;
     return refused(std::move(d));
@@ -180,10 +222,6 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
   // HEAD's branch with the files, so that a kill anywhere is finished or undone by
   // `migline resolve` [--abort], and a failure undoes the move with the files.
   auto commit = write_replacement_commit(*repo, head->id, updates);
-  const std::string unchanged =
-      "nothing was changed: HEAD is still the merge commit git made; once the cause is fixed, "
-      "run `migline resolve`, " +
-      then;
   if (!commit) {
     return tl::make_unexpected(
         file_error("", "cannot write the commit: " + commit.error(), unchanged));

@@ -27,6 +27,11 @@ bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
 // diverged app is written as one divergent entry for the post-merge hook to linearize.
 bool driver_defers_to_post_merge(const std::string& manifest_path);
 
+// The advice after a hook could not read what it needed and so did nothing.
+inline constexpr const char* kHookDidNothing =
+    "the hook did nothing; once the cause is fixed, `migline check` says whether the "
+    "repository needs `migline resolve`";
+
 // What the post-merge hook did with the merge commit at HEAD.
 struct MergeRewrite {
   enum Kind {

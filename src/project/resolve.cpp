@@ -68,24 +68,33 @@ std::vector<std::string_view> views(const std::vector<std::string>& texts) {
   return std::vector<std::string_view>(texts.begin(), texts.end());
 }
 
-// Repository paths of migration files in the tree of `rev`; empty when `rev` does not exist.
-std::set<std::string> migration_paths_at(const GitRepository& repo, const std::string& rev) {
+// Repository paths of migration files in the tree of `rev`; empty when `rev` names no
+// commit; an error when git's files cannot be read.
+tl::expected<std::set<std::string>, std::string> migration_paths_at(const GitRepository& repo,
+                                                                    const std::string& rev) {
   std::set<std::string> out;
-  auto files = repo.tree_files(rev, [](std::string_view path) { return is_relevant_path(path); });
-  if (files) {
-    for (const GitFile& f : *files) out.insert(f.path);
-  }
+  auto commit = repo.find_commit(rev);
+  if (!commit) return tl::make_unexpected(commit.error());
+  if (!*commit) return out;
+  auto files =
+      repo.tree_files(**commit, [](std::string_view path) { return is_relevant_path(path); });
+  if (!files) return tl::make_unexpected(files.error());
+  for (const GitFile& f : *files) out.insert(f.path);
   return out;
 }
 
 // The protected branch: configured, else the remote's HEAD, else main, else master.
-std::optional<std::string> protected_branch(const GitRepository& repo, const Config& config) {
+tl::expected<std::optional<std::string>, std::string> protected_branch(const GitRepository& repo,
+                                                                       const Config& config) {
   if (!config.protected_branch.empty()) return config.protected_branch;
-  if (auto target = repo.symbolic_target("refs/remotes/origin/HEAD")) return target;
+  auto target = repo.symbolic_target("refs/remotes/origin/HEAD");
+  if (!target || *target) return target;
   for (const char* branch : {"refs/heads/main", "refs/heads/master"}) {
-    if (repo.commit_id(branch)) return std::string(branch);
+    auto commit = repo.find_commit(branch);
+    if (!commit) return tl::make_unexpected(commit.error());
+    if (*commit) return std::optional<std::string>(branch);
   }
-  return std::nullopt;
+  return std::optional<std::string>();
 }
 
 std::string short_branch(const std::string& ref) {
@@ -498,22 +507,37 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
   const std::string& merge = options_.committed_merge;
+  const auto unreadable = [](const std::string& cause) {
+    return tl::make_unexpected(failed(file_error("", cause)));
+  };
   if (!merge.empty()) {
-    sides_.operation = GitOperation{GitOperation::Merge, repo_->commit_id(merge + "^2")};
+    auto merged = repo_->find_commit(merge + "^2");
+    if (!merged) return unreadable(merged.error());
+    sides_.operation = GitOperation{GitOperation::Merge, *merged};
     sides_.ours_rev = merge + "^1";
   }
   if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
   if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
 
-  sides_.ours = migration_paths_at(*repo_, sides_.ours_rev);
+  auto ours = migration_paths_at(*repo_, sides_.ours_rev);
+  if (!ours) return unreadable(ours.error());
+  sides_.ours = std::move(*ours);
   if (sides_.operation.incoming) {
-    sides_.theirs = migration_paths_at(*repo_, *sides_.operation.incoming);
+    auto theirs = migration_paths_at(*repo_, *sides_.operation.incoming);
+    if (!theirs) return unreadable(theirs.error());
+    sides_.theirs = std::move(*theirs);
   }
-  if (auto branch = protected_branch(*repo_, snapshot_.project.config)) {
+  auto branch = protected_branch(*repo_, snapshot_.project.config);
+  if (!branch) return unreadable(branch.error());
+  if (*branch) {
     // Merging into the protected branch itself: what it published is what it had before.
-    const bool at_merge = !merge.empty() && repo_->commit_id(*branch) == merge;
-    sides_.published = migration_paths_at(*repo_, at_merge ? merge + "^1" : *branch);
-    sides_.protected_name = short_branch(*branch);
+    auto tip = repo_->find_commit(**branch);
+    if (!tip) return unreadable(tip.error());
+    const bool at_merge = !merge.empty() && *tip == merge;
+    auto published = migration_paths_at(*repo_, at_merge ? merge + "^1" : **branch);
+    if (!published) return unreadable(published.error());
+    sides_.published = std::move(*published);
+    sides_.protected_name = short_branch(**branch);
   }
 
   const std::string strategy =

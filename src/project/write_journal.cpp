@@ -389,7 +389,7 @@ tl::expected<WriteJournal, Diagnostic> plan_journal(
   std::vector<std::string> paths;
   for (const JournaledChange& change : changes) paths.push_back(change.path);
   auto entries = repo.index_entries(paths);
-  if (!entries) return tl::make_unexpected(file_error("", entries.error()));
+  if (!entries) return tl::make_unexpected(file_error("", entries.error(), "nothing was changed"));
   std::map<std::string, std::vector<const IndexEntry*>> index_of;
   for (const IndexEntry& entry : *entries) index_of[entry.path].push_back(&entry);
   const std::string root = repo.workdir() + "/";
@@ -405,7 +405,8 @@ tl::expected<WriteJournal, Diagnostic> plan_journal(
     if (::lstat((root + change.path).c_str(), &st) == 0) {
       auto on_disk = read_file(root + change.path);
       if (!on_disk) {
-        return tl::make_unexpected(file_error(change.path, "cannot read: " + on_disk.error()));
+        return tl::make_unexpected(
+            file_error(change.path, "cannot read: " + on_disk.error(), "nothing was changed"));
       }
       file.before.mode = st.st_mode & 07777;
       const git_oid id = blob_id(*on_disk);
@@ -416,8 +417,8 @@ tl::expected<WriteJournal, Diagnostic> plan_journal(
       file.before.kind = staged ? JournalBefore::Blob : JournalBefore::Content;
       file.before.data = staged ? hex(id) : std::move(*on_disk);
     } else if (errno != ENOENT) {
-      return tl::make_unexpected(
-          file_error(change.path, std::string("cannot read: ") + std::strerror(errno)));
+      return tl::make_unexpected(file_error(
+          change.path, std::string("cannot read: ") + std::strerror(errno), "nothing was changed"));
     }
     journal.files.push_back(std::move(file));
   }
