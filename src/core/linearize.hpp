@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -74,5 +75,12 @@ ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrati
                                      const std::vector<std::string_view>& sources,
                                      const std::vector<std::string>& apps,
                                      const KnownRenames& renames = {});
+
+// As above, asking `renames` for the known renames only once some reference dangles: finding
+// them costs git's rename detection, and most projects have nothing to repair.
+ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
+                                     const std::vector<std::string_view>& sources,
+                                     const std::vector<std::string>& apps,
+                                     const std::function<KnownRenames()>& renames);
 
 }  // namespace migline
