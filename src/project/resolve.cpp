@@ -35,17 +35,26 @@ struct Snapshot {
   std::vector<std::string> texts;  // of project.migrations
 };
 
+// Reads the text of every migration of `snapshot`, for planning.
+tl::expected<void, ResolveFailure> read_texts(Snapshot& snapshot) {
+  snapshot.texts.clear();
+  snapshot.texts.reserve(snapshot.project.migrations.size());
+  for (const DjangoMigration& m : snapshot.project.migrations) {
+    auto text = snapshot.source->read(m.path);
+    if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
+    snapshot.texts.push_back(std::move(*text));
+  }
+  return {};
+}
+
 // Loads `source`; with `texts`, also reads every migration's text for planning.
 tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source,
                                                      bool texts) {
   auto project = load_project(*source);
   if (!project) return tl::make_unexpected(failed(project.error()));
   Snapshot out{std::move(source), std::move(*project), {}};
-  if (!texts) return out;
-  for (const DjangoMigration& m : out.project.migrations) {
-    auto text = out.source->read(m.path);
-    if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
-    out.texts.push_back(std::move(*text));
+  if (texts) {
+    if (auto read = read_texts(out); !read) return tl::make_unexpected(read.error());
   }
   return out;
 }
@@ -142,6 +151,7 @@ class Planner {
   void apply_plan(const ResolutionPlan& plan);
   tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
   void warn_about_mentions(Resolution& out) const;
+  bool already_linear() const;
   // Loads the index with the changes planned so far; `texts` as in load_snapshot.
   tl::expected<void, ResolveFailure> reload(bool texts = true);
 
@@ -211,8 +221,9 @@ KnownRenames Planner::known_renames() const {
 tl::expected<void, ResolveFailure> Planner::repair_dangling() {
   std::vector<std::string> apps;
   for (const MigrationPackage& p : snapshot_.project.packages) apps.push_back(p.label);
-  const ResolutionPlan repairs = plan_dangling_repairs(
-      snapshot_.project.migrations, views(snapshot_.texts), apps, known_renames());
+  const ResolutionPlan repairs =
+      plan_dangling_repairs(snapshot_.project.migrations, views(snapshot_.texts), apps,
+                            [this] { return known_renames(); });
   if (repairs.edits.empty()) return {};
   std::map<int, std::vector<TextEdit>> by_migration;
   for (const MigrationEdit& e : repairs.edits) {
@@ -480,6 +491,21 @@ void Planner::warn_about_mentions(Resolution& out) const {
   }
 }
 
+// True when the snapshot loads cleanly, every app has one leaf and the manifest files in the
+// index are current: nothing to plan.
+bool Planner::already_linear() const {
+  const Project& project = snapshot_.project;
+  if (has_errors(project.diagnostics)) return false;
+  for (const std::string& app : project.graph.apps()) {
+    if (project.graph.leaves(app).size() > 1) return false;
+  }
+  for (const ManifestFile& file : expected_manifests(project)) {
+    auto staged = index_->read_extra(file.path);
+    if (!staged || !*staged || **staged != file.content) return false;
+  }
+  return true;
+}
+
 tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto conflicts = repo_->conflicted_paths();
   if (!conflicts) return tl::make_unexpected(failed(file_error("", conflicts.error())));
@@ -493,7 +519,10 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto index = open_index_source(repo_, prefix_);
   if (!index) return tl::make_unexpected(failed(file_error("", index.error())));
   index_ = std::move(*index);
-  if (auto loaded = reload(); !loaded) return tl::make_unexpected(loaded.error());
+  // Through the parse cache only; the texts are read once there is something to plan.
+  if (auto loaded = reload(false); !loaded) return tl::make_unexpected(loaded.error());
+  if (options_.unless_linear && already_linear()) return Resolution{};
+  if (auto read = read_texts(snapshot_); !read) return tl::make_unexpected(read.error());
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
