@@ -1,7 +1,9 @@
 #include "project/resolve.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -32,19 +34,52 @@ ResolveFailure failed(Diagnostic d) {
 struct Snapshot {
   std::unique_ptr<FileSource> source;
   Project project;
-  std::vector<std::string> texts;  // of project.migrations
+  std::vector<std::string> texts;  // of project.migrations; empty until read
+  std::vector<bool> read;          // which texts are read
 };
 
-// Reads the text of every migration of `snapshot`, for planning.
-tl::expected<void, ResolveFailure> read_texts(Snapshot& snapshot) {
-  snapshot.texts.clear();
-  snapshot.texts.reserve(snapshot.project.migrations.size());
-  for (const DjangoMigration& m : snapshot.project.migrations) {
-    auto text = snapshot.source->read(m.path);
-    if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
-    snapshot.texts.push_back(std::move(*text));
+// Reads the text of each migration of `snapshot` that `needed` picks, unless already read. The
+// core's planners read only the texts of the migrations they edit (core/linearize.hpp).
+tl::expected<void, ResolveFailure> read_texts(
+    Snapshot& snapshot, const std::function<bool(const DjangoMigration&)>& needed) {
+  const std::vector<DjangoMigration>& migrations = snapshot.project.migrations;
+  snapshot.texts.resize(migrations.size());
+  snapshot.read.resize(migrations.size(), false);
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (snapshot.read[i] || !needed(migrations[i])) continue;
+    auto text = snapshot.source->read(migrations[i].path);
+    if (!text) return tl::make_unexpected(failed(file_error(migrations[i].path, text.error())));
+    snapshot.texts[i] = std::move(*text);
+    snapshot.read[i] = true;
   }
   return {};
+}
+
+tl::expected<void, ResolveFailure> read_all_texts(Snapshot& snapshot) {
+  return read_texts(snapshot, [](const DjangoMigration&) { return true; });
+}
+
+// A migration's (app label, name), as views of strings that outlive it.
+struct MigrationKey {
+  std::string_view app, name;
+  bool operator==(const MigrationKey& other) const {
+    return app == other.app && name == other.name;
+  }
+};
+struct MigrationKeyHash {
+  std::size_t operator()(const MigrationKey& key) const {
+    const std::hash<std::string_view> hash;
+    return hash(key.app) * 31 + hash(key.name);
+  }
+};
+
+// True when a reference of `m` (dependencies, run_before, replaces) satisfies `pred`.
+template <typename Pred>
+bool any_reference(const DjangoMigration& m, Pred pred) {
+  for (const auto* refs : {&m.dependencies, &m.run_before, &m.replaces}) {
+    if (std::any_of(refs->begin(), refs->end(), pred)) return true;
+  }
+  return false;
 }
 
 // Loads `source`; with `texts`, also reads every migration's text for planning.
@@ -52,9 +87,9 @@ tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource>
                                                      bool texts) {
   auto project = load_project(*source);
   if (!project) return tl::make_unexpected(failed(project.error()));
-  Snapshot out{std::move(source), std::move(*project), {}};
+  Snapshot out{std::move(source), std::move(*project), {}, {}};
   if (texts) {
-    if (auto read = read_texts(out); !read) return tl::make_unexpected(read.error());
+    if (auto read = read_all_texts(out); !read) return tl::make_unexpected(read.error());
   }
   return out;
 }
@@ -219,6 +254,19 @@ KnownRenames Planner::known_renames() const {
 // The other side of a merge or cherry-pick may have renamed a migration this side still names;
 // a later commit of a rebase may still name a migration an earlier stop renamed.
 tl::expected<void, ResolveFailure> Planner::repair_dangling() {
+  // Only a migration with a reference to no migration of the project can be repaired: without
+  // one there is nothing to plan, and no text to read.
+  std::unordered_set<MigrationKey, MigrationKeyHash> existing;
+  existing.reserve(snapshot_.project.migrations.size());
+  for (const DjangoMigration& m : snapshot_.project.migrations) existing.insert({m.app, m.name});
+  const auto dangles = [&](const DjangoMigration& m) {
+    return any_reference(m, [&](const MigrationRef& ref) {
+      return existing.count({ref.app, ref.name}) == 0;
+    });
+  };
+  const std::vector<DjangoMigration>& migrations = snapshot_.project.migrations;
+  if (std::none_of(migrations.begin(), migrations.end(), dangles)) return {};
+  if (auto read = read_texts(snapshot_, dangles); !read) return read;
   std::vector<std::string> apps;
   for (const MigrationPackage& p : snapshot_.project.packages) apps.push_back(p.label);
   const ResolutionPlan repairs =
@@ -386,6 +434,14 @@ void Planner::plan_merge_migration(const std::string& app, const std::vector<int
 }
 
 tl::expected<void, ResolveFailure> Planner::plan_linearize(const std::vector<DivergentSet>& sets) {
+  // Only the divergent apps' migrations and those that refer to them can be edited.
+  std::set<std::string> apps;
+  for (const DivergentSet& set : sets) apps.insert(set.app);
+  auto read = read_texts(snapshot_, [&](const DjangoMigration& m) {
+    return apps.count(m.app) != 0 ||
+           any_reference(m, [&](const MigrationRef& ref) { return apps.count(ref.app) != 0; });
+  });
+  if (!read) return read;
   const Project& project = snapshot_.project;
   auto plan = plan_linearization(project.migrations, views(snapshot_.texts), project.graph, sets);
   if (!plan) return tl::make_unexpected(refused(plan.error()));
@@ -519,10 +575,9 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto index = open_index_source(repo_, prefix_);
   if (!index) return tl::make_unexpected(failed(file_error("", index.error())));
   index_ = std::move(*index);
-  // Through the parse cache only; the texts are read once there is something to plan.
+  // Through the parse cache only: each step below reads the texts it may edit.
   if (auto loaded = reload(false); !loaded) return tl::make_unexpected(loaded.error());
   if (options_.unless_linear && already_linear()) return Resolution{};
-  if (auto read = read_texts(snapshot_); !read) return tl::make_unexpected(read.error());
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;
