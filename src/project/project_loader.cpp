@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,8 @@ std::uint64_t parse_salt(const SwappableSettings& settings) {
 // read at all when the source knows its id, and not parsed again when it does not.
 class MigrationReader {
  public:
+  static constexpr std::size_t kPerThread = 64;  // files, at least, per reading thread
+
   MigrationReader(const FileSource& source, const SwappableSettings& settings)
       : source_(source), settings_(settings) {
     if (std::string file = source.parse_cache_file(); !file.empty()) {
@@ -79,11 +82,14 @@ class MigrationReader {
   // Reads and parses `paths` ahead, on every core when the source allows it, so that read()
   // of one of them only hands out the result. `paths` must outlive the reader.
   void read_ahead(const std::vector<std::string>& paths) {
-    constexpr std::size_t kPerThread = 64;
     const std::size_t threads = std::clamp<std::size_t>(
         std::min<std::size_t>(paths.size() / kPerThread, std::thread::hardware_concurrency()), 1,
         8);
-    if (threads < 2 || !source_.reads_concurrently()) return;
+    if (threads < 2) return;
+    if (!source_.reads_concurrently()) {
+      fetch_then_parse_ahead(paths, threads);
+      return;
+    }
     std::vector<Result> results(paths.size());
     std::atomic<std::size_t> next = 0;
     auto work = [&] {
@@ -99,9 +105,7 @@ class MigrationReader {
     }
     work();
     for (std::thread& helper : helpers) helper.join();
-    ahead_.reserve(paths.size());
-    for (std::size_t i = 0; i < paths.size(); ++i) ahead_.emplace(paths[i], i);
-    results_ = std::move(results);
+    keep_ahead(paths, std::move(results));
   }
 
   // The migration at `path`.
@@ -116,17 +120,86 @@ class MigrationReader {
   }
 
  private:
+  // A file fetched but not parsed yet: its text and the id it is cached under.
+  struct Unparsed {
+    std::string text;
+    git_oid id{};
+  };
+
+  // What fetch() found: the result when the cache or the source settled it, else the text.
+  using Fetched = std::variant<Result, Unparsed>;
+
+  // Hands out `results` of `paths` through read(), those `skip` marks excepted.
+  void keep_ahead(const std::vector<std::string>& paths, std::vector<Result> results,
+                  const std::vector<bool>& skip = {}) {
+    ahead_.reserve(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (skip.empty() || !skip[i]) ahead_.emplace(paths[i], i);
+    }
+    results_ = std::move(results);
+  }
+
+  // For a source read on one thread (the index, a tree: libgit2 objects): the files the cache
+  // lacks are read here, then parsed on `threads` threads. The others are left to read(),
+  // so that a warm run holds no more results at once than before and starts no thread.
+  void fetch_then_parse_ahead(const std::vector<std::string>& paths, std::size_t threads) {
+    std::vector<Result> results(paths.size());
+    std::vector<bool> cached(paths.size(), false);
+    std::vector<std::pair<std::size_t, Unparsed>> unparsed;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (cache_) {
+        const std::optional<KnownBlob> known = source_.known_blob(paths[i]);
+        if (known && cache_->holds(known->id, known->file_size)) {
+          cached[i] = true;
+          continue;
+        }
+      }
+      Fetched fetched = fetch(paths[i]);
+      if (auto* text = std::get_if<Unparsed>(&fetched)) {
+        unparsed.emplace_back(i, std::move(*text));
+      } else {
+        results[i] = std::move(std::get<Result>(fetched));
+      }
+    }
+    threads = std::min(threads, unparsed.size() / kPerThread);
+    std::atomic<std::size_t> next = 0;
+    auto work = [&] {
+      for (std::size_t k; (k = next++) < unparsed.size();) {
+        auto& [i, file] = unparsed[k];
+        results[i] = parse(paths[i], file);
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // no thread to be had: the others take its share
+      }
+    }
+    work();
+    for (std::thread& helper : helpers) helper.join();
+    keep_ahead(paths, std::move(results), cached);
+  }
+
   // Safe on several threads when the source reads concurrently: the cache is locked.
   Result read_now(const std::string& path) {
+    Fetched fetched = fetch(path);
+    if (auto* text = std::get_if<Unparsed>(&fetched)) return parse(path, *text);
+    return std::move(std::get<Result>(fetched));
+  }
+
+  // The cached parse of `path`, a read error, or its text to parse.
+  Fetched fetch(const std::string& path) {
     std::optional<KnownBlob> known = cache_ ? source_.known_blob(path) : std::nullopt;
     if (known) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
       if (auto cached = cache_->find(known->id, known->file_size)) {
-        return with_path(std::move(*cached), path);
+        return Result(with_path(std::move(*cached), path));
       }
     }
     auto text = source_.read(path);
-    if (!text) return tl::make_unexpected(io_error(path, text.error()));
+    if (!text) return Result(tl::make_unexpected(io_error(path, text.error())));
     // A work-tree file may not hold the blob the index named (see KnownBlob): key it by its
     // own bytes, which an earlier run may have parsed.
     const bool own_bytes = !known || known->file_size;
@@ -134,12 +207,19 @@ class MigrationReader {
     if (cache_) id = own_bytes ? blob_id(*text) : known->id;
     if (cache_ && own_bytes) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
-      if (auto cached = cache_->find(id, std::nullopt)) return with_path(std::move(*cached), path);
+      if (auto cached = cache_->find(id, std::nullopt)) {
+        return Result(with_path(std::move(*cached), path));
+      }
     }
-    auto migration = read_django_migration(path, *text, settings_);
+    return Unparsed{std::move(*text), id};
+  }
+
+  // Parses a fetched file and caches the result; safe on several threads.
+  Result parse(const std::string& path, const Unparsed& file) {
+    auto migration = read_django_migration(path, file.text, settings_);
     if (migration && cache_) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
-      cache_->add(id, text->size(), *migration);
+      cache_->add(file.id, file.text.size(), *migration);
     }
     return migration;
   }
