@@ -50,9 +50,17 @@ def add_migrations(root, app, first, count, base, word="extra"):
 def prepare(root, size):
     bench.generate(root, "today", size)
     marker = os.path.join(root, ".git", "hooks-bench")
-    if os.path.exists(marker):
-        return
     env = dict(bench.ENV, MIGLINE=bench.MIGLINE)
+    if os.path.exists(marker):
+        # The hook scripts and merge driver of the binary under test: `init` keeps hooks it
+        # finds installed, so they are removed first (the bench has no earlier hooks).
+        for name in ("pre-commit", "post-merge", "post-checkout", "post-rewrite"):
+            path = os.path.join(root, ".git", "hooks", name)
+            if os.path.exists(path):
+                os.remove(path)
+        subprocess.run([bench.MIGLINE, "init"], cwd=root, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        return
     subprocess.run([bench.MIGLINE, "init"], cwd=root, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     with open(os.path.join(root, ".migline.yaml"), "w") as f:

@@ -206,6 +206,14 @@ ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrati
                                      const std::vector<std::string_view>& sources,
                                      const std::vector<std::string>& apps,
                                      const KnownRenames& renames) {
+  return plan_dangling_repairs(migrations, sources, apps, [&] { return renames; });
+}
+
+ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
+                                     const std::vector<std::string_view>& sources,
+                                     const std::vector<std::string>& apps,
+                                     const std::function<KnownRenames()>& find_renames) {
+  std::optional<KnownRenames> known_renames;
   std::unordered_map<std::string, std::vector<std::string>> names_by_app;
   std::set<std::pair<std::string, std::string>> existing;
   for (const DjangoMigration& m : migrations) {
@@ -219,6 +227,8 @@ ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrati
           std::find(apps.begin(), apps.end(), ref.app) == apps.end()) {
         return;
       }
+      if (!known_renames) known_renames = find_renames();
+      const KnownRenames& renames = *known_renames;
       if (auto known = renames.find({ref.app, ref.name});
           known != renames.end() && existing.count({ref.app, known->second}) != 0) {
         plan.edits.push_back(rename_reference(static_cast<int>(i), ref, sources[i], known->second));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,8 +50,10 @@ std::vector<int> moving_chain(const MigrationGraph& graph, std::string_view app,
 // Renumbers each set's moving chains after the highest number of the migrations that stay,
 // keeping each name's suffix and digit count, points each chain's root at the leaf before
 // it, and rewrites every reference (`dependencies`, `run_before`, `replaces`, any app) to a
-// renamed migration. `sources[i]` is the text of `migrations[i]`. The error says why a set
-// cannot be linearized (a name already taken, a root with no dependency to re-point).
+// renamed migration. `sources[i]` is the text of `migrations[i]`; only the texts of the
+// migrations it edits are read: those of the sets' apps and those with a reference into one of
+// them (the others may be empty). The error says why a set cannot be linearized (a name
+// already taken, a root with no dependency to re-point).
 tl::expected<ResolutionPlan, std::string> plan_linearization(
     const std::vector<DjangoMigration>& migrations, const std::vector<std::string_view>& sources,
     const MigrationGraph& graph, const std::vector<DivergentSet>& sets);
@@ -69,10 +72,18 @@ using KnownRenames = std::map<std::pair<std::string, std::string>, std::string>;
 // merge of a branch that renamed, a rebase that went on after `resolve`): a dependency or
 // run_before entry naming a migration of a project app that does not exist is pointed at its
 // new name in `renames` if that exists, else at the one migration of that app with the same
-// suffix and another number. References with no such target are left alone.
+// suffix and another number. References with no such target are left alone. Only the texts of
+// migrations with such a reference are read.
 ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
                                      const std::vector<std::string_view>& sources,
                                      const std::vector<std::string>& apps,
                                      const KnownRenames& renames = {});
+
+// As above, asking `renames` for the known renames only once some reference dangles: finding
+// them costs git's rename detection, and most projects have nothing to repair.
+ResolutionPlan plan_dangling_repairs(const std::vector<DjangoMigration>& migrations,
+                                     const std::vector<std::string_view>& sources,
+                                     const std::vector<std::string>& apps,
+                                     const std::function<KnownRenames()>& renames);
 
 }  // namespace migline

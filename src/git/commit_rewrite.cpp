@@ -87,33 +87,36 @@ tl::expected<std::string, std::string> write_replacement_commit(
   int rc = git_commit_tree(&tree_raw, commit->get());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitTreePtr tree(tree_raw);
-  // An index of our own, in memory: the repository's index and work tree are not touched.
-  git_index* index_raw = nullptr;
-  rc = git_index_new(&index_raw);
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  GitIndexPtr index(index_raw);
-  rc = git_index_read_tree(index.get(), tree.get());
-  if (rc < 0) return tl::make_unexpected(git_error_message(rc));
+  // Only the trees on the updated paths are rebuilt; the repository's index and work tree
+  // are not touched.
+  std::vector<git_tree_update> changes;
   for (const IndexUpdate& update : updates) {
+    git_tree_update change{};
+    change.path = update.path.c_str();
+    change.filemode = GIT_FILEMODE_BLOB;
     if (!update.content) {
-      rc = git_index_remove(index.get(), update.path.c_str(), 0);
-      if (rc < 0 && rc != GIT_ENOTFOUND) {
+      // Removing what the tree lacks is nothing to do (git_tree_create_updated would fail).
+      git_tree_entry* entry = nullptr;
+      rc = git_tree_entry_bypath(&entry, tree.get(), update.path.c_str());
+      git_tree_entry_free(entry);
+      if (rc == GIT_ENOTFOUND) continue;
+      if (rc < 0) {
         return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
       }
-      continue;
+      change.action = GIT_TREE_UPDATE_REMOVE;
+    } else {
+      change.action = GIT_TREE_UPDATE_UPSERT;
+      rc = git_blob_create_from_buffer(&change.id, repo.handle(), update.content->data(),
+                                       update.content->size());
+      if (rc < 0) {
+        return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
+      }
     }
-    git_index_entry entry{};
-    entry.path = update.path.c_str();
-    entry.mode = GIT_FILEMODE_BLOB;
-    rc = git_blob_create_from_buffer(&entry.id, repo.handle(), update.content->data(),
-                                     update.content->size());
-    if (rc >= 0) rc = git_index_add(index.get(), &entry);
-    if (rc < 0)
-      return tl::make_unexpected(fmt::format("{}: {}", update.path, git_error_message(rc)));
+    changes.push_back(change);
   }
   TrustedObjects trusted;
   git_oid tree_id{};
-  rc = git_index_write_tree_to(&tree_id, index.get(), repo.handle());
+  rc = git_tree_create_updated(&tree_id, repo.handle(), tree.get(), changes.size(), changes.data());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   git_tree* new_tree_raw = nullptr;
   rc = git_tree_lookup(&new_tree_raw, repo.handle(), &tree_id);

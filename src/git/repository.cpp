@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -121,6 +123,7 @@ tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitRepository repo;
   repo.repo_.reset(raw);
+  repo.listings_ = std::make_shared<TreeListings>();
   if (work_tree != nullptr && *work_tree != '\0') {
     rc = git_repository_set_workdir(raw, work_tree, 0);
     if (rc < 0) return tl::make_unexpected(git_error_message(rc));
@@ -172,16 +175,41 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
   return out;
 }
 
+struct GitRepository::TreeListings {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const std::vector<GitFile>>> by_tree;  // raw id bytes
+};
+
 tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
     const std::string& rev, const GitPathFilter& keep) const {
   auto tree = open_tree(rev);
   if (!tree) return tl::make_unexpected(tree.error());
+  const git_oid* tree_id = git_tree_id(tree->get());
+  const std::string key(reinterpret_cast<const char*>(tree_id->id), GIT_OID_RAWSZ);
+  std::shared_ptr<const std::vector<GitFile>> all;
+  if (listings_) {
+    std::lock_guard<std::mutex> lock(listings_->mutex);
+    if (auto it = listings_->by_tree.find(key); it != listings_->by_tree.end()) all = it->second;
+  }
+  if (!all) {
+    auto files = std::make_shared<std::vector<GitFile>>();
+    const GitPathFilter everything = [](std::string_view) { return true; };
+    TreeWalk walk{&everything, files.get()};
+    int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
+    if (rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("cannot list the files of '{}': {}", rev, git_error_message(rc)));
+    }
+    all = files;
+    if (listings_) {
+      std::lock_guard<std::mutex> lock(listings_->mutex);
+      if (listings_->by_tree.size() >= 16) listings_->by_tree.clear();  // a bound, never reached
+      listings_->by_tree.emplace(key, all);
+    }
+  }
   std::vector<GitFile> out;
-  TreeWalk walk{&keep, &out};
-  int rc = git_tree_walk(tree->get(), GIT_TREEWALK_PRE, collect_tree_entry, &walk);
-  if (rc < 0) {
-    return tl::make_unexpected(
-        fmt::format("cannot list the files of '{}': {}", rev, git_error_message(rc)));
+  for (const GitFile& file : *all) {
+    if (keep(file.path)) out.push_back(file);
   }
   return out;
 }

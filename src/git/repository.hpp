@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,7 @@ class GitRepository {
   // hooks).
   tl::expected<std::vector<GitFile>, std::string> index_files(const GitPathFilter& keep) const;
   // Regular files and symlinks of the tree of `rev` (any revision expression git understands).
+  // A tree is walked once per repository object; later calls filter the same listing.
   tl::expected<std::vector<GitFile>, std::string> tree_files(const std::string& rev,
                                                              const GitPathFilter& keep) const;
   // Untracked files of the work tree that are not ignored, below `prefix` ("" for all).
@@ -156,8 +158,13 @@ class GitRepository {
   tl::expected<GitObjectPtr, std::string> peel(const std::string& rev, git_object_t type,
                                                const char* missing) const;
 
+  struct TreeListings;
+
   GitRepositoryPtr repo_;
   std::string workdir_;
+  // Every file of the trees tree_files() walked, by tree id: a hook lists the same few trees
+  // several times (a merge's parents, its base, the protected branch).
+  std::shared_ptr<TreeListings> listings_;
 };
 
 }  // namespace migline

@@ -8,9 +8,6 @@
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
 #include "project/config.hpp"
-#include "project/file_source.hpp"
-#include "project/manifest_files.hpp"
-#include "project/project_loader.hpp"
 #include "project/resolution.hpp"
 
 namespace migline {
@@ -112,24 +109,6 @@ tl::expected<bool, std::string> both_sides_added_migrations(const GitRepository&
   return std::any_of(a->begin(), a->end(), [&](const std::string& dir) { return b->count(dir); });
 }
 
-// True when the index below `prefix` loads cleanly, every app has one leaf and the manifest
-// files are current: nothing to linearize. Reads no migration text when the parse cache
-// knows the blobs, unlike planning, which reads every migration.
-bool already_linear(const std::shared_ptr<const GitRepository>& repo, const std::string& prefix) {
-  auto index = open_index_source(repo, prefix);
-  if (!index) return false;
-  auto project = load_project(**index);
-  if (!project || has_errors(project->diagnostics)) return false;
-  for (const std::string& app : project->graph.apps()) {
-    if (project->graph.leaves(app).size() > 1) return false;
-  }
-  for (const ManifestFile& file : expected_manifests(*project)) {
-    auto staged = (*index)->read_extra(file.path);
-    if (!staged || !*staged || **staged != file.content) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
@@ -179,7 +158,8 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
   const std::string theirs = head->parents.size() >= 2 ? head->parents[1] : "MERGE_HEAD";
   auto diverging = both_sides_added_migrations(*repo, ours, theirs);
   if (!diverging) return unreadable(diverging.error());
-  if (!*diverging || already_linear(repo, prefix)) return out;
+  if (!*diverging) return out;
+  options.unless_linear = true;
   auto plan = plan_resolution(repo, prefix, options);
   if (!plan) {
     if (plan.error().kind == ResolveFailure::Error) {

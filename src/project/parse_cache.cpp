@@ -78,6 +78,15 @@ std::string_view ParseCache::record(const Entry& entry) const {
   return bytes_.substr(records_at_ + entry.offset, entry.length);
 }
 
+bool ParseCache::holds(const git_oid& id, std::optional<std::uint64_t> size) const {
+  if (table_.empty()) return false;
+  const auto first = table_.begin() + bucket_[bucket_of(id)];
+  const auto last = table_.begin() + bucket_[bucket_of(id) + 1];
+  auto it = std::lower_bound(first, last, id,
+                             [](const Entry& e, const git_oid& key) { return id_less(e.id, key); });
+  return it != last && git_oid_cmp(&it->id, &id) == 0 && (!size || *size == it->size);
+}
+
 std::optional<DjangoMigration> ParseCache::find(const git_oid& id,
                                                 std::optional<std::uint64_t> size) {
   if (table_.empty()) return std::nullopt;

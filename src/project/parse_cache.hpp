@@ -32,6 +32,9 @@ class ParseCache {
   // The migration parsed from blob `id` before (without path, app and name), if any; with
   // `size`, only if the blob was that long.
   std::optional<DjangoMigration> find(const git_oid& id, std::optional<std::uint64_t> size);
+  // True when the file holds a record for blob `id` (of `size` bytes when given); find() may
+  // still miss it if the record is damaged.
+  bool holds(const git_oid& id, std::optional<std::uint64_t> size) const;
   // Remembers the parse of blob `id`, `size` bytes long.
   void add(const git_oid& id, std::uint64_t size, const DjangoMigration& migration);
   // When something was added: writes the entries found or added in this run, plus older ones

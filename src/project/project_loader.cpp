@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,8 @@ std::uint64_t parse_salt(const SwappableSettings& settings) {
 // read at all when the source knows its id, and not parsed again when it does not.
 class MigrationReader {
  public:
+  static constexpr std::size_t kPerThread = 64;  // files, at least, per reading thread
+
   MigrationReader(const FileSource& source, const SwappableSettings& settings)
       : source_(source), settings_(settings) {
     if (std::string file = source.parse_cache_file(); !file.empty()) {
@@ -76,18 +79,22 @@ class MigrationReader {
   // The outer error is for a file that cannot be read.
   using Result = tl::expected<tl::expected<DjangoMigration, Diagnostics>, Diagnostic>;
 
-  // Reads and parses `paths` ahead, on every core when the source allows it, so that read()
-  // of one of them only hands out the result. `paths` must outlive the reader.
-  void read_ahead(const std::vector<std::string>& paths) {
-    constexpr std::size_t kPerThread = 64;
+  // Reads and parses `paths[i]` for each i of `which` ahead, on every core when the source
+  // allows it, so that read() of one of them only hands out the result. `paths` must outlive
+  // the reader.
+  void read_ahead(const std::vector<std::string>& paths, const std::vector<std::size_t>& which) {
     const std::size_t threads = std::clamp<std::size_t>(
-        std::min<std::size_t>(paths.size() / kPerThread, std::thread::hardware_concurrency()), 1,
+        std::min<std::size_t>(which.size() / kPerThread, std::thread::hardware_concurrency()), 1,
         8);
-    if (threads < 2 || !source_.reads_concurrently()) return;
-    std::vector<Result> results(paths.size());
+    if (threads < 2) return;
+    if (!source_.reads_concurrently()) {
+      fetch_then_parse_ahead(paths, which, threads);
+      return;
+    }
+    std::vector<Result> results(which.size());
     std::atomic<std::size_t> next = 0;
     auto work = [&] {
-      for (std::size_t i; (i = next++) < paths.size();) results[i] = read_now(paths[i]);
+      for (std::size_t k; (k = next++) < which.size();) results[k] = read_now(paths[which[k]]);
     };
     std::vector<std::thread> helpers;
     for (std::size_t t = 1; t < threads; ++t) {
@@ -99,9 +106,7 @@ class MigrationReader {
     }
     work();
     for (std::thread& helper : helpers) helper.join();
-    ahead_.reserve(paths.size());
-    for (std::size_t i = 0; i < paths.size(); ++i) ahead_.emplace(paths[i], i);
-    results_ = std::move(results);
+    keep_ahead(paths, which, std::move(results));
   }
 
   // The migration at `path`.
@@ -116,17 +121,86 @@ class MigrationReader {
   }
 
  private:
+  // A file fetched but not parsed yet: its text and the id it is cached under.
+  struct Unparsed {
+    std::string text;
+    git_oid id{};
+  };
+
+  // What fetch() found: the result when the cache or the source settled it, else the text.
+  using Fetched = std::variant<Result, Unparsed>;
+
+  // Hands out results[k], the result of paths[which[k]], through read().
+  void keep_ahead(const std::vector<std::string>& paths, const std::vector<std::size_t>& which,
+                  std::vector<Result> results) {
+    ahead_.reserve(which.size());
+    for (std::size_t k = 0; k < which.size(); ++k) ahead_.emplace(paths[which[k]], k);
+    results_ = std::move(results);
+  }
+
+  // For a source read on one thread (the index, a tree: libgit2 objects): the files the cache
+  // lacks are read here, then parsed on `threads` threads. The others are left to read(),
+  // so that a warm run holds nothing ahead and starts no thread.
+  void fetch_then_parse_ahead(const std::vector<std::string>& paths,
+                              const std::vector<std::size_t>& which, std::size_t threads) {
+    std::vector<std::size_t> lacking;
+    for (std::size_t i : which) {
+      if (cache_) {
+        const std::optional<KnownBlob> known = source_.known_blob(paths[i]);
+        if (known && cache_->holds(known->id, known->file_size)) continue;
+      }
+      lacking.push_back(i);
+    }
+    if (lacking.size() < 2 * kPerThread) return;
+    std::vector<Result> results(lacking.size());
+    std::vector<std::pair<std::size_t, Unparsed>> unparsed;
+    for (std::size_t k = 0; k < lacking.size(); ++k) {
+      Fetched fetched = fetch(paths[lacking[k]]);
+      if (auto* text = std::get_if<Unparsed>(&fetched)) {
+        unparsed.emplace_back(k, std::move(*text));
+      } else {
+        results[k] = std::move(std::get<Result>(fetched));
+      }
+    }
+    threads = std::min(threads, unparsed.size() / kPerThread);
+    std::atomic<std::size_t> next = 0;
+    auto work = [&] {
+      for (std::size_t u; (u = next++) < unparsed.size();) {
+        auto& [k, file] = unparsed[u];
+        results[k] = parse(paths[lacking[k]], file);
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // no thread to be had: the others take its share
+      }
+    }
+    work();
+    for (std::thread& helper : helpers) helper.join();
+    keep_ahead(paths, lacking, std::move(results));
+  }
+
   // Safe on several threads when the source reads concurrently: the cache is locked.
   Result read_now(const std::string& path) {
+    Fetched fetched = fetch(path);
+    if (auto* text = std::get_if<Unparsed>(&fetched)) return parse(path, *text);
+    return std::move(std::get<Result>(fetched));
+  }
+
+  // The cached parse of `path`, a read error, or its text to parse.
+  Fetched fetch(const std::string& path) {
     std::optional<KnownBlob> known = cache_ ? source_.known_blob(path) : std::nullopt;
     if (known) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
       if (auto cached = cache_->find(known->id, known->file_size)) {
-        return with_path(std::move(*cached), path);
+        return Result(with_path(std::move(*cached), path));
       }
     }
     auto text = source_.read(path);
-    if (!text) return tl::make_unexpected(io_error(path, text.error()));
+    if (!text) return Result(tl::make_unexpected(io_error(path, text.error())));
     // A work-tree file may not hold the blob the index named (see KnownBlob): key it by its
     // own bytes, which an earlier run may have parsed.
     const bool own_bytes = !known || known->file_size;
@@ -134,12 +208,19 @@ class MigrationReader {
     if (cache_) id = own_bytes ? blob_id(*text) : known->id;
     if (cache_ && own_bytes) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
-      if (auto cached = cache_->find(id, std::nullopt)) return with_path(std::move(*cached), path);
+      if (auto cached = cache_->find(id, std::nullopt)) {
+        return Result(with_path(std::move(*cached), path));
+      }
     }
-    auto migration = read_django_migration(path, *text, settings_);
+    return Unparsed{std::move(*text), id};
+  }
+
+  // Parses a fetched file and caches the result; safe on several threads.
+  Result parse(const std::string& path, const Unparsed& file) {
+    auto migration = read_django_migration(path, file.text, settings_);
     if (migration && cache_) {
       std::lock_guard<std::mutex> lock(cache_mutex_);
-      cache_->add(id, text->size(), *migration);
+      cache_->add(file.id, file.text.size(), *migration);
     }
     return migration;
   }
@@ -195,16 +276,18 @@ std::string_view module_name(std::string_view file) {
   return file.substr(0, file.size() - 3);
 }
 
-// The paths of the modules of the packages in `app_dirs` that read_package will read.
-std::vector<std::string> module_paths(const std::vector<std::string>& paths,
+// Where in `paths` the modules of the packages in `app_dirs` are that read_package will read.
+std::vector<std::size_t> module_paths(const std::vector<std::string>& paths,
                                       const std::vector<std::string>& app_dirs) {
-  std::vector<std::string> out;
+  std::vector<std::size_t> out;
   for (const std::string& app_dir : app_dirs) {
     const std::string dir = join_path(app_dir, "migrations/");
     auto it = std::lower_bound(paths.begin(), paths.end(), dir);
     for (; it != paths.end() && it->compare(0, dir.size(), dir) == 0; ++it) {
       std::string_view name = module_name(std::string_view(*it).substr(dir.size()));
-      if (!name.empty() && name.find('.') == std::string_view::npos) out.push_back(*it);
+      if (!name.empty() && name.find('.') == std::string_view::npos) {
+        out.push_back(static_cast<std::size_t>(it - paths.begin()));
+      }
     }
   }
   return out;
@@ -364,10 +447,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   // Packages in path order: read, kept only when Django would load them, then labelled.
   MigrationReader reader(source, config.settings);
   std::vector<std::string> app_dirs = package_dirs(paths, config);
-  // Only a source read on several threads reads ahead (read_ahead's views need `ahead`).
-  const std::vector<std::string> ahead =
-      source.reads_concurrently() ? module_paths(paths, app_dirs) : std::vector<std::string>();
-  reader.read_ahead(ahead);
+  reader.read_ahead(paths, module_paths(paths, app_dirs));
   std::vector<ReadPackage> packages;
   std::map<std::string, std::string> dir_of_label;
   for (std::string& app_dir : app_dirs) {

@@ -1,7 +1,9 @@
 #include "project/resolve.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -32,20 +34,62 @@ ResolveFailure failed(Diagnostic d) {
 struct Snapshot {
   std::unique_ptr<FileSource> source;
   Project project;
-  std::vector<std::string> texts;  // of project.migrations
+  std::vector<std::string> texts;  // of project.migrations; empty until read
+  std::vector<bool> read;          // which texts are read
 };
+
+// Reads the text of each migration of `snapshot` that `needed` picks, unless already read. The
+// core's planners read only the texts of the migrations they edit (core/linearize.hpp).
+tl::expected<void, ResolveFailure> read_texts(
+    Snapshot& snapshot, const std::function<bool(const DjangoMigration&)>& needed) {
+  const std::vector<DjangoMigration>& migrations = snapshot.project.migrations;
+  snapshot.texts.resize(migrations.size());
+  snapshot.read.resize(migrations.size(), false);
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (snapshot.read[i] || !needed(migrations[i])) continue;
+    auto text = snapshot.source->read(migrations[i].path);
+    if (!text) return tl::make_unexpected(failed(file_error(migrations[i].path, text.error())));
+    snapshot.texts[i] = std::move(*text);
+    snapshot.read[i] = true;
+  }
+  return {};
+}
+
+tl::expected<void, ResolveFailure> read_all_texts(Snapshot& snapshot) {
+  return read_texts(snapshot, [](const DjangoMigration&) { return true; });
+}
+
+// A migration's (app label, name), as views of strings that outlive it.
+struct MigrationKey {
+  std::string_view app, name;
+  bool operator==(const MigrationKey& other) const {
+    return app == other.app && name == other.name;
+  }
+};
+struct MigrationKeyHash {
+  std::size_t operator()(const MigrationKey& key) const {
+    const std::hash<std::string_view> hash;
+    return hash(key.app) * 31 + hash(key.name);
+  }
+};
+
+// True when a reference of `m` (dependencies, run_before, replaces) satisfies `pred`.
+template <typename Pred>
+bool any_reference(const DjangoMigration& m, Pred pred) {
+  for (const auto* refs : {&m.dependencies, &m.run_before, &m.replaces}) {
+    if (std::any_of(refs->begin(), refs->end(), pred)) return true;
+  }
+  return false;
+}
 
 // Loads `source`; with `texts`, also reads every migration's text for planning.
 tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source,
                                                      bool texts) {
   auto project = load_project(*source);
   if (!project) return tl::make_unexpected(failed(project.error()));
-  Snapshot out{std::move(source), std::move(*project), {}};
-  if (!texts) return out;
-  for (const DjangoMigration& m : out.project.migrations) {
-    auto text = out.source->read(m.path);
-    if (!text) return tl::make_unexpected(failed(file_error(m.path, text.error())));
-    out.texts.push_back(std::move(*text));
+  Snapshot out{std::move(source), std::move(*project), {}, {}};
+  if (texts) {
+    if (auto read = read_all_texts(out); !read) return tl::make_unexpected(read.error());
   }
   return out;
 }
@@ -151,6 +195,7 @@ class Planner {
   void apply_plan(const ResolutionPlan& plan);
   tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
   void warn_about_mentions(Resolution& out) const;
+  bool already_linear() const;
   // Loads the index with the changes planned so far; `texts` as in load_snapshot.
   tl::expected<void, ResolveFailure> reload(bool texts = true);
 
@@ -218,10 +263,24 @@ KnownRenames Planner::known_renames() const {
 // The other side of a merge or cherry-pick may have renamed a migration this side still names;
 // a later commit of a rebase may still name a migration an earlier stop renamed.
 tl::expected<void, ResolveFailure> Planner::repair_dangling() {
+  // Only a migration with a reference to no migration of the project can be repaired: without
+  // one there is nothing to plan, and no text to read.
+  std::unordered_set<MigrationKey, MigrationKeyHash> existing;
+  existing.reserve(snapshot_.project.migrations.size());
+  for (const DjangoMigration& m : snapshot_.project.migrations) existing.insert({m.app, m.name});
+  const auto dangles = [&](const DjangoMigration& m) {
+    return any_reference(m, [&](const MigrationRef& ref) {
+      return existing.count({ref.app, ref.name}) == 0;
+    });
+  };
+  const std::vector<DjangoMigration>& migrations = snapshot_.project.migrations;
+  if (std::none_of(migrations.begin(), migrations.end(), dangles)) return {};
+  if (auto read = read_texts(snapshot_, dangles); !read) return read;
   std::vector<std::string> apps;
   for (const MigrationPackage& p : snapshot_.project.packages) apps.push_back(p.label);
-  const ResolutionPlan repairs = plan_dangling_repairs(
-      snapshot_.project.migrations, views(snapshot_.texts), apps, known_renames());
+  const ResolutionPlan repairs =
+      plan_dangling_repairs(snapshot_.project.migrations, views(snapshot_.texts), apps,
+                            [this] { return known_renames(); });
   if (repairs.edits.empty()) return {};
   std::map<int, std::vector<TextEdit>> by_migration;
   for (const MigrationEdit& e : repairs.edits) {
@@ -384,6 +443,14 @@ void Planner::plan_merge_migration(const std::string& app, const std::vector<int
 }
 
 tl::expected<void, ResolveFailure> Planner::plan_linearize(const std::vector<DivergentSet>& sets) {
+  // Only the divergent apps' migrations and those that refer to them can be edited.
+  std::set<std::string> apps;
+  for (const DivergentSet& set : sets) apps.insert(set.app);
+  auto read = read_texts(snapshot_, [&](const DjangoMigration& m) {
+    return apps.count(m.app) != 0 ||
+           any_reference(m, [&](const MigrationRef& ref) { return apps.count(ref.app) != 0; });
+  });
+  if (!read) return read;
   const Project& project = snapshot_.project;
   auto plan = plan_linearization(project.migrations, views(snapshot_.texts), project.graph, sets);
   if (!plan) return tl::make_unexpected(refused(plan.error()));
@@ -489,6 +556,21 @@ void Planner::warn_about_mentions(Resolution& out) const {
   }
 }
 
+// True when the snapshot loads cleanly, every app has one leaf and the manifest files in the
+// index are current: nothing to plan.
+bool Planner::already_linear() const {
+  const Project& project = snapshot_.project;
+  if (has_errors(project.diagnostics)) return false;
+  for (const std::string& app : project.graph.apps()) {
+    if (project.graph.leaves(app).size() > 1) return false;
+  }
+  for (const ManifestFile& file : expected_manifests(project)) {
+    auto staged = index_->read_extra(file.path);
+    if (!staged || !*staged || **staged != file.content) return false;
+  }
+  return true;
+}
+
 tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto conflicts = repo_->conflicted_paths();
   if (!conflicts) return tl::make_unexpected(failed(file_error("", conflicts.error())));
@@ -502,7 +584,9 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   auto index = open_index_source(repo_, prefix_);
   if (!index) return tl::make_unexpected(failed(file_error("", index.error())));
   index_ = std::move(*index);
-  if (auto loaded = reload(); !loaded) return tl::make_unexpected(loaded.error());
+  // Through the parse cache only: each step below reads the texts it may edit.
+  if (auto loaded = reload(false); !loaded) return tl::make_unexpected(loaded.error());
+  if (options_.unless_linear && already_linear()) return Resolution{};
   auto operation = repo_->operation();
   if (!operation) return tl::make_unexpected(failed(file_error("", operation.error())));
   sides_.operation = *operation;

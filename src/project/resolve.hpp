@@ -23,6 +23,9 @@ struct ResolveOptions {
   // A merge already committed (hex id; the post-merge hook): its parents are the two sides,
   // and a protected branch that already points at it counts as at its first parent.
   std::string committed_merge;
+  // Plan nothing when the index already loads cleanly with one leaf per app and current
+  // manifest files (the post-merge hook): no migration text is read then.
+  bool unless_linear = false;
 };
 
 // Reasons `resolve` stops without changing anything. Refused: exit 1; Error: exit 2.

@@ -173,8 +173,9 @@ std::string head_commit(const GitRepository& repo) {
 
 // Points HEAD's branch at the journal's new commit (`forward`) or back at the old one, unless
 // it is there already; the compare-and-swap fails if anything else moved it meanwhile.
+// `objects_durable`: the new commit's objects are known to be on disk (record() synced them).
 tl::expected<void, Diagnostic> move_ref(const GitRepository& repo, const WriteJournal& journal,
-                                        bool forward) {
+                                        bool forward, bool objects_durable) {
   if (!journal.ref_move) return {};
   const JournalRefMove& move = *journal.ref_move;
   const std::string& from = forward ? move.from : move.to;
@@ -183,7 +184,7 @@ tl::expected<void, Diagnostic> move_ref(const GitRepository& repo, const WriteJo
   const std::string message =
       forward ? move.message : "migline: undo the linearization of the merge";
   // After a power cut, a ref must not name a commit whose objects did not reach the disk.
-  if (forward) {
+  if (forward && !objects_durable) {
     if (auto synced = sync_filesystems({repo.common_dir()}); !synced) {
       return tl::make_unexpected(file_error("", synced.error()));
     }
@@ -201,7 +202,7 @@ tl::expected<void, Diagnostic> move_ref(const GitRepository& repo, const WriteJo
 // index holds the new entries.
 tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const WriteJournal& journal,
                                             bool fresh, bool* index_written) {
-  if (auto moved = move_ref(repo, journal, true); !moved) return moved;
+  if (auto moved = move_ref(repo, journal, true, fresh); !moved) return moved;
   const std::string root = repo.workdir() + "/";
   for (const JournalFile& file : journal.files) {
     if (!file.after) continue;
@@ -271,7 +272,7 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
     }
     durable_step("index");
   }
-  if (auto moved = move_ref(repo, journal, false); !moved) return moved;
+  if (auto moved = move_ref(repo, journal, false, true); !moved) return moved;
   return sync_all(repo, journal, false);
 }
 
@@ -287,7 +288,12 @@ tl::expected<void, std::string> record(const GitRepository& repo, const WriteJou
   if (auto written = write_file_atomic(path, encode_journal(journal)); !written) {
     return tl::make_unexpected(fmt::format("cannot write {}: {}", path, written.error()));
   }
-  if (auto synced = sync_directory(directory); !synced) {
+  // The record's directory entry must be durable before anything it describes changes. A
+  // rewrite's commit and tree objects (written before the record) must be durable before the
+  // ref names them: one syncfs makes both so, where a directory fsync and a syncfs did.
+  auto synced = journal.ref_move ? sync_filesystems({directory, repo.common_dir()})
+                                 : sync_directory(directory);
+  if (!synced) {
     ::unlink(path.c_str());
     return synced;
   }

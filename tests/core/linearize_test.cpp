@@ -128,6 +128,34 @@ TEST_CASE("dangling references are repaired when exactly one migration matches")
   CHECK(apply_edits(texts[0], {plan.edits[0].edit}) == deps("('orders', '0004_status')"));
 }
 
+TEST_CASE("known renames are asked for only when a reference dangles, and then once") {
+  Tree tree({{"orders", "0001_initial", deps("")},
+             {"orders", "0002_new_name", deps("('orders', '0001_initial')")}});
+  int asked = 0;
+  const auto renames = [&] {
+    ++asked;
+    return KnownRenames{{{"orders", "0002_old_name"}, "0002_new_name"}};
+  };
+  CHECK(plan_dangling_repairs(tree.migrations, tree.sources(), {"orders"}, renames).edits.empty());
+  CHECK(asked == 0);
+
+  std::vector<DjangoMigration> migrations = tree.migrations;
+  const std::string text = deps("('orders', '0002_old_name')");
+  for (const char* name : {"0003_next", "0004_last"}) {
+    auto m = read_django_migration(std::string("orders/migrations/") + name + ".py", text, {});
+    REQUIRE(m);
+    m->app = "orders";
+    m->name = name;
+    migrations.push_back(*m);
+  }
+  std::vector<std::string_view> sources = tree.sources();
+  sources.insert(sources.end(), {text, text});
+  const ResolutionPlan plan = plan_dangling_repairs(migrations, sources, {"orders"}, renames);
+  CHECK(asked == 1);
+  REQUIRE(plan.edits.size() == 2);
+  CHECK(plan.edits[0].description == "('orders', '0002_old_name') -> '0002_new_name'");
+}
+
 TEST_CASE("merge migrations are named and shaped as makemigrations --merge does") {
   CHECK(merge_migration_name({"0003_b", "0004_a"}, "20261121_1200") == "0005_merge_0003_b_0004_a");
   CHECK(merge_migration_name({"custom", "other"}, "20261121_1200") == "0002_merge_custom_other");

@@ -66,7 +66,8 @@ class ParseCache(TestCase):
                 self.assertEqual(code, 0, (args, stdout, stderr))
 
     def test_many_files_read_on_several_threads_say_what_one_thread_says(self):
-        # Enough files that the work tree is read ahead on every core (the index never is).
+        # Enough files that the work tree is read ahead on every core, and that the index's
+        # files (read on one thread: libgit2) are parsed on every core.
         with self.workspace() as ws:
             ws.init_git()
             for a in range(3):
