@@ -21,7 +21,7 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
 }
 
 Loaded::~Loaded() {
-  if (project.migrations.empty()) return;  // moved from, or small
+  if (project.migrations.empty()) return;  // moved from, or nothing worth keeping
   struct Kept {
     std::unique_ptr<FileSource> source;
     Project project;
