@@ -60,6 +60,26 @@ std::uint64_t parse_salt(const SwappableSettings& settings) {
 
 // Reads migration files through the parse cache: a file whose blob was parsed before is not
 // read at all when the source knows its id, and not parsed again when it does not.
+// Calls fn(i) for every i below `count`, on up to `threads` threads (the calling one
+// included), each taking the next i until none is left.
+template <typename Fn>
+void on_threads(std::size_t count, std::size_t threads, Fn&& fn) {
+  std::atomic<std::size_t> next = 0;
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < count;) fn(i);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) {
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: the others take its share
+    }
+  }
+  work();
+  for (std::thread& helper : helpers) helper.join();
+}
+
 class MigrationReader {
  public:
   static constexpr std::size_t kPerThread = 64;  // files, at least, per reading thread
@@ -92,20 +112,8 @@ class MigrationReader {
       return;
     }
     std::vector<Result> results(which.size());
-    std::atomic<std::size_t> next = 0;
-    auto work = [&] {
-      for (std::size_t k; (k = next++) < which.size();) results[k] = read_now(paths[which[k]]);
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threads; ++t) {
-      try {
-        helpers.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // no thread to be had: the others take its share
-      }
-    }
-    work();
-    for (std::thread& helper : helpers) helper.join();
+    on_threads(which.size(), threads,
+               [&](std::size_t k) { results[k] = read_now(paths[which[k]]); });
     keep_ahead(paths, which, std::move(results));
   }
 
@@ -162,24 +170,11 @@ class MigrationReader {
         results[k] = std::move(std::get<Result>(fetched));
       }
     }
-    threads = std::min(threads, unparsed.size() / kPerThread);
-    std::atomic<std::size_t> next = 0;
-    auto work = [&] {
-      for (std::size_t u; (u = next++) < unparsed.size();) {
-        auto& [k, file] = unparsed[u];
-        results[k] = parse(paths[lacking[k]], file);
-      }
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threads; ++t) {
-      try {
-        helpers.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // no thread to be had: the others take its share
-      }
-    }
-    work();
-    for (std::thread& helper : helpers) helper.join();
+    on_threads(unparsed.size(), std::min(threads, unparsed.size() / kPerThread),
+               [&](std::size_t u) {
+                 auto& [k, file] = unparsed[u];
+                 results[k] = parse(paths[lacking[k]], file);
+               });
     keep_ahead(paths, lacking, std::move(results));
   }
 
