@@ -73,6 +73,20 @@ def snapshot(ws):
     return files, ws.git("ls-files", "--stage").stdout
 
 
+def shim_env(ws, kind):
+    """The environment that preloads the fault shim for calls of `kind`, failing none yet."""
+    env = {"LD_PRELOAD": SHIM, "MIGLINE_FAULT_CALL": kind, "MIGLINE_FAULT_N": "0"}
+    if "ASAN_OPTIONS" in ws.env:
+        env["ASAN_OPTIONS"] = ws.env["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+    return env
+
+
+def calls_counted(count_file):
+    """How many calls the shim counted (MIGLINE_FAULT_COUNT names the file)."""
+    with open(count_file) as f:
+        return int(f.read())
+
+
 def journal(ws):
     return os.path.join(ws.root, ".git", "migline", "journal")
 
@@ -194,15 +208,13 @@ class CrashSafety(TestCase):
         outcomes = {}
         for kind in ("write", "rename", "fsync", "open"):
             count = os.path.join(ws.top, "calls.txt")
-            env = {"LD_PRELOAD": SHIM, "MIGLINE_FAULT_CALL": kind, "MIGLINE_FAULT_N": "0",
-                   "MIGLINE_FAULT_COUNT": count}
-            if "ASAN_OPTIONS" in ws.env:
-                env["ASAN_OPTIONS"] = ws.env["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+            env = shim_env(ws, kind)
             self.fresh(ws, template, "count")
-            run = ws.git(*command, env=env, check=False) if git else ws.migline(*command, env=env)
+            counting = dict(env, MIGLINE_FAULT_COUNT=count)
+            run = (ws.git(*command, env=counting, check=False) if git
+                   else ws.migline(*command, env=counting))
             self.assertEqual(run.returncode, 0, run.stderr)
-            with open(count) as f:
-                calls = int(f.read())
+            calls = calls_counted(count)
             self.assertGreater(calls, 0, kind)
             failed = completed = 0
             for n in range(1, calls + 1):
@@ -210,7 +222,6 @@ class CrashSafety(TestCase):
                 with self.subTest(call=kind, n=n, errno=error):
                     self.fresh(ws, template, "fault")
                     fault = dict(env, MIGLINE_FAULT_N=str(n), MIGLINE_FAULT_ERRNO=error)
-                    del fault["MIGLINE_FAULT_COUNT"]
                     run = (ws.git(*command, env=fault, check=False) if git
                            else ws.migline(*command, env=fault))
                     self.assertFalse(os.path.exists(journal(ws)), run.stderr)
@@ -384,15 +395,12 @@ class CrashSafety(TestCase):
             outcomes = {}
             for kind in ("write", "rename", "fsync", "open"):
                 count = os.path.join(ws.top, "calls.txt")
-                env = {"LD_PRELOAD": SHIM, "MIGLINE_FAULT_CALL": kind, "MIGLINE_FAULT_N": "0"}
-                if "ASAN_OPTIONS" in ws.env:
-                    env["ASAN_OPTIONS"] = ws.env["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+                env = shim_env(ws, kind)
                 self.fresh(ws, merged, "count")
                 run = ws.migline(*hook, env=dict(env, MIGLINE_FAULT_COUNT=count))
                 self.assertIn("replaced merge commit", run.stderr)
                 self.assertState(ws, rewritten)
-                with open(count) as f:
-                    calls = int(f.read())
+                calls = calls_counted(count)
                 self.assertGreater(calls, 0, kind)
                 kept = completed = 0
                 for n in range(1, calls + 1):
