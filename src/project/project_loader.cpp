@@ -155,7 +155,7 @@ class MigrationReader {
     for (std::size_t i : which) {
       if (cache_) {
         const std::optional<KnownBlob> known = source_.known_blob(paths[i]);
-        if (known && cache_->holds(known->id, known->file_size)) continue;
+        if (known && cache_->holds(known->id)) continue;
       }
       lacking.push_back(i);
     }

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -113,6 +115,31 @@ TEST_CASE("saving keeps this run's entries and as many older ones") {
   CHECK(kept == 3);  // the one used, and two unused: as many as this run used or added
   CHECK(again.find(blob_id(migration_text(4)), std::nullopt));
   CHECK(again.find(blob_id(text), std::nullopt));
+}
+
+TEST_CASE("records are laid out in the order the run used them, each blob once") {
+  // The next run looks its files up in the same order: it then reads the file front to back.
+  TempDir dir;
+  const std::string file = dir.path + "/parse-cache";
+  write_cache(file, 5);
+  ParseCache cache = ParseCache::load(file, 7);
+  for (int i : {3, 1, 4, 1}) REQUIRE(cache.find(blob_id(migration_text(i)), std::nullopt));
+  const std::string text = migration_text(100);
+  cache.add(blob_id(text), text.size(), parsed(text));
+  cache.add(blob_id(text), text.size(), parsed(text));  // two files, one blob
+  REQUIRE(cache.find(blob_id(migration_text(0)), std::nullopt));
+  cache.save();
+  const std::string bytes = slurp(file);
+  std::vector<std::size_t> at;
+  for (const char* name :
+       {"1003_previous", "1001_previous", "1004_previous", "1100_previous", "1000_previous"}) {
+    at.push_back(bytes.find(name));
+    CHECK(bytes.find(name, at.back() + 1) == std::string::npos);
+  }
+  CHECK(std::is_sorted(at.begin(), at.end()));
+  CHECK(at.back() != std::string::npos);
+  ParseCache again = ParseCache::load(file, 7);
+  for (int i : {0, 1, 3, 4, 100}) CHECK(again.find(blob_id(migration_text(i)), std::nullopt));
 }
 
 TEST_CASE("a damaged cache file gives the right migration or none") {
