@@ -356,6 +356,7 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
   MigrationGraph g;
   g.nodes_.reserve(migrations.size());
   g.node_app_.reserve(migrations.size());
+  g.node_index_.reserve(migrations.size());
   g.node_of_migration_.assign(migrations.size(), -1);
   for (const std::string& app : apps)
     g.apps_[static_cast<std::size_t>(g.intern_app(app))].migrated = true;
