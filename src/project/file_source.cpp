@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <set>
 #include <unordered_map>
 
@@ -90,15 +91,25 @@ class BlobSource : public FileSource {
   std::string prefix_;
   std::string rev_;
   // The blob of a listed path, or null: a binary search of the sorted paths, so that no table
-  // is built for 100,000 files of which a run looks up each once.
+  // is built for 100,000 files of which a run looks up each once. Runs look paths up mostly
+  // in order, twice over: the one after the last found, or the last found, is tried first.
   const git_oid* find(std::string_view path) const {
+    const std::size_t last = last_found_.load(std::memory_order_relaxed);
+    for (std::size_t guess : {last + 1, last}) {
+      if (guess < paths_.size() && paths_[guess] == path) return found(guess);
+    }
     auto it = std::lower_bound(paths_.begin(), paths_.end(), path);
     if (it == paths_.end() || *it != path) return nullptr;
-    return &ids_[static_cast<std::size_t>(it - paths_.begin())];
+    return found(static_cast<std::size_t>(it - paths_.begin()));
+  }
+  const git_oid* found(std::size_t at) const {
+    last_found_.store(at, std::memory_order_relaxed);
+    return &ids_[at];
   }
 
-  std::vector<std::string> paths_;  // sorted
-  std::vector<git_oid> ids_;        // the blob of each of paths_
+  std::vector<std::string> paths_;                  // sorted
+  std::vector<git_oid> ids_;                        // the blob of each of paths_
+  mutable std::atomic<std::size_t> last_found_{0};  // a hint only: any value is safe
   std::set<std::string, std::less<>> links_;
   std::string description_;
 };
