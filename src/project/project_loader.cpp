@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -234,14 +235,41 @@ class MigrationReader {
   std::unordered_map<std::string_view, std::size_t> ahead_;  // views of its paths -> results_
 };
 
+// One module of a candidate package: where its migration was put, or why it could not be read.
+struct ReadModule {
+  static constexpr std::size_t kUnreadable = SIZE_MAX;
+  std::string name;
+  std::size_t migration = kUnreadable;  // into the list read_package appends to
+  Diagnostics errors;                   // when unreadable
+};
+
 // A candidate package with the outcome of reading each of its modules.
 struct ReadPackage {
   MigrationPackage package;
-  std::vector<std::pair<std::string, tl::expected<DjangoMigration, Diagnostics>>> modules;
+  std::vector<ReadModule> modules;
 };
 
-bool defines_no_migration(const tl::expected<DjangoMigration, Diagnostics>& read) {
-  return !read && read.error().size() == 1 && read.error().front().rule == kNoMigrationClassRule;
+bool defines_no_migration(const ReadModule& module) {
+  return module.migration == ReadModule::kUnreadable && module.errors.size() == 1 &&
+         module.errors.front().rule == kNoMigrationClassRule;
+}
+
+// Moves `items[order[k]]` to `items[k]` for every k, then drops the items `order` does not
+// name: in place, so that 100,000 migrations are not held twice. No move at all when `order`
+// keeps every item where it is.
+template <typename T>
+void keep_in_order(std::vector<T>& items, const std::vector<std::size_t>& order) {
+  constexpr std::size_t kDropped = SIZE_MAX;
+  std::vector<std::size_t> to(items.size(), kDropped);  // where the item now at i goes
+  for (std::size_t k = 0; k < order.size(); ++k) to[order[k]] = k;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    while (to[i] != kDropped && to[i] != i) {
+      const std::size_t j = to[i];
+      std::swap(items[i], items[j]);
+      std::swap(to[i], to[j]);
+    }
+  }
+  items.erase(items.begin() + static_cast<std::ptrdiff_t>(order.size()), items.end());
 }
 
 // The directories holding a `migrations/__init__.py` that the config selects, in path order.
@@ -288,10 +316,11 @@ std::vector<std::size_t> module_paths(const std::vector<std::string>& paths,
   return out;
 }
 
-// Reads the migration modules of the package in `app_dir` (see module_name). The error is for
-// a file that cannot be read.
+// Reads the migration modules of the package in `app_dir` (see module_name), appending those
+// that read cleanly to `migrations`. The error is for a file that cannot be read.
 tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string>& paths,
                                                    std::string app_dir, MigrationReader& reader,
+                                                   std::vector<DjangoMigration>& migrations,
                                                    Diagnostics& diagnostics) {
   ReadPackage out;
   out.package.app_dir = std::move(app_dir);
@@ -314,7 +343,14 @@ tl::expected<ReadPackage, Diagnostic> read_package(const std::vector<std::string
     }
     auto read = reader.read(*it);
     if (!read) return tl::make_unexpected(read.error());
-    out.modules.emplace_back(std::string(name), std::move(*read));
+    ReadModule& module = out.modules.emplace_back();
+    module.name = name;
+    if (*read) {
+      module.migration = migrations.size();
+      migrations.push_back(std::move(**read));
+    } else {
+      module.errors = std::move(read->error());
+    }
   }
   return out;
 }
@@ -442,17 +478,19 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   // Packages in path order: read, kept only when Django would load them, then labelled.
   MigrationReader reader(source, config.settings);
   std::vector<std::string> app_dirs = package_dirs(paths, config);
-  reader.read_ahead(paths, module_paths(paths, app_dirs));
+  const std::vector<std::size_t> modules = module_paths(paths, app_dirs);
+  reader.read_ahead(paths, modules);
+  std::vector<DjangoMigration>& migrations = project.migrations;  // in path order, until sorted
+  migrations.reserve(modules.size());  // no copy of them all while the vector grows
   std::vector<ReadPackage> packages;
   std::map<std::string, std::string> dir_of_label;
   for (std::string& app_dir : app_dirs) {
-    auto read = read_package(paths, std::move(app_dir), reader, project.diagnostics);
+    auto read = read_package(paths, std::move(app_dir), reader, migrations, project.diagnostics);
     if (!read) return tl::make_unexpected(read.error());
     // No module defines `class Migration`: a library's own package named `migrations`, which
     // belongs to no installed app, so Django never loads it.
     if (!read->modules.empty() &&
-        std::all_of(read->modules.begin(), read->modules.end(),
-                    [](const auto& m) { return defines_no_migration(m.second); })) {
+        std::all_of(read->modules.begin(), read->modules.end(), defines_no_migration)) {
       project.skipped.push_back(SkippedPackage{
           join_path(read->package.app_dir, "migrations"),
           "none of its modules defines `class Migration`: not a Django migrations package"});
@@ -472,29 +510,31 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   std::sort(packages.begin(), packages.end(),
             [](const auto& a, const auto& b) { return a.package.label < b.package.label; });
 
+  // The migrations of the packages kept, by label then name.
   std::set<std::string> apps;
   MigrationGraph::Unreadable unreadable;
-  std::size_t modules = 0;
-  for (const ReadPackage& read : packages) modules += read.modules.size();
-  project.migrations.reserve(modules);  // no copy of them all while the vector grows
+  std::vector<std::size_t> order;
+  order.reserve(migrations.size());
   for (ReadPackage& read : packages) {
     MigrationPackage& package = read.package;
     apps.insert(package.label);
-    for (auto& [name, migration] : read.modules) {
-      if (!migration) {
-        project.diagnostics.insert(project.diagnostics.end(), migration.error().begin(),
-                                   migration.error().end());
-        unreadable.emplace(package.label, name);
+    for (ReadModule& module : read.modules) {
+      if (module.migration == ReadModule::kUnreadable) {
+        project.diagnostics.insert(project.diagnostics.end(), module.errors.begin(),
+                                   module.errors.end());
+        unreadable.emplace(package.label, module.name);
         continue;
       }
-      migration->app = package.label;
-      migration->name = std::move(name);
-      package.migrations.push_back(static_cast<int>(project.migrations.size()));
-      project.migrations.push_back(std::move(*migration));
+      DjangoMigration& migration = migrations[module.migration];
+      migration.app = package.label;
+      migration.name = std::move(module.name);
+      package.migrations.push_back(static_cast<int>(order.size()));
+      order.push_back(module.migration);
     }
-    decltype(read.modules)().swap(read.modules);  // what is left of them after the moves
+    decltype(read.modules)().swap(read.modules);
     project.packages.push_back(std::move(package));
   }
+  keep_in_order(migrations, order);
 
   const std::size_t before_graph = project.diagnostics.size();
   warn_unconfigured_settings(project, project.diagnostics);
