@@ -384,7 +384,6 @@ class MigrationVisitor : public ClassVisitor {
     }
     ref.app = std::move(app->value);
     ref.name = std::move(name->value);
-    ref.app_span = app->span;
     ref.name_span = name->span;
     ref.plain = app->parts == 1 && name->parts == 1;
     ref.span = join(open.span, close.span);

@@ -16,7 +16,6 @@ struct MigrationRef {
   std::string app;
   std::string name;
   SourceSpan span;       // the whole entry
-  SourceSpan app_span;   // the app label literal(s); length 0 when it came from a setting
   SourceSpan name_span;  // the name literal(s); length 0 for a swappable dependency
   bool plain = true;     // both parts are single literals, so they can be rewritten in place
   std::string setting;   // for `swappable_dependency(settings.X)`, the X

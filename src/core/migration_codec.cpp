@@ -23,7 +23,6 @@ class Writer : public VarintWriter {
       text(r.app);
       text(r.name);
       span(r.span);
-      span(r.app_span);
       span(r.name_span);
       number(r.plain ? 1 : 0);
       text(r.setting);
@@ -54,7 +53,6 @@ class Reader : public VarintReader {
       r.app = text();
       r.name = text();
       r.span = span();
-      r.app_span = span();
       r.name_span = span();
       const std::uint64_t plain = number();
       if (plain > 1) fail();

@@ -84,7 +84,7 @@ TEST_CASE("reader records the position of every name literal") {
   auto m = read_ok(source);
   const MigrationRef& ref = m.dependencies.at(0);
   CHECK(source.substr(ref.name_span.offset, ref.name_span.length) == "'0001_initial'");
-  CHECK(source.substr(ref.app_span.offset, ref.app_span.length) == "\"app\"");
+  CHECK(source.substr(ref.span.offset, ref.span.length) == "(\"app\", '0001_initial')");
   CHECK(ref.span.line == 2);
   CHECK(ref.span.column == 21);
   CHECK(ref.plain);
