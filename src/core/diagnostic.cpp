@@ -63,10 +63,10 @@ std::string_view line_containing(std::string_view source, std::size_t offset) {
 }
 
 SourceSpan span_at(std::string_view source, std::size_t offset, std::size_t length) {
-  offset = std::min(offset, source.size());
+  offset = std::min({offset, source.size(), kMaxSourceSize});
   SourceSpan span;
-  span.offset = offset;
-  span.length = length;
+  span.offset = static_cast<std::uint32_t>(offset);
+  span.length = static_cast<std::uint32_t>(std::min(length, kMaxSourceSize - offset));
   std::size_t line_start = 0;
   for (std::size_t i = 0; i < offset; ++i) {
     char c = source[i];

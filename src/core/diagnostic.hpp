@@ -1,19 +1,25 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace migline {
 
-// A byte range in one source text; line and column are 1-based, column counts bytes.
+// A byte range in one source text; line and column are 1-based, column counts bytes. 32 bits
+// each (16 bytes in all): a migration has three, a dense one references 15 others, and a
+// text of 4 GiB or more is refused before it is read (kMaxSourceSize).
 struct SourceSpan {
-  std::size_t offset = 0;
-  std::size_t length = 0;
+  std::uint32_t offset = 0;
+  std::uint32_t length = 0;
   int line = 1;
   int column = 1;
 };
+
+// The largest source text a SourceSpan can point into.
+inline constexpr std::size_t kMaxSourceSize = UINT32_MAX;
 
 // Error fails `check`; Warning does not; Note says what migline could not tell.
 enum class Severity { Error, Warning, Note };

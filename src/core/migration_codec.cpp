@@ -40,8 +40,8 @@ class Reader : public VarintReader {
   }
   SourceSpan span() {
     SourceSpan s;
-    s.offset = number();
-    s.length = number();
+    s.offset = static_cast<std::uint32_t>(at_most(UINT32_MAX));
+    s.length = static_cast<std::uint32_t>(at_most(UINT32_MAX));
     s.line = small_int();
     s.column = small_int();
     return s;

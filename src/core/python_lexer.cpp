@@ -1,5 +1,6 @@
 #include "core/python_lexer.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -83,8 +84,8 @@ Token PythonLexer::make(TokenKind kind, std::size_t begin) {
   Token t;
   t.kind = kind;
   t.text = src_.substr(begin, pos_ - begin);
-  t.span.offset = begin;
-  t.span.length = pos_ - begin;
+  t.span.offset = static_cast<std::uint32_t>(begin);  // next() refused larger sources
+  t.span.length = static_cast<std::uint32_t>(pos_ - begin);
   t.span.line = line_;
   t.span.column = static_cast<int>(begin - line_start_) + 1;
   t.indent = indent_;
@@ -101,7 +102,7 @@ Token PythonLexer::fail(std::size_t at, std::string message) {
   error_ = std::move(message);
   Token t;
   t.kind = TokenKind::Error;
-  t.span.offset = at;
+  t.span.offset = static_cast<std::uint32_t>(std::min(at, kMaxSourceSize));
   t.span.length = at < src_.size() ? 1 : 0;
   // The error may lie on an earlier line than the lexer's position (an unterminated string).
   std::size_t line_start = at;
@@ -283,6 +284,7 @@ bool PythonLexer::lex_string(std::size_t begin, std::size_t quote, Token& out) {
 
 Token PythonLexer::next() {
   if (finished_) return done_;
+  if (src_.size() > kMaxSourceSize) return fail(0, "the file is 4 GiB or larger");
   while (true) {
     if (at_line_start_ && brackets_.empty()) begin_logical_line();
     while (pos_ < src_.size() && (src_[pos_] == ' ' || src_[pos_] == '\t' || src_[pos_] == '\f')) {
@@ -314,7 +316,7 @@ Token PythonLexer::next() {
       if (!line_has_tokens_) continue;
       line_has_tokens_ = false;
       nl.text = src_.substr(begin, pos_ - begin);
-      nl.span.length = nl.text.size();
+      nl.span.length = static_cast<std::uint32_t>(nl.text.size());
       return nl;
     }
     if (c == '\\') {

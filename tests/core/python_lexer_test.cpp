@@ -1,5 +1,7 @@
 #include "core/python_lexer.hpp"
 
+#include <sys/mman.h>
+
 #include <string>
 #include <vector>
 
@@ -154,6 +156,20 @@ TEST_CASE("lexer survives 100000 nested brackets without recursion") {
   CHECK(lexed.tokens.size() == 200002);
   auto open = lex(std::string(100000, '('));
   CHECK(open.error == "'(' was never closed");
+}
+
+TEST_CASE("lexer refuses a text too large for its spans") {
+  // Address space only: the zero pages are never touched beyond the first.
+  const std::size_t size = kMaxSourceSize + 1;
+  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  REQUIRE(data != MAP_FAILED);
+  PythonLexer lexer(std::string_view(static_cast<const char*>(data), size));
+  const Token t = lexer.next();
+  CHECK(t.kind == TokenKind::Error);
+  CHECK(lexer.error_message() == "the file is 4 GiB or larger");
+  CHECK(t.span.offset == 0);
+  CHECK(t.span.line == 1);
+  ::munmap(data, size);
 }
 
 TEST_CASE("lexer returns End forever after the end") {
