@@ -1,6 +1,7 @@
 #include "core/migration_graph.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <queue>
 
@@ -124,12 +125,37 @@ int MigrationGraph::node_or_dummy(int app, const MigrationRef& ref, Origin origi
 void MigrationGraph::add_edge(int child, int parent) {
   const auto c = static_cast<std::size_t>(child);
   const auto p = static_cast<std::size_t>(parent);
-  nodes_[c].parents.push_back(parent);
-  nodes_[p].children.push_back(child);
-  if (node_app_[c] == node_app_[p] && !app_parent_.empty()) {
+  if (!edges_pending_) {
+    nodes_[c].parents.push_back(parent);
+    nodes_[p].children.push_back(child);
+    return;
+  }
+  pending_edges_.emplace_back(child, parent);
+  if (node_app_[c] == node_app_[p]) {
     app_parent_[c] = 1;
     app_child_[p] = 1;
   }
+}
+
+// The edges of the first phases, each node's lists allocated once at their final size:
+// growing them one edge at a time was a tenth of building a graph of 100,000 migrations
+// with 15 dependencies each.
+void MigrationGraph::link_pending_edges() {
+  std::vector<std::uint32_t> parents(nodes_.size(), 0), children(nodes_.size(), 0);
+  for (const auto& [child, parent] : pending_edges_) {
+    ++parents[static_cast<std::size_t>(child)];
+    ++children[static_cast<std::size_t>(parent)];
+  }
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    nodes_[n].parents.reserve(parents[n]);
+    nodes_[n].children.reserve(children[n]);
+  }
+  for (const auto& [child, parent] : pending_edges_) {
+    nodes_[static_cast<std::size_t>(child)].parents.push_back(parent);
+    nodes_[static_cast<std::size_t>(parent)].children.push_back(child);
+  }
+  pending_edges_ = {};
+  edges_pending_ = false;
 }
 
 std::optional<int> MigrationGraph::find(std::string_view app, std::string_view name) const {
@@ -392,7 +418,6 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
   // Same phases, same order as MigrationLoader.build_graph(): internal dependencies first, so
   // that __first__ and __latest__ see every migration of their app.
   each([&](int i, const DjangoMigration& m, int app, int self) {
-    g.nodes_[static_cast<std::size_t>(self)].parents.reserve(m.dependencies.size());
     for (std::size_t r = 0; r < m.dependencies.size(); ++r) {
       const MigrationRef& dep = m.dependencies[r];
       if (dep.app == m.app && dep.name != "__first__") {
@@ -413,9 +438,10 @@ MigrationGraph MigrationGraph::build(const std::vector<DjangoMigration>& migrati
       if (child) g.add_edge(*child, self);
     }
   });
-  // Only __first__ and __latest__ needed these.
+  // Only __first__ and __latest__ needed these; from here on edges are linked as added.
   g.app_parent_ = {};
   g.app_child_ = {};
+  g.link_pending_edges();
   for (App& a : g.apps_) a.missing_roots = a.missing_leaves = {};
   each([&](int, const DjangoMigration& m, int, int self) {
     if (m.replaces.empty()) return;

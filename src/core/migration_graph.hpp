@@ -88,7 +88,9 @@ class MigrationGraph {
   int lookup(int app, std::string_view name) const;
   int add_node(int app, std::string name, int migration);
   int node_or_dummy(int app, const MigrationRef& ref, Origin origin);
+  // Until link_pending_edges(), edges wait in pending_edges_.
   void add_edge(int child, int parent);
+  void link_pending_edges();
   std::optional<int> resolve_special(const MigrationRef& ref, int current_app, Origin origin,
                                      const std::vector<DjangoMigration>& migrations,
                                      Diagnostics& diagnostics);
@@ -106,6 +108,8 @@ class MigrationGraph {
   HashIndex node_index_;  // (app, name) -> live node
   // While building: whether a node has a parent / a child in its own app.
   std::vector<char> app_parent_, app_child_;
+  std::vector<std::pair<int, int>> pending_edges_;  // (child, parent)
+  bool edges_pending_ = true;
   std::unordered_map<int, std::vector<Origin>> dummy_origins_;
   std::vector<int> node_of_migration_;
   std::vector<ExternalDependency> externals_;
