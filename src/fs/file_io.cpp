@@ -44,8 +44,11 @@ tl::expected<std::string, std::string> read_whole_file(const std::string& path, 
   auto file = open_regular(path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
   const int fd = file->fd;
+  // One byte more than fstat said: a read of a regular file that stops short of what was
+  // asked has reached the end (or a signal cut it, which reading on past the size covers), so
+  // no further read() is needed to see the end.
   std::string data;
-  data.resize(file->size);
+  data.resize(file->size + 1);
   std::size_t done = 0;
   while (true) {
     if (done == data.size()) data.resize(data.size() + 4096 + data.size() / 2);  // it grew
@@ -58,6 +61,7 @@ tl::expected<std::string, std::string> read_whole_file(const std::string& path, 
     }
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
+    if (done >= file->size && done < data.size()) break;
   }
   ::close(fd);
   data.resize(done);
