@@ -18,12 +18,13 @@ struct OpenFile {
   std::size_t size;
 };
 
-// Opens a regular file for reading without following a final symlink. `open_errno` receives
-// errno when the open itself fails, else 0.
-tl::expected<OpenFile, std::string> open_regular(const std::string& path, int& open_errno) {
+// Opens a regular file for reading without following a final symlink; a relative `path` is
+// relative to `directory`. `open_errno` receives errno when the open itself fails, else 0.
+tl::expected<OpenFile, std::string> open_regular(int directory, const std::string& path,
+                                                 int& open_errno) {
   open_errno = 0;
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  int fd = ::openat(directory, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     open_errno = errno;
     if (errno == ELOOP) {
@@ -39,9 +40,10 @@ tl::expected<OpenFile, std::string> open_regular(const std::string& path, int& o
   return OpenFile{fd, static_cast<std::size_t>(st.st_size)};
 }
 
-// read_file(); `open_errno` as open_regular's.
-tl::expected<std::string, std::string> read_whole_file(const std::string& path, int& open_errno) {
-  auto file = open_regular(path, open_errno);
+// read_file_at(); `open_errno` as open_regular's.
+tl::expected<std::string, std::string> read_whole_file(int directory, const std::string& path,
+                                                       int& open_errno) {
+  auto file = open_regular(directory, path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
   const int fd = file->fd;
   // One byte more than fstat said: a read of a regular file that stops short of what was
@@ -71,14 +73,18 @@ tl::expected<std::string, std::string> read_whole_file(const std::string& path, 
 }  // namespace
 
 tl::expected<std::string, std::string> read_file(const std::string& path) {
+  return read_file_at(AT_FDCWD, path);
+}
+
+tl::expected<std::string, std::string> read_file_at(int directory, const std::string& path) {
   int open_errno = 0;
-  return read_whole_file(path, open_errno);
+  return read_whole_file(directory, path, open_errno);
 }
 
 tl::expected<std::optional<std::string>, std::string> read_file_if_present(
     const std::string& path) {
   int open_errno = 0;
-  auto text = read_whole_file(path, open_errno);
+  auto text = read_whole_file(AT_FDCWD, path, open_errno);
   if (text) return std::optional<std::string>(std::move(*text));
   if (open_errno == ENOENT || open_errno == ENOTDIR) return std::optional<std::string>();
   return tl::make_unexpected(text.error());
@@ -102,7 +108,7 @@ MappedFile::~MappedFile() {
 
 tl::expected<MappedFile, std::string> MappedFile::open(const std::string& path) {
   int open_errno = 0;
-  auto file = open_regular(path, open_errno);
+  auto file = open_regular(AT_FDCWD, path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
   MappedFile mapped;
   if (file->size > 0) {
@@ -116,6 +122,13 @@ tl::expected<MappedFile, std::string> MappedFile::open(const std::string& path) 
     ::close(file->fd);
   }
   return mapped;
+}
+
+OpenDirectory::OpenDirectory(const std::string& path)
+    : fd_(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+
+OpenDirectory::~OpenDirectory() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 bool is_regular_file(const std::string& path) {

@@ -11,6 +11,24 @@ namespace migline {
 // Reads a whole regular file without following a final symlink; the error names the cause.
 tl::expected<std::string, std::string> read_file(const std::string& path);
 
+// read_file() of `path` relative to the directory open as `directory` (see OpenDirectory).
+tl::expected<std::string, std::string> read_file_at(int directory, const std::string& path);
+
+// A directory held open, so that paths below it can be given relative to it (openat, fstatat):
+// the kernel then walks only the components below it, not the whole absolute path again for
+// each of 100,000 files. fd() is -1 when it could not be opened.
+class OpenDirectory {
+ public:
+  explicit OpenDirectory(const std::string& path);
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+  ~OpenDirectory();
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 // A regular file mapped read-only, for large files read in part (e.g. the parse cache): no
 // copy, and only the pages touched are read. Only for files replaced by rename, never
 // truncated in place, since a mapping of a shrunk file faults.

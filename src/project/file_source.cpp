@@ -1,6 +1,7 @@
 #include "project/file_source.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -130,7 +131,8 @@ class DiskSource : public FileSource {
   }
   const std::vector<std::string>& paths() const override { return paths_; }
   tl::expected<std::string, std::string> read(std::string_view path) const override {
-    return read_file(root_ + "/" + std::string(path));
+    if (root_dir_.fd() < 0) return read_file(root_ + "/" + std::string(path));
+    return read_file_at(root_dir_.fd(), std::string(path));
   }
   tl::expected<std::optional<std::string>, std::string> read_extra(
       const std::string& path) const override {
@@ -156,6 +158,7 @@ class DiskSource : public FileSource {
   std::string description_;
   std::unordered_map<std::string, KnownBlob> blobs_;
   std::string cache_file_;
+  OpenDirectory root_dir_{root_};
 };
 
 // A FileSource with some files changed in memory.
@@ -249,11 +252,15 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   if (!filtered) return tl::make_unexpected(filtered.error());
   std::vector<std::string> paths;
   std::unordered_map<std::string, KnownBlob> blobs;
+  const OpenDirectory workdir(repo->workdir());
   for (const GitFile& f : *tracked) {
     // A tracked file deleted from the work tree no longer counts; a symlink does (and is
     // refused when read).
     struct stat st {};
-    if (::lstat((repo->workdir() + "/" + f.path).c_str(), &st) != 0) continue;
+    const int found = workdir.fd() < 0
+                          ? ::lstat((repo->workdir() + "/" + f.path).c_str(), &st)
+                          : ::fstatat(workdir.fd(), f.path.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+    if (found != 0) continue;
     paths.emplace_back(strip_prefix(f.path, prefix));
     if (!*filtered && stat_matches(f, st)) {
       blobs.emplace(paths.back(), KnownBlob{f.id, static_cast<std::uint64_t>(st.st_size)});
