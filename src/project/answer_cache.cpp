@@ -77,31 +77,38 @@ bool plausible(std::uint32_t count, std::size_t bytes_left) {
   return count <= bytes_left;
 }
 
-// True when every path still has its stamp. The stats are the whole cost of a hit on a large
-// work tree, and they wait on the kernel, not on each other: a few threads share them.
-bool all_unchanged(const std::vector<std::pair<std::string, Stamp>>& watched) {
+// Calls `stat(i)` for every i below `count` until one returns false; returns whether none did.
+// Stats of a large work tree wait on the kernel, not on each other: a few threads share them.
+template <typename Stat>
+bool stat_all(std::size_t count, Stat&& stat) {
   constexpr std::size_t kPerThread = 4096;
   const std::size_t threads = std::clamp<std::size_t>(
-      std::min<std::size_t>(watched.size() / kPerThread, std::thread::hardware_concurrency()), 1,
-      4);
-  std::atomic<bool> unchanged = true;
-  auto check = [&](std::size_t first) {
-    for (std::size_t i = first; i < watched.size() && unchanged; i += threads) {
-      const std::optional<Stamp> now = stamp_of(watched[i].first);
-      if (!now || *now != watched[i].second) unchanged = false;
+      std::min<std::size_t>(count / kPerThread, std::thread::hardware_concurrency()), 1, 4);
+  std::atomic<bool> all = true;
+  auto share = [&](std::size_t first) {
+    for (std::size_t i = first; i < count && all; i += threads) {
+      if (!stat(i)) all = false;
     }
   };
   std::vector<std::thread> helpers;
   for (std::size_t t = 1; t < threads; ++t) {
     try {
-      helpers.emplace_back(check, t);
+      helpers.emplace_back(share, t);
     } catch (const std::system_error&) {
-      check(t);  // no thread to be had: this one does that share too
+      share(t);  // no thread to be had: this one does that share too
     }
   }
-  check(0);
+  share(0);
   for (std::thread& helper : helpers) helper.join();
-  return unchanged;
+  return all;
+}
+
+// True when every path still has its stamp: the whole cost of a hit on a large work tree.
+bool all_unchanged(const std::vector<std::pair<std::string, Stamp>>& watched) {
+  return stat_all(watched.size(), [&](std::size_t i) {
+    const std::optional<Stamp> now = stamp_of(watched[i].first);
+    return now && *now == watched[i].second;
+  });
 }
 
 }  // namespace
@@ -191,9 +198,15 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
     append_string(body, chunk.text);
   }
   append_raw<std::uint32_t>(body, static_cast<std::uint32_t>(watched.size()));
+  std::vector<std::optional<Stamp>> stamps(watched.size());
+  stat_all(watched.size(), [&](std::size_t i) {
+    stamps[i] = stamp_of(watched[i]);
+    return true;
+  });
   std::string_view previous;
-  for (const std::string& path : watched) {
-    const std::optional<Stamp> stamp = stamp_of(path);
+  for (std::size_t i = 0; i < watched.size(); ++i) {
+    const std::string& path = watched[i];
+    const std::optional<Stamp>& stamp = stamps[i];
     if (!stamp) return fmt::format("cannot stat {}", path);
     if (stamp->ctime_ns >= settled || stamp->mtime_ns >= settled) {
       return fmt::format("{} changed too recently", path);
