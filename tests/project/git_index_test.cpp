@@ -133,3 +133,67 @@ TEST_CASE("an index that needs more than its own file, or is damaged, is left to
 }
 
 }  // namespace migline
+
+namespace migline {
+
+TEST_CASE("untracked files are those git lists, without looking into what git does not") {
+  TempDir dir;
+  const std::string& d = dir.path;
+  REQUIRE(run(d, "git init -q && git config user.email t@t && git config user.name t") == 0);
+  auto add = [&](const std::string& path, const std::string& text = "x = 1\n") {
+    REQUIRE(run(d, "mkdir -p \"$(dirname '" + path + "')\"") == 0);
+    spit(d + "/" + path, text);
+  };
+  add(".gitignore",
+      "build/\n*.pyc\nignored_app/\nshop/migrations/0009_*.py\n"
+      "!shop/migrations/0009_keep.py\n");
+  add(".git/info/exclude", "local_only/\n");
+  add("shop/migrations/0001_initial.py");  // tracked
+  add("shop/migrations/0002_new.py");      // untracked
+  add("shop/migrations/0009_scratch.py");  // ignored by pattern
+  add("shop/migrations/0009_keep.py");     // re-included
+  add("shop/apps.py");
+  add("build/lib/shop/migrations/0001_initial.py");  // in an ignored directory
+  add("ignored_app/migrations/0001_initial.py");
+  add("local_only/migrations/0001_initial.py");
+  add("deep/a/b/c/migrations/0001_initial.py");
+  add("node_modules/pkg/migrations/0001_initial.py");  // a directory `enter` refuses
+  REQUIRE(run(d, "git init -q nested") == 0);          // another repository
+  add("nested/app/migrations/0001_initial.py");
+  REQUIRE(run(d, "ln -s 0001_initial.py shop/migrations/0003_link.py") == 0);
+  // A file in conflict has no stage 0, yet is not untracked.
+  add("conflict/migrations/0001_initial.py", "a = 1\n");
+  REQUIRE(run(d,
+              "git add shop/migrations/0001_initial.py conflict && git commit -qm one && "
+              "git checkout -qb side && echo 'a = 2' > conflict/migrations/0001_initial.py && "
+              "git commit -qam side && git checkout -q - && "
+              "echo 'a = 3' > conflict/migrations/0001_initial.py && git commit -qam main && "
+              "git merge -q side") != 0);  // the merge stops at the conflict
+
+  auto relevant = [](std::string_view path) {
+    return path.find("migrations/") != std::string_view::npos || path.find("apps.py") != path.npos;
+  };
+  auto repo = GitRepository::discover(d);
+  REQUIRE(repo);
+  auto untracked = (*repo)->untracked_files("", relevant, [](std::string_view path) {
+    return path.substr(path.rfind('/') + 1) != "node_modules";
+  });
+  REQUIRE(untracked);
+  std::string listed;
+  for (const std::string& path : *untracked) listed += path + "\n";
+  std::string by_git;
+  std::istringstream lines(output_of(d, "git ls-files --others --exclude-standard"));
+  for (std::string line; std::getline(lines, line);) {
+    if (relevant(line) && line.rfind("node_modules/", 0) != 0) by_git += line + "\n";
+  }
+  CHECK(listed == by_git);
+  CHECK(listed ==
+        "deep/a/b/c/migrations/0001_initial.py\nshop/apps.py\nshop/migrations/0002_new.py\n"
+        "shop/migrations/0003_link.py\nshop/migrations/0009_keep.py\n");
+
+  auto below = (*repo)->untracked_files("shop", relevant, [](std::string_view) { return true; });
+  REQUIRE(below);
+  CHECK(below->size() == 4);
+}
+
+}  // namespace migline
