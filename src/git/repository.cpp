@@ -150,30 +150,44 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
     return s;
   };
   std::vector<GitFile> out;
-  if (read_index_directly(path, [&](const GitIndexEntry& e) {
+  auto read = each_index_entry(
+      path, [&] { out.clear(); },
+      [&](const GitIndexEntry& e) {
         if (e.stage != 0 || !is_listed(e.mode) || !keep(e.path)) return;
         out.push_back(GitFile{
             std::string(e.path), oid_of(e), e.mode,
             trusted(IndexStat{e.mtime_s, e.mtime_ns, e.ctime_s, e.ctime_ns, e.ino, e.size})});
-      })) {
-    return out;
-  }
-  out.clear();
+      });
+  if (!read) return tl::make_unexpected(read.error());
+  return out;
+}
+
+tl::expected<void, std::string> GitRepository::each_index_entry(
+    const std::string& path, const std::function<void()>& start,
+    const std::function<void(const GitIndexEntry&)>& each) const {
+  start();
+  if (read_index_directly(path, each)) return {};
+  start();  // the direct read may have called `each` before it gave up
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
   const std::size_t count = git_index_entrycount(index->get());
   for (std::size_t i = 0; i < count; ++i) {
     const git_index_entry* entry = git_index_get_byindex(index->get(), i);
-    if (entry == nullptr || git_index_entry_stage(entry) != 0 || !is_listed(entry->mode)) {
-      continue;
-    }
-    if (!keep(entry->path)) continue;
-    out.push_back(GitFile{
-        entry->path, entry->id, entry->mode,
-        trusted(IndexStat{entry->mtime.seconds, entry->mtime.nanoseconds, entry->ctime.seconds,
-                          entry->ctime.nanoseconds, entry->ino, entry->file_size})});
+    if (entry == nullptr) continue;
+    GitIndexEntry e;
+    e.path = entry->path;
+    std::copy(std::begin(entry->id.id), std::end(entry->id.id), e.id.begin());
+    e.mode = entry->mode;
+    e.stage = git_index_entry_stage(entry);
+    e.ctime_s = static_cast<std::uint32_t>(entry->ctime.seconds);
+    e.ctime_ns = entry->ctime.nanoseconds;
+    e.mtime_s = static_cast<std::uint32_t>(entry->mtime.seconds);
+    e.mtime_ns = entry->mtime.nanoseconds;
+    e.ino = entry->ino;
+    e.size = entry->file_size;
+    each(e);
   }
-  return out;
+  return {};
 }
 
 struct GitRepository::TreeListings {
@@ -221,18 +235,12 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::tree_files(
 tl::expected<std::vector<std::string>, std::string> GitRepository::untracked_files(
     const std::string& prefix, const GitPathFilter& keep, const GitPathFilter& enter) const {
   std::vector<std::string> indexed;  // at any stage: a conflicted file is not untracked
-  if (!read_index_directly(index_path(), [&](const GitIndexEntry& e) {
+  auto read = each_index_entry(
+      index_path(), [&] { indexed.clear(); },
+      [&](const GitIndexEntry& e) {
         if (keep(e.path)) indexed.emplace_back(e.path);
-      })) {
-    indexed.clear();
-    auto index = open_index();
-    if (!index) return tl::make_unexpected(index.error());
-    const std::size_t count = git_index_entrycount(index->get());
-    for (std::size_t i = 0; i < count; ++i) {
-      const git_index_entry* entry = git_index_get_byindex(index->get(), i);
-      if (entry != nullptr && keep(entry->path)) indexed.emplace_back(entry->path);
-    }
-  }
+      });
+  if (!read) return tl::make_unexpected(read.error());
   std::sort(indexed.begin(), indexed.end());
   std::string error;
   auto ignored = [&](const std::string& path) {
@@ -338,16 +346,13 @@ tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string
 tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
     const std::string& path) const {
   std::optional<git_oid> found;
-  if (read_index_directly(index_path(), [&](const GitIndexEntry& e) {
+  auto read = each_index_entry(
+      index_path(), [&] { found.reset(); },
+      [&](const GitIndexEntry& e) {
         if (e.stage == 0 && e.path == path && is_regular_blob(e.mode)) found = oid_of(e);
-      })) {
-    return found;
-  }
-  auto index = open_index();
-  if (!index) return tl::make_unexpected(index.error());
-  const git_index_entry* entry = git_index_get_bypath(index->get(), path.c_str(), 0);
-  if (entry == nullptr || !is_regular_blob(entry->mode)) return std::optional<git_oid>();
-  return std::optional<git_oid>(entry->id);
+      });
+  if (!read) return tl::make_unexpected(read.error());
+  return found;
 }
 
 tl::expected<std::optional<git_oid>, std::string> GitRepository::tree_entry(

@@ -16,6 +16,8 @@
 
 namespace migline {
 
+struct GitIndexEntry;
+
 // What the index recorded of a file on disk when it was staged (git's "stat data").
 struct IndexStat {
   std::int64_t mtime_s = 0;
@@ -154,6 +156,12 @@ class GitRepository {
 
  private:
   tl::expected<GitIndexPtr, std::string> open_index() const;
+  // Calls `each` for every entry of index file `path`, in order: read directly when it can be,
+  // else through libgit2. `start` is called before each attempt, so that what `each` gathered
+  // from a direct read that gave up part way can be dropped.
+  tl::expected<void, std::string> each_index_entry(
+      const std::string& path, const std::function<void()>& start,
+      const std::function<void(const GitIndexEntry&)>& each) const;
   tl::expected<GitTreePtr, std::string> open_tree(const std::string& rev) const;
   tl::expected<git_oid, std::string> commit_oid(const std::string& rev) const;
   // `rev` peeled to `type`; the error says `rev` `missing` ("has no tree") and why.
