@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +14,7 @@
 #include "core/raw_bytes.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
+#include "project/on_threads.hpp"
 
 namespace migline {
 namespace {
@@ -84,23 +83,7 @@ bool stat_all(std::size_t count, Stat&& stat) {
   constexpr std::size_t kPerThread = 4096;
   const std::size_t threads = std::clamp<std::size_t>(
       std::min<std::size_t>(count / kPerThread, std::thread::hardware_concurrency()), 1, 4);
-  std::atomic<bool> all = true;
-  auto share = [&](std::size_t first) {
-    for (std::size_t i = first; i < count && all; i += threads) {
-      if (!stat(i)) all = false;
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) {
-    try {
-      helpers.emplace_back(share, t);
-    } catch (const std::system_error&) {
-      share(t);  // no thread to be had: this one does that share too
-    }
-  }
-  share(0);
-  for (std::thread& helper : helpers) helper.join();
-  return all;
+  return on_threads(count, threads, stat);
 }
 
 // True when every path still has its stamp: the whole cost of a hit on a large work tree.

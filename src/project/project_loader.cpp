@@ -1,12 +1,10 @@
 #include "project/project_loader.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -18,6 +16,7 @@
 #include "core/migration_codec.hpp"
 #include "core/migration_name.hpp"
 #include "git/repository.hpp"
+#include "project/on_threads.hpp"
 #include "project/parse_cache.hpp"
 
 namespace migline {
@@ -61,26 +60,6 @@ std::uint64_t parse_salt(const SwappableSettings& settings) {
 
 // Reads migration files through the parse cache: a file whose blob was parsed before is not
 // read at all when the source knows its id, and not parsed again when it does not.
-// Calls fn(i) for every i below `count`, on up to `threads` threads (the calling one
-// included), each taking the next i until none is left.
-template <typename Fn>
-void on_threads(std::size_t count, std::size_t threads, Fn&& fn) {
-  std::atomic<std::size_t> next = 0;
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < count;) fn(i);
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) {
-    try {
-      helpers.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // no thread to be had: the others take its share
-    }
-  }
-  work();
-  for (std::thread& helper : helpers) helper.join();
-}
-
 class MigrationReader {
  public:
   static constexpr std::size_t kPerThread = 64;  // files, at least, per reading thread
