@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
-TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev"
+TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev clang-format"
 # packaging/build.sh and the tests of what it makes (tests/packaging).
 TEST_DEPS="$TEST_DEPS dpkg-dev xz-utils python3-venv python3-yaml pre-commit"
 
@@ -42,8 +42,13 @@ if [ -n "$missing" ]; then
 fi
 
 if [ "$mode" = test ]; then
-  # 1. The suite on a normal build.
-  cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON
+  # 0. The tree is formatted: clang-format changes nothing (in a checkout; a tarball skips it).
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z '*.cpp' '*.hpp' '*.c' | xargs -0 clang-format --dry-run --Werror
+  fi
+  # 1. The suite on a normal build, warnings as errors.
+  cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON \
+    -DMIGLINE_WERROR=ON
   cmake --build build/test -j "$JOBS"
   (cd build/test && ctest --output-on-failure -j "$JOBS")
   # 2. The release artifacts (packaging/build.sh), then what ships them: the static binary

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/manifest.hpp"
+#include "core/manifest/manifest.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/manifest.hpp"
-#include "core/manifest_merge.hpp"
+#include "core/manifest/manifest.hpp"
+#include "core/manifest/manifest_merge.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/django_migration.hpp"
+#include "core/django/django_migration.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view source(reinterpret_cast<const char*>(data), size);

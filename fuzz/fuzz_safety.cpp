@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/safety_replay.hpp"
+#include "core/safety/safety_replay.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view source(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "core/json_writer.hpp"
+#include "core/text/json_writer.hpp"
 
 namespace migline::cli {
 namespace {

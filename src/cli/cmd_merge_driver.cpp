@@ -4,8 +4,8 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "core/manifest.hpp"
-#include "core/manifest_merge.hpp"
+#include "core/manifest/manifest.hpp"
+#include "core/manifest/manifest_merge.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "git/line_merge.hpp"

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "core/json_writer.hpp"
+#include "core/text/json_writer.hpp"
 
 namespace migline::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 #include "project/answer_cache.hpp"
 
 namespace migline::cli {

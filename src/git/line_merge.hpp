@@ -5,7 +5,7 @@
 
 #include <tl/expected.hpp>
 
-#include "core/merge_labels.hpp"
+#include "core/manifest/merge_labels.hpp"
 
 namespace migline {
 

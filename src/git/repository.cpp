@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-#include "core/git_index_file.hpp"
+#include "core/codec/git_index_file.hpp"
 #include "fs/file_io.hpp"
 
 namespace migline {

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "core/migration_name.hpp"
+#include "core/plan/migration_name.hpp"
 #include "project/manifest_files.hpp"
 
 namespace migline {

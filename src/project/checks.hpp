@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
 

@@ -7,9 +7,9 @@
 
 #include <tl/expected.hpp>
 
-#include "core/diagnostic.hpp"
-#include "core/django_migration.hpp"
-#include "core/safety_replay.hpp"
+#include "core/django/django_migration.hpp"
+#include "core/safety/safety_replay.hpp"
+#include "core/text/diagnostic.hpp"
 
 namespace migline {
 

@@ -5,8 +5,8 @@
 
 #include <tl/expected.hpp>
 
-#include "core/diagnostic.hpp"
-#include "core/manifest.hpp"
+#include "core/manifest/manifest.hpp"
+#include "core/text/diagnostic.hpp"
 #include "project/project_loader.hpp"
 
 namespace migline {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/migration_codec.hpp"
-#include "core/raw_bytes.hpp"
+#include "core/codec/migration_codec.hpp"
+#include "core/codec/raw_bytes.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <git2/oid.h>
 
-#include "core/django_migration.hpp"
+#include "core/django/django_migration.hpp"
 #include "fs/file_io.hpp"
 
 namespace migline {

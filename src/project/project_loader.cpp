@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "core/app_config.hpp"
-#include "core/glob.hpp"
-#include "core/migration_codec.hpp"
-#include "core/migration_name.hpp"
+#include "core/codec/migration_codec.hpp"
+#include "core/django/app_config.hpp"
+#include "core/plan/migration_name.hpp"
+#include "core/text/glob.hpp"
 #include "git/repository.hpp"
 #include "project/on_threads.hpp"
 #include "project/parse_cache.hpp"

@@ -5,9 +5,9 @@
 
 #include <tl/expected.hpp>
 
-#include "core/diagnostic.hpp"
-#include "core/django_migration.hpp"
-#include "core/migration_graph.hpp"
+#include "core/django/django_migration.hpp"
+#include "core/graph/migration_graph.hpp"
+#include "core/text/diagnostic.hpp"
 #include "project/config.hpp"
 #include "project/file_source.hpp"
 

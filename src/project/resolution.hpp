@@ -8,8 +8,8 @@
 
 #include <tl/expected.hpp>
 
-#include "core/diagnostic.hpp"
-#include "core/journal_codec.hpp"
+#include "core/codec/journal_codec.hpp"
+#include "core/text/diagnostic.hpp"
 #include "git/repository.hpp"
 
 namespace migline {

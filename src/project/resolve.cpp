@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "core/linearize.hpp"
-#include "core/merge_migration.hpp"
-#include "core/migration_name.hpp"
+#include "core/django/merge_migration.hpp"
+#include "core/plan/linearize.hpp"
+#include "core/plan/migration_name.hpp"
 #include "fs/file_io.hpp"
 #include "project/file_source.hpp"
 #include "project/manifest_files.hpp"
@@ -39,7 +39,7 @@ struct Snapshot {
 };
 
 // Reads the text of each migration of `snapshot` that `needed` picks, unless already read. The
-// core's planners read only the texts of the migrations they edit (core/linearize.hpp).
+// core's planners read only the texts of the migrations they edit (core/plan/linearize.hpp).
 tl::expected<void, ResolveFailure> read_texts(
     Snapshot& snapshot, const std::function<bool(const DjangoMigration&)>& needed) {
   const std::vector<DjangoMigration>& migrations = snapshot.project.migrations;

@@ -6,7 +6,7 @@
 #include <queue>
 #include <set>
 
-#include "core/safety_replay.hpp"
+#include "core/safety/safety_replay.hpp"
 
 namespace migline {
 namespace {

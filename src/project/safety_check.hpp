@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "core/migration_codec.hpp"
+#include "core/codec/migration_codec.hpp"
 #include "temp_dir.hpp"
 
 namespace migline {

@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/migration_codec.hpp"
+#include "core/codec/migration_codec.hpp"
 #include "git/repository.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"

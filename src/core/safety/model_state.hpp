@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/django/migration_operations.hpp"
+
+namespace migline {
+
+// What the migrations replayed so far say about one model's table.
+struct ModelState {
+  bool created_on_branch = false;  // its CreateModel is in a migration new on the branch
+  bool fields_known = false;       // its CreateModel's field list was read
+  std::map<std::string, FieldDefinition> fields;
+  std::optional<StaticValue> db_table;  // nullopt: Django's default name; unknown when unread
+  std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
+};
+
+// The models of a project as the operations replayed in graph order build them, read
+// statically: a model no replayed operation created exists with unknown fields.
+class ProjectState {
+ public:
+  // The model `app`.`model` (lowercase name), or nullptr when no replayed operation made it.
+  const ModelState* model(const std::string& app, const std::string& model) const;
+  // The field `name` of `app`.`model` as last defined, or nullptr when unknown.
+  const FieldDefinition* field(const std::string& app, const std::string& model,
+                               const std::string& name) const;
+  // Applies the state change of `op`, an operation of a migration of `app`; `on_branch` says
+  // whether that migration is new on the branch. SeparateDatabaseAndState and RunSQL apply
+  // their state operations.
+  void apply(const std::string& app, const Operation& op, bool on_branch);
+
+ private:
+  ModelState& touch(const std::string& app, const std::string& model);
+
+  std::map<std::string, ModelState> models_;  // "app.model"
+};
+
+}  // namespace migline

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/django/migration_operations.hpp"
+#include "core/safety/model_state.hpp"
+#include "core/text/diagnostic.hpp"
+
+namespace migline {
+
+// The database the safety rules judge for (`.migline.yaml` `safety: database:`).
+enum class SafetyDatabase { PostgreSQL, MySQL, SQLite };
+
+// One rule of SPEC section 12: its id, default severity and the safe sequence it teaches.
+struct SafetyRule {
+  std::string_view id;
+  Severity severity;
+  bool postgresql_only;
+  std::string_view summary;  // what it flags, for tables and `--help`
+  std::string_view safe;     // the safe sequence, given as the finding's hint
+};
+
+// Every safety rule, errors first.
+const std::vector<SafetyRule>& safety_rules();
+
+// The rule `id`, or nullptr.
+const SafetyRule* find_safety_rule(std::string_view id);
+
+// The database named `name` ("postgresql", "mysql", "sqlite"), or nullopt.
+std::optional<SafetyDatabase> parse_safety_database(std::string_view name);
+
+// One verdict about one operation, before opt-outs and severity changes.
+struct SafetyFinding {
+  std::string rule;
+  Severity severity = Severity::Error;  // Note: the rule could not tell, and says why
+  std::string message;
+  SourceSpan span;
+  int last_line = 0;
+};
+
+// The context of an operation of a migration new on the branch.
+struct OperationContext {
+  const std::string& app;
+  const ProjectState& state;  // before the operation
+  SafetyDatabase database;
+  // (model, field) pairs given a database default in the same migration (AddDefaultValue).
+  const std::set<std::pair<std::string, std::string>>& database_defaults;
+};
+
+// Judges `op` (a database operation of a migration new on the branch) against the state before
+// it; appends what it finds to `out`.
+void judge_operation(const Operation& op, const OperationContext& context,
+                     std::vector<SafetyFinding>& out);
+
+}  // namespace migline
