@@ -10,17 +10,17 @@
 #include "core/django/merge_migration.hpp"
 #include "core/plan/linearize.hpp"
 #include "core/plan/migration_name.hpp"
+#include "core/plan/side_choice.hpp"
 #include "fs/file_io.hpp"
 #include "project/file_source.hpp"
 #include "project/manifest_files.hpp"
 #include "project/project_loader.hpp"
+#include "project/resolve_planner.hpp"
 
 namespace migline {
-namespace {
+namespace resolving {
 
-constexpr std::string_view kMergeHint = "use `migline resolve --strategy merge`";
-
-ResolveFailure refused(std::string message, std::string hint = {}) {
+ResolveFailure refused(std::string message, std::string hint) {
   Diagnostic d = file_error("", std::move(message), std::move(hint));
   d.rule = "resolve";
   return ResolveFailure{ResolveFailure::Refused, {std::move(d)}};
@@ -30,16 +30,6 @@ ResolveFailure failed(Diagnostic d) {
   return ResolveFailure{ResolveFailure::Error, {std::move(d)}};
 }
 
-// The project as `resolve` sees it: the index, with the changes planned so far applied.
-struct Snapshot {
-  std::unique_ptr<FileSource> source;
-  Project project;
-  std::vector<std::string> texts;  // of project.migrations; empty until read
-  std::vector<bool> read;          // which texts are read
-};
-
-// Reads the text of each migration of `snapshot` that `needed` picks, unless already read. The
-// core's planners read only the texts of the migrations they edit (core/plan/linearize.hpp).
 tl::expected<void, ResolveFailure> read_texts(
     Snapshot& snapshot, const std::function<bool(const DjangoMigration&)>& needed) {
   const std::vector<DjangoMigration>& migrations = snapshot.project.migrations;
@@ -54,6 +44,16 @@ tl::expected<void, ResolveFailure> read_texts(
   }
   return {};
 }
+
+std::vector<int> other_leaves(const std::vector<int>& leaves, int leaf) {
+  std::vector<int> out;
+  for (int l : leaves) {
+    if (l != leaf) out.push_back(l);
+  }
+  return out;
+}
+
+namespace {
 
 tl::expected<void, ResolveFailure> read_all_texts(Snapshot& snapshot) {
   return read_texts(snapshot, [](const DjangoMigration&) { return true; });
@@ -73,15 +73,6 @@ struct MigrationKeyHash {
   }
 };
 
-// True when a reference of `m` (dependencies, run_before, replaces) satisfies `pred`.
-template <typename Pred>
-bool any_reference(const DjangoMigration& m, Pred pred) {
-  for (const auto* refs : {&m.dependencies, &m.run_before, &m.replaces}) {
-    if (std::any_of(refs->begin(), refs->end(), pred)) return true;
-  }
-  return false;
-}
-
 // Loads `source`; with `texts`, also reads every migration's text for planning.
 tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource> source,
                                                      bool texts) {
@@ -99,165 +90,17 @@ std::string sibling_path(const std::string& path, const std::string& name) {
   return path.substr(0, path.rfind('/') + 1) + name;
 }
 
-// `leaves` without `leaf`.
-std::vector<int> other_leaves(const std::vector<int>& leaves, int leaf) {
-  std::vector<int> out;
-  for (int l : leaves) {
-    if (l != leaf) out.push_back(l);
-  }
-  return out;
-}
-
 std::vector<std::string_view> views(const std::vector<std::string>& texts) {
   return std::vector<std::string_view>(texts.begin(), texts.end());
 }
 
-// Repository paths of migration files in the tree of `rev`; empty when `rev` names no
-// commit; an error when git's files cannot be read.
-tl::expected<std::set<std::string>, std::string> migration_paths_at(const GitRepository& repo,
-                                                                    const std::string& rev) {
-  std::set<std::string> out;
-  auto commit = repo.find_commit(rev);
-  if (!commit) return tl::make_unexpected(commit.error());
-  if (!*commit) return out;
-  auto files =
-      repo.tree_files(**commit, [](std::string_view path) { return is_relevant_path(path); });
-  if (!files) return tl::make_unexpected(files.error());
-  for (const GitFile& f : *files) out.insert(f.path);
-  return out;
-}
-
-// The protected branch: configured, else the remote's HEAD, else main, else master.
-tl::expected<std::optional<std::string>, std::string> protected_branch(const GitRepository& repo,
-                                                                       const Config& config) {
-  if (!config.protected_branch.empty()) return config.protected_branch;
-  auto target = repo.symbolic_target("refs/remotes/origin/HEAD");
-  if (!target || *target) return target;
-  for (const char* branch : {"refs/heads/main", "refs/heads/master"}) {
-    auto commit = repo.find_commit(branch);
-    if (!commit) return tl::make_unexpected(commit.error());
-    if (*commit) return std::optional<std::string>(branch);
-  }
-  return std::optional<std::string>();
-}
-
-std::string short_branch(const std::string& ref) {
-  for (std::string_view prefix : {"refs/heads/", "refs/remotes/"}) {
-    if (ref.rfind(prefix, 0) == 0) return ref.substr(prefix.size());
-  }
-  return ref;
-}
-
-// What resolve knows about where each migration came from.
-struct Sides {
-  GitOperation operation;
-  std::string ours_rev = "HEAD";    // our side: HEAD, or a committed merge's first parent
-  std::set<std::string> ours;       // migration paths at HEAD
-  std::set<std::string> theirs;     // ... at the incoming commit
-  std::set<std::string> published;  // ... on the protected branch
-  std::string protected_name;
-};
-
-class Planner {
- public:
-  Planner(const std::shared_ptr<const GitRepository>& repo, std::string prefix,
-          const ResolveOptions& options)
-      : repo_(repo), prefix_(std::move(prefix)), options_(options) {}
-
-  tl::expected<Resolution, ResolveFailure> run();
-
- private:
-  std::string repo_path(const std::string& relative) const {
-    return prefix_.empty() ? relative : prefix_ + "/" + relative;
-  }
-  const DjangoMigration& migration_of(int node) const {
-    const int index = snapshot_.project.graph.nodes()[static_cast<std::size_t>(node)].migration;
-    return snapshot_.project.migrations[static_cast<std::size_t>(index)];
-  }
-  std::string side_of(int node) const {
-    const std::string path = repo_path(migration_of(node).path);
-    const bool ours = sides_.ours.count(path) != 0, theirs = sides_.theirs.count(path) != 0;
-    return ours == theirs ? "" : ours ? "ours" : "theirs";
-  }
-  bool published(const std::vector<int>& chain) const {
-    return std::any_of(chain.begin(), chain.end(), [&](int n) {
-      return sides_.published.count(repo_path(migration_of(n).path)) != 0;
-    });
-  }
-
-  KnownRenames known_renames() const;
-  tl::expected<void, ResolveFailure> repair_dangling();
-  tl::expected<void, ResolveFailure> require_clean_project() const;
-  tl::expected<std::optional<DivergentSet>, ResolveFailure> choose_sides(const std::string& app);
-  void describe(const std::string& app, const std::vector<int>& leaves, const DivergentSet* set);
-  void plan_merge_migration(const std::string& app, const std::vector<int>& leaves);
-  tl::expected<void, ResolveFailure> plan_linearize(const std::vector<DivergentSet>& sets);
-  void apply_plan(const ResolutionPlan& plan);
-  tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
-  void warn_about_mentions(Resolution& out) const;
-  bool already_linear() const;
-  // Loads the index with the changes planned so far; `texts` as in load_snapshot.
-  tl::expected<void, ResolveFailure> reload(bool texts = true);
-
-  std::shared_ptr<const GitRepository> repo_;
-  std::string prefix_;
-  const ResolveOptions& options_;
-  std::unique_ptr<FileSource> index_;
-  Snapshot snapshot_;
-  Sides sides_;
-  // Project-relative path -> new content (std::nullopt: removed), all planned changes so far.
-  std::map<std::string, std::optional<std::string>> changes_;
-  std::vector<std::pair<std::string, std::string>> renames_;
-  std::map<std::string, std::string> renamed_names_;  // old name -> new, for mentions
-  std::vector<std::string> report_;
-  Diagnostics warnings_;
-};
+}  // namespace
 
 tl::expected<void, ResolveFailure> Planner::reload(bool texts) {
   auto snapshot = load_snapshot(overlay_source(*index_, changes_), texts);
   if (!snapshot) return tl::make_unexpected(snapshot.error());
   snapshot_ = std::move(*snapshot);
   return {};
-}
-
-// Migrations that either side renamed since they forked, as git's rename detection finds
-// them: the fork is the merge base in a merge, the replayed commit's parent in a rebase or
-// cherry-pick. Renames within one migrations package only.
-KnownRenames Planner::known_renames() const {
-  const GitOperation& operation = sides_.operation;
-  if (!operation.incoming) return {};
-  std::string fork = *operation.incoming + "^";
-  if (operation.kind == GitOperation::Merge) {
-    auto base = repo_->merge_base(sides_.ours_rev, *operation.incoming);
-    if (!base || !*base) return {};
-    fork = **base;
-  }
-  std::map<std::string, std::string> label_of_dir;  // repository path of `migrations/` -> label
-  for (const MigrationPackage& p : snapshot_.project.packages) {
-    label_of_dir[repo_path(p.app_dir.empty() ? "migrations" : p.app_dir + "/migrations")] = p.label;
-  }
-  auto split = [](const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    const std::string file = path.substr(slash + 1);
-    return std::make_pair(path.substr(0, slash == std::string::npos ? 0 : slash),
-                          file.substr(0, file.size() - 3));
-  };
-  KnownRenames out;
-  for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {
-    auto renamed = repo_->renames(fork, side, [](std::string_view path) {
-      return is_relevant_path(path) && path.size() > 3 && path.substr(path.size() - 3) == ".py";
-    });
-    if (!renamed) continue;  // e.g. a root commit has no parent: nothing to follow
-    for (const auto& [from, to] : *renamed) {
-      const auto [old_dir, old_name] = split(from);
-      const auto [new_dir, new_name] = split(to);
-      auto label = label_of_dir.find(old_dir);
-      if (old_dir == new_dir && label != label_of_dir.end()) {
-        out[{label->second, old_name}] = new_name;
-      }
-    }
-  }
-  return out;
 }
 
 // The other side of a merge or cherry-pick may have renamed a migration this side still names;
@@ -334,104 +177,6 @@ tl::expected<void, ResolveFailure> Planner::require_clean_project() const {
   return tl::make_unexpected(ResolveFailure{ResolveFailure::Refused, std::move(errors)});
 }
 
-// Which leaf stays and which move, for linearizing `app`.
-tl::expected<std::optional<DivergentSet>, ResolveFailure> Planner::choose_sides(
-    const std::string& app) {
-  const MigrationGraph& graph = snapshot_.project.graph;
-  const std::vector<int> leaves = graph.leaves(app);
-  std::vector<int> stay, move;
-  if (!options_.move.empty()) {
-    if (sides_.operation.kind == GitOperation::None) {
-      return tl::make_unexpected(refused(
-          fmt::format("--move {} needs a merge, rebase or cherry-pick in progress", options_.move),
-          "without one there are no sides; drop --move"));
-    }
-    for (int leaf : leaves) (side_of(leaf) == options_.move ? move : stay).push_back(leaf);
-  } else {
-    std::vector<int> published_leaves, unpublished;
-    for (int leaf : leaves) {
-      const bool pub = published(moving_chain(graph, app, leaf, other_leaves(leaves, leaf)));
-      (pub ? published_leaves : unpublished).push_back(leaf);
-    }
-    if (published_leaves.size() > 1) {
-      std::vector<std::string> names;
-      for (int l : published_leaves)
-        names.push_back(graph.nodes()[static_cast<std::size_t>(l)].name);
-      return tl::make_unexpected(
-          refused(fmt::format("{}: {} are all published on {}; renaming them would rewrite history",
-                              app, fmt::join(names, ", "), sides_.protected_name),
-                  std::string(kMergeHint)));
-    }
-    if (published_leaves.size() == 1) {
-      stay = published_leaves;
-      move = unpublished;
-    } else {
-      // Nothing published: the incoming side moves; with no operation, all but the first leaf.
-      for (int leaf : leaves) (side_of(leaf) == "theirs" ? move : stay).push_back(leaf);
-      if (move.empty() || stay.empty()) {
-        stay = {leaves.front()};
-        move = other_leaves(leaves, leaves.front());
-      }
-    }
-  }
-  if (move.empty()) {
-    return tl::make_unexpected(refused(fmt::format("{}: no leaf came from {}", app, options_.move),
-                                       "drop --move to let migline choose"));
-  }
-  if (stay.size() != 1) {
-    return tl::make_unexpected(refused(
-        fmt::format("{}: {} leaves would stay; linearizing keeps exactly one", app, stay.size()),
-        std::string(kMergeHint)));
-  }
-  for (int leaf : move) {
-    if (published(moving_chain(graph, app, leaf, stay))) {
-      return tl::make_unexpected(refused(
-          fmt::format("{}: moving {} would rename migrations published on {}", app,
-                      graph.nodes()[static_cast<std::size_t>(leaf)].name, sides_.protected_name),
-          std::string(kMergeHint)));
-    }
-  }
-  return DivergentSet{app, stay.front(), move};
-}
-
-// Reports each side's migrations since the fork with their operations, and warns when both
-// sides touch the same model.
-void Planner::describe(const std::string& app, const std::vector<int>& leaves,
-                       const DivergentSet* set) {
-  const MigrationGraph& graph = snapshot_.project.graph;
-  report_.push_back(
-      fmt::format("{}: {} leaves; each side's migrations since they forked:", app, leaves.size()));
-  std::map<std::string, std::set<int>> models;  // model -> leaves whose side touches it
-  for (int leaf : leaves) {
-    const bool moves = set != nullptr && set->kept != leaf;
-    const std::string side = side_of(leaf);
-    for (int n : moving_chain(graph, app, leaf, other_leaves(leaves, leaf))) {
-      const DjangoMigration& m = migration_of(n);
-      std::vector<std::string> ops;
-      for (const MigrationOperation& op : m.operations) {
-        ops.push_back(op.model.empty() ? op.type : op.type + " " + op.model);
-        if (!op.model.empty()) models[op.model].insert(leaf);
-      }
-      report_.push_back(
-          fmt::format("  {:<6} {:<8} {}{}",
-                      set == nullptr ? "merges"
-                      : moves        ? "moves"
-                                     : "stays",
-                      side.empty() ? "" : "(" + side + ")", m.name,
-                      ops.empty() ? "" : ": " + fmt::format("{}", fmt::join(ops, ", "))));
-    }
-  }
-  for (const auto& [model, touched_by] : models) {
-    if (touched_by.size() < 2) continue;
-    Diagnostic d =
-        file_error("", fmt::format("both sides change model '{}.{}'", app, model),
-                   "check that the migrations still apply, and mean the same, in their new order");
-    d.severity = Severity::Warning;
-    d.rule = "same-model";
-    warnings_.push_back(std::move(d));
-  }
-}
-
 void Planner::plan_merge_migration(const std::string& app, const std::vector<int>& leaves) {
   std::vector<std::string> names;
   for (int leaf : leaves)
@@ -506,7 +251,7 @@ tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolutio
     if (snapshot_.project.graph.leaves(app).size() > 1) {
       return tl::make_unexpected(
           refused(fmt::format("{} would still have several leaves; nothing was changed", app),
-                  std::string(kMergeHint)));
+                  std::string(kMergeStrategyHint)));
     }
   }
   for (const ManifestFile& file : expected_manifests(snapshot_.project)) {
@@ -530,30 +275,6 @@ tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolutio
                         [](const FileChange& c) { return c.content.has_value(); });
   out.renames = renames_;
   return {};
-}
-
-// Tracked files that still mention a renamed migration: tests, fixtures, docs.
-void Planner::warn_about_mentions(Resolution& out) const {
-  if (renamed_names_.empty()) return;
-  auto files = repo_->index_files([&](std::string_view path) {
-    return (prefix_.empty() || path.rfind(prefix_ + "/", 0) == 0) && !is_relevant_path(path);
-  });
-  if (!files) return;
-  for (const GitFile& f : *files) {
-    if (out.before.count(f.path) != 0) continue;
-    auto text = repo_->read_blob(f.id);
-    if (!text || text->size() > (8u << 20) || text->find('\0') != std::string::npos) continue;
-    for (const auto& [old_name, new_name] : renamed_names_) {
-      const std::size_t at = text->find(old_name);
-      if (at == std::string::npos) continue;
-      Diagnostic d = error_at(f.path, *text, span_at(*text, at, old_name.size()),
-                              fmt::format("still mentions {}, now {}", old_name, new_name),
-                              "update it by hand if it refers to the migration");
-      d.severity = Severity::Warning;
-      d.rule = "stale-mention";
-      out.warnings.push_back(std::move(d));
-    }
-  }
 }
 
 // True when the snapshot loads cleanly, every app has one leaf and the manifest files in the
@@ -603,26 +324,7 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
   if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
 
-  auto ours = migration_paths_at(*repo_, sides_.ours_rev);
-  if (!ours) return unreadable(ours.error());
-  sides_.ours = std::move(*ours);
-  if (sides_.operation.incoming) {
-    auto theirs = migration_paths_at(*repo_, *sides_.operation.incoming);
-    if (!theirs) return unreadable(theirs.error());
-    sides_.theirs = std::move(*theirs);
-  }
-  auto branch = protected_branch(*repo_, snapshot_.project.config);
-  if (!branch) return unreadable(branch.error());
-  if (*branch) {
-    // Merging into the protected branch itself: what it published is what it had before.
-    auto tip = repo_->find_commit(**branch);
-    if (!tip) return unreadable(tip.error());
-    const bool at_merge = !merge.empty() && *tip == merge;
-    auto published = migration_paths_at(*repo_, at_merge ? merge + "^1" : **branch);
-    if (!published) return unreadable(published.error());
-    sides_.published = std::move(*published);
-    sides_.protected_name = short_branch(**branch);
-  }
+  if (auto read = read_sides(); !read) return tl::make_unexpected(read.error());
 
   const std::string strategy =
       options_.strategy.empty() ? snapshot_.project.config.resolve_strategy : options_.strategy;
@@ -655,12 +357,12 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   return out;
 }
 
-}  // namespace
+}  // namespace resolving
 
 tl::expected<Resolution, ResolveFailure> plan_resolution(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const ResolveOptions& options) {
-  return Planner(repo, prefix, options).run();
+  return resolving::Planner(repo, prefix, options).run();
 }
 
 }  // namespace migline

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/graph/migration_graph.hpp"
+#include "core/plan/linearize.hpp"
+
+namespace migline {
+
+// What `resolve` knows about one divergent set when it chooses the side that moves.
+struct SideFacts {
+  // The side each of graph.leaves(app) came from, in that order: "ours", "theirs", or ""
+  // (both sides have it, or no merge, rebase or cherry-pick is in progress).
+  std::vector<std::string> leaf_sides;
+  // Per graph node: its file exists on the protected branch (it is published).
+  std::vector<bool> published;
+  std::string protected_name;  // the protected branch, for messages
+  std::string move;            // --move: "", "ours" or "theirs"
+  bool operation_in_progress = false;
+};
+
+// Why no side can move, and what to do instead.
+struct SideRefusal {
+  std::string message;
+  std::string hint;
+};
+
+// The hint of a refusal that merging (not linearizing) would avoid.
+inline constexpr std::string_view kMergeStrategyHint = "use `migline resolve --strategy merge`";
+
+// Which leaf of `app` stays and which move when linearizing. Published migrations never move.
+// With `move`, the leaves from that side move. Otherwise the one leaf whose chain is published
+// stays (two published chains: refused); with none published the incoming side ("theirs")
+// moves, and with no sides all leaves but the first. Refused when the choice would keep more
+// than one leaf, move nothing, or move a published migration.
+tl::expected<DivergentSet, SideRefusal> choose_moving_side(const MigrationGraph& graph,
+                                                           const std::string& app,
+                                                           const SideFacts& facts);
+
+}  // namespace migline

@@ -1,0 +1,257 @@
+#include "git/repository.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/codec/git_index_file.hpp"
+#include "fs/file_io.hpp"
+#include "git/file_mode.hpp"
+
+namespace migline {
+namespace {
+
+bool is_racy(const IndexStat& entry, const struct stat& index) {
+  return entry.mtime_s > index.st_mtim.tv_sec ||
+         (entry.mtime_s == index.st_mtim.tv_sec &&
+          entry.mtime_ns >= static_cast<std::uint32_t>(index.st_mtim.tv_nsec));
+}
+
+git_oid oid_of(const GitIndexEntry& entry) {
+  git_oid id;
+  std::memcpy(id.id, entry.id.data(), entry.id.size());
+  return id;
+}
+
+bool read_index_directly(const std::string& path,
+                         const std::function<void(const GitIndexEntry&)>& each) {
+  auto mapped = MappedFile::open(path);
+  return mapped && read_git_index_file(mapped->bytes(), each);
+}
+
+}  // namespace
+
+bool stat_matches(const GitFile& file, const struct stat& st) {
+  if (!file.stat || !S_ISREG(st.st_mode) || !is_regular_blob(file.mode)) return false;
+  const IndexStat& s = *file.stat;
+  // The index keeps the low 32 bits of inode and size, as git does.
+  return s.size == static_cast<std::uint32_t>(st.st_size) &&
+         s.ino == static_cast<std::uint32_t>(st.st_ino) && s.mtime_s == st.st_mtim.tv_sec &&
+         s.mtime_ns == static_cast<std::uint32_t>(st.st_mtim.tv_nsec) &&
+         s.ctime_s == st.st_ctim.tv_sec &&
+         s.ctime_ns == static_cast<std::uint32_t>(st.st_ctim.tv_nsec);
+}
+
+std::string GitRepository::index_path() const {
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  if (index_file != nullptr && *index_file != '\0') return index_file;
+  return git_dir() + "/index";
+}
+
+tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
+    const GitPathFilter& keep) const {
+  // Stat first: an index replaced between the two then has entries that look racy, never the
+  // reverse. Without the index file's own mtime no entry can vouch for the work tree.
+  struct stat index_stat {};
+  const std::string path = index_path();
+  const bool stat_known = ::stat(path.c_str(), &index_stat) == 0;
+  auto trusted = [&](const IndexStat& s) -> std::optional<IndexStat> {
+    if (!stat_known || is_racy(s, index_stat)) return std::nullopt;
+    return s;
+  };
+  std::vector<GitFile> out;
+  auto read = each_index_entry(
+      path, [&] { out.clear(); },
+      [&](const GitIndexEntry& e) {
+        if (e.stage != 0 || !is_listed(e.mode) || !keep(e.path)) return;
+        out.push_back(GitFile{
+            std::string(e.path), oid_of(e), e.mode,
+            trusted(IndexStat{e.mtime_s, e.mtime_ns, e.ctime_s, e.ctime_ns, e.ino, e.size})});
+      });
+  if (!read) return tl::make_unexpected(read.error());
+  return out;
+}
+
+tl::expected<void, std::string> GitRepository::each_index_entry(
+    const std::string& path, const std::function<void()>& start,
+    const std::function<void(const GitIndexEntry&)>& each) const {
+  start();
+  if (read_index_directly(path, each)) return {};
+  start();  // the direct read may have called `each` before it gave up
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  const std::size_t count = git_index_entrycount(index->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+    if (entry == nullptr) continue;
+    GitIndexEntry e;
+    e.path = entry->path;
+    std::copy(std::begin(entry->id.id), std::end(entry->id.id), e.id.begin());
+    e.mode = entry->mode;
+    e.stage = git_index_entry_stage(entry);
+    e.ctime_s = static_cast<std::uint32_t>(entry->ctime.seconds);
+    e.ctime_ns = entry->ctime.nanoseconds;
+    e.mtime_s = static_cast<std::uint32_t>(entry->mtime.seconds);
+    e.mtime_ns = entry->mtime.nanoseconds;
+    e.ino = entry->ino;
+    e.size = entry->file_size;
+    each(e);
+  }
+  return {};
+}
+
+tl::expected<GitIndexPtr, std::string> GitRepository::open_index() const {
+  git_index* raw = nullptr;
+  // libgit2 does not read GIT_INDEX_FILE itself; `git commit -a` hands hooks a temporary one.
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  int rc = index_file != nullptr && *index_file != '\0' ? git_index_open(&raw, index_file)
+                                                        : git_repository_index(&raw, repo_.get());
+  if (rc < 0) return tl::make_unexpected("cannot read the index: " + git_error_message(rc));
+  return GitIndexPtr(raw);
+}
+
+tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
+    const std::string& path) const {
+  std::optional<git_oid> found;
+  auto read = each_index_entry(
+      index_path(), [&] { found.reset(); },
+      [&](const GitIndexEntry& e) {
+        if (e.stage == 0 && e.path == path && is_regular_blob(e.mode)) found = oid_of(e);
+      });
+  if (!read) return tl::make_unexpected(read.error());
+  return found;
+}
+
+tl::expected<void, std::string> GitRepository::stage(const std::string& path,
+                                                     std::string_view content) const {
+  return update_index({IndexUpdate{path, std::string(content)}});
+}
+
+tl::expected<void, std::string> GitRepository::update_index(
+    const std::vector<IndexUpdate>& updates) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  for (const IndexUpdate& update : updates) {
+    const char* path = update.path.c_str();
+    int rc = git_index_conflict_remove(index->get(), path);
+    if (rc == GIT_ENOTFOUND) rc = 0;
+    if (rc == 0 && !update.content) {
+      rc = git_index_remove(index->get(), path, 0);
+      if (rc == GIT_ENOTFOUND) rc = 0;
+    } else if (rc == 0) {
+      // An index opened from GIT_INDEX_FILE has no repository behind it, so the blob is
+      // written to the object database first and the entry added by id.
+      git_index_entry entry{};
+      entry.mode = GIT_FILEMODE_BLOB;
+      entry.path = path;
+      entry.file_size = static_cast<std::uint32_t>(update.content->size());
+      rc = git_blob_create_from_buffer(&entry.id, repo_.get(), update.content->data(),
+                                       update.content->size());
+      if (rc == 0) rc = git_index_add(index->get(), &entry);
+    }
+    if (rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("cannot stage {}: {}", update.path, git_error_message(rc)));
+    }
+  }
+  // Nothing reaches the disk until here; git_index_write replaces the file through a lock.
+  if (int rc = git_index_write(index->get()); rc < 0) {
+    return tl::make_unexpected("cannot write the index: " + git_error_message(rc));
+  }
+  return {};
+}
+
+tl::expected<std::vector<IndexEntry>, std::string> GitRepository::index_entries(
+    const std::vector<std::string>& paths) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  const std::set<std::string_view> wanted(paths.begin(), paths.end());
+  std::vector<IndexEntry> out;
+  const std::size_t count = git_index_entrycount(index->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+    if (entry == nullptr || wanted.count(entry->path) == 0) continue;
+    out.push_back(IndexEntry{entry->path, static_cast<unsigned>(git_index_entry_stage(entry)),
+                             entry->mode, entry->id});
+  }
+  return out;
+}
+
+tl::expected<void, std::string> GitRepository::set_index_entries(
+    const std::vector<std::string>& paths, const std::vector<IndexEntry>& entries) const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  for (const std::string& path : paths) {
+    int rc = git_index_conflict_remove(index->get(), path.c_str());
+    if (rc == 0 || rc == GIT_ENOTFOUND) rc = git_index_remove(index->get(), path.c_str(), 0);
+    if (rc < 0 && rc != GIT_ENOTFOUND) {
+      return tl::make_unexpected(fmt::format("cannot stage {}: {}", path, git_error_message(rc)));
+    }
+  }
+  for (const IndexEntry& wanted : entries) {
+    git_index_entry entry{};
+    entry.mode = wanted.mode;
+    entry.id = wanted.id;
+    entry.path = wanted.path.c_str();
+    entry.flags = static_cast<std::uint16_t>(wanted.stage << GIT_INDEX_ENTRY_STAGESHIFT);
+    if (int rc = git_index_add(index->get(), &entry); rc < 0) {
+      return tl::make_unexpected(
+          fmt::format("cannot stage {}: {}", wanted.path, git_error_message(rc)));
+    }
+  }
+  if (int rc = git_index_write(index->get()); rc < 0) {
+    return tl::make_unexpected("cannot write the index: " + git_error_message(rc));
+  }
+  return {};
+}
+
+tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_paths() const {
+  auto index = open_index();
+  if (!index) return tl::make_unexpected(index.error());
+  std::vector<std::string> out;
+  const std::size_t count = git_index_entrycount(index->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index->get(), i);
+    if (entry == nullptr || git_index_entry_stage(entry) == 0) continue;
+    if (out.empty() || out.back() != entry->path) out.emplace_back(entry->path);
+  }
+  return out;
+}
+
+std::optional<std::string> GitRepository::index_checksum() const {
+  const char* index_file = std::getenv("GIT_INDEX_FILE");
+  const std::string path = index_file != nullptr && *index_file != '\0'
+                               ? std::string(index_file)
+                               : std::string(git_repository_path(repo_.get())) + "index";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
+  struct stat st {};
+  unsigned char raw[GIT_OID_RAWSZ] = {};
+  const bool read = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                    st.st_size >= 12 + GIT_OID_RAWSZ &&
+                    ::pread(fd, raw, sizeof raw, st.st_size - GIT_OID_RAWSZ) == GIT_OID_RAWSZ;
+  ::close(fd);
+  if (!read ||
+      std::all_of(std::begin(raw), std::end(raw), [](unsigned char c) { return c == 0; })) {
+    return std::nullopt;
+  }
+  git_oid id;
+  git_oid_fromraw(&id, raw);
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &id);
+  return std::string(hex);
+}
+
+}  // namespace migline
