@@ -48,7 +48,7 @@ MergeLabels labels_from(const std::string& args) {
 
 // `shop/orders/migrations/max_migration.txt` -> "orders", as the driver names the app.
 std::string_view app_of(std::string_view path) {
-  return repo_basename(repo_dirname(repo_dirname(path)));
+  return path_basename(path_dirname(path_dirname(path)));
 }
 
 // The cases that are not manifests on every side: the core refuses them and the driver
@@ -85,9 +85,9 @@ TEST_CASE("every merge fixture gives its expected text and outcome in the merge 
     const int exit = std::stoi(slurp(dir / "exit"));
 
     const std::optional<ManifestMerge> merged =
-        repo_basename(path) == "max_migration.txt"
+        path_basename(path) == "max_migration.txt"
             ? merge_max_migration(app_of(path), base, ours, theirs, labels)
-            : merge_manifest(repo_basename(path), base, ours, theirs, labels);
+            : merge_manifest(path_basename(path), base, ours, theirs, labels);
     if (!merged) {
       refused.insert(name);
       CHECK(exit == 1);
