@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "git/oid.hpp"
+
 namespace migline {
 namespace {
 
@@ -11,12 +13,6 @@ using GitCommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit_free>>;
 using GitReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference_free>>;
 using GitSignaturePtr = std::unique_ptr<git_signature, GitDeleter<git_signature_free>>;
 using GitReflogPtr = std::unique_ptr<git_reflog, GitDeleter<git_reflog_free>>;
-
-std::string hex(const git_oid& id) {
-  char out[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(out, sizeof out, &id);
-  return out;
-}
 
 tl::expected<GitCommitPtr, std::string> lookup_commit(const GitRepository& repo,
                                                       const std::string& rev) {
@@ -57,10 +53,10 @@ tl::expected<CommitInfo, std::string> read_commit(const GitRepository& repo,
   auto commit = lookup_commit(repo, rev);
   if (!commit) return tl::make_unexpected(commit.error());
   CommitInfo out;
-  out.id = hex(*git_commit_id(commit->get()));
+  out.id = oid_hex(*git_commit_id(commit->get()));
   const unsigned count = git_commit_parentcount(commit->get());
   for (unsigned i = 0; i < count; ++i)
-    out.parents.push_back(hex(*git_commit_parent_id(commit->get(), i)));
+    out.parents.push_back(oid_hex(*git_commit_parent_id(commit->get(), i)));
   // A merged signed tag's signature (`mergetag`) would be lost too.
   out.signed_commit = has_header(commit->get(), "gpgsig") || has_header(commit->get(), "mergetag");
   return out;
@@ -143,7 +139,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
                          git_commit_message_raw(commit->get()), new_tree.get(), parent_views.size(),
                          parent_views.data());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  return hex(id);
+  return oid_hex(id);
 }
 
 tl::expected<void, std::string> move_head(const GitRepository& repo, const std::string& expected,
