@@ -27,7 +27,7 @@ std::vector<std::string> divergent_apps(const LeafMap& leaves) {
   return out;
 }
 
-// The pre-commit hook's safety warnings (SPEC 12): migrations new in the index relative to
+// The pre-commit hook's safety warnings: migrations new in the index relative to
 // HEAD, judged by the safety rules and printed as warnings; they never stop the commit.
 void warn_unsafe_staged(const Loaded& loaded, bool color) {
   if (!loaded.project.config.safety_hook) return;
