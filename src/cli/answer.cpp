@@ -24,13 +24,21 @@ void trace(std::string_view what) {
 
 // What names the answer's file: everything about the command that stays the same from one
 // run to the next. The environment counts whole: git reads GIT_*, HOME and XDG_CONFIG_HOME.
+// The variables that name the repository count as migline resolved them at start-up.
 std::string command_line(const GlobalOptions& global, const Context& context) {
   std::string out = fmt::format("migline {}\n{}\ncolor {:d}{:d}\n", MIGLINE_VERSION, context.root(),
                                 context.color_stdout(), context.color_stderr());
   for (const std::string& arg : global.args) out += fmt::format("arg {}\n", arg);
+  const GitEnvironment& git = global.git_environment;
+  const std::string resolved[] = {"GIT_DIR=" + git.git_dir, "GIT_WORK_TREE=" + git.work_tree,
+                                  "GIT_INDEX_FILE=" + git.index_file};
   std::vector<std::string_view> env;
   for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view var = *e;
+    std::string_view var = *e;
+    for (const std::string& value : resolved) {
+      const std::string_view name = std::string_view(value).substr(0, value.find('=') + 1);
+      if (var.rfind(name, 0) == 0 && value.size() > name.size()) var = value;
+    }
     if (var.rfind("GIT_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
         var.rfind("XDG_CONFIG_HOME=", 0) == 0) {
       env.push_back(var);

@@ -56,7 +56,7 @@ tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& o
 // Reads only its three input files (and, to know whether to defer to the post-merge hook, the
 // config and whether a rebase is in progress) and writes only %A: git is mid-merge, so the
 // work tree, the index and refs are not ours to touch.
-int run_merge_driver(const MergeDriverOptions& options) {
+int run_merge_driver(const MergeDriverOptions& options, const GitEnvironment& environment) {
   const bool color = use_color("auto", stderr);
   std::string texts[3];
   const std::string* paths[3] = {&options.base, &options.ours, &options.theirs};
@@ -77,7 +77,7 @@ int run_merge_driver(const MergeDriverOptions& options) {
   // cannot be read or is invalid is said; the conflict then stays a conflict hunk.
   bool deferred = false;
   if (merged && !merged->conflicts.empty() && !merged->conflicts.front().empty()) {
-    auto defers = driver_defers_to_post_merge(options.path);
+    auto defers = driver_defers_to_post_merge(options.path, environment);
     if (!defers) print_error(defers.error(), color);
     deferred = defers.value_or(false);
   }
@@ -110,7 +110,8 @@ int run_merge_driver(const MergeDriverOptions& options) {
 
 }  // namespace
 
-void add_merge_driver_command(CLI::App& app, const GlobalOptions&, std::vector<Command>& out) {
+void add_merge_driver_command(CLI::App& app, const GlobalOptions& global,
+                              std::vector<Command>& out) {
   auto options = std::make_shared<MergeDriverOptions>();
   CLI::App* sub = app.add_subcommand(
       "merge-driver", "The git merge driver for the manifest (configured by `migline init`)");
@@ -122,7 +123,8 @@ void add_merge_driver_command(CLI::App& app, const GlobalOptions&, std::vector<C
       ->check(CLI::Range(7, 100));
   sub->add_option("-x", options->ours_label, "%X: label of our side");
   sub->add_option("-y", options->theirs_label, "%Y: label of their side");
-  out.push_back(Command{sub, [options] { return run_merge_driver(*options); }});
+  out.push_back(Command{
+      sub, [options, &global] { return run_merge_driver(*options, global.git_environment); }});
 }
 
 }  // namespace migline::cli

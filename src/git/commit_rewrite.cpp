@@ -16,14 +16,13 @@ using GitReflogPtr = std::unique_ptr<git_reflog, GitDeleter<git_reflog_free>>;
 
 tl::expected<GitCommitPtr, std::string> lookup_commit(const GitRepository& repo,
                                                       const std::string& rev) {
-  git_object* raw = nullptr;
-  int rc = git_revparse_single(&raw, repo.handle(), rev.c_str());
-  if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", rev, git_error_message(rc)));
-  GitObjectPtr object(raw);
-  git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT);
-  if (rc < 0) return tl::make_unexpected(fmt::format("{} is not a commit", rev));
-  return GitCommitPtr(reinterpret_cast<git_commit*>(peeled));
+  auto object = repo.resolve_revision(rev, GIT_OBJECT_COMMIT);
+  if (!object) {
+    const GitRepository::RevisionError& e = object.error();
+    return tl::make_unexpected(e.unresolved ? fmt::format("{}: {}", rev, e.message)
+                                            : fmt::format("{} is not a commit", rev));
+  }
+  return GitCommitPtr(reinterpret_cast<git_commit*>(object->release()));
 }
 
 // libgit2's check, on writing a tree or commit, that every object it names exists (strict
@@ -76,7 +75,7 @@ tl::expected<std::string, std::string> last_head_reflog_message(const GitReposit
 
 tl::expected<std::string, std::string> write_replacement_commit(
     const GitRepository& repo, const std::string& original,
-    const std::vector<IndexUpdate>& updates) {
+    const std::vector<FileChange>& updates) {
   auto commit = lookup_commit(repo, original);
   if (!commit) return tl::make_unexpected(commit.error());
   git_tree* tree_raw = nullptr;
@@ -86,7 +85,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
   // Only the trees on the updated paths are rebuilt; the repository's index and work tree
   // are not touched.
   std::vector<git_tree_update> changes;
-  for (const IndexUpdate& update : updates) {
+  for (const FileChange& update : updates) {
     git_tree_update change{};
     change.path = update.path.c_str();
     change.filemode = GIT_FILEMODE_BLOB;

@@ -117,16 +117,16 @@ bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
          *reflog_action == "pull";
 }
 
-tl::expected<bool, Diagnostic> driver_defers_to_post_merge(const std::string& manifest_path) {
-  const char* action = std::getenv("GIT_REFLOG_ACTION");
-  if (action == nullptr) return false;
+tl::expected<bool, Diagnostic> driver_defers_to_post_merge(const std::string& manifest_path,
+                                                           const GitEnvironment& environment) {
+  if (!environment.reflog_action) return false;
   auto config = nearest_config(manifest_path);
   if (!config) return tl::make_unexpected(std::move(config.error()));
   if (!*config || !(*config)->resolve_auto) return false;
-  auto repo = GitRepository::discover(".");
+  auto repo = GitRepository::discover(".", environment);
   if (!repo || !*repo) return false;
   auto operation = (*repo)->operation();
-  return operation && driver_runs_in_merge(std::string_view(action), operation->kind);
+  return operation && driver_runs_in_merge(*environment.reflog_action, operation->kind);
 }
 
 tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
@@ -196,12 +196,10 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
         "the merge commit was left as it is: stash your changes, run `migline resolve`, " + then;
     return refused(std::move(d));
   }
-  std::vector<IndexUpdate> updates;
-  for (const FileChange& change : plan->changes) updates.push_back({change.path, change.content});
   // Crash safety (issue 17): objects first, then one write journal that records the move of
   // HEAD's branch with the files, so that a kill anywhere is finished or undone by
   // `migline resolve` [--abort], and a failure undoes the move with the files.
-  auto commit = write_replacement_commit(*repo, head->id, updates);
+  auto commit = write_replacement_commit(*repo, head->id, plan->changes);
   if (!commit) {
     return tl::make_unexpected(
         file_error("", "cannot write the commit: " + commit.error(), unchanged));

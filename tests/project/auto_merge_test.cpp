@@ -1,6 +1,5 @@
 #include "project/auto_merge.hpp"
 
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -31,28 +30,28 @@ TEST_CASE("the driver's config: an unreadable or invalid one is an error, never 
   REQUIRE(::mkdir((dir.path + "/sub").c_str(), 0755) == 0);
   const std::string manifest = dir.path + "/sub/migrations.lock.yaml";
   const std::string config = dir.path + "/sub/.migline.yaml";
-  REQUIRE(::setenv("GIT_REFLOG_ACTION", "merge feature", 1) == 0);
+  GitEnvironment in_merge;
+  in_merge.reflog_action = "merge feature";
 
   spit(config, "resolve: {auto: false}\n");
-  auto off = driver_defers_to_post_merge(manifest);
+  auto off = driver_defers_to_post_merge(manifest, in_merge);
   REQUIRE(off);
   CHECK_FALSE(*off);
 
   spit(config, "resolve: [\n");
-  auto invalid = driver_defers_to_post_merge(manifest);
+  auto invalid = driver_defers_to_post_merge(manifest, in_merge);
   REQUIRE_FALSE(invalid);
   CHECK(invalid.error().path == config);
 
   REQUIRE(std::remove(config.c_str()) == 0);
   REQUIRE(::mkdir(config.c_str(), 0755) == 0);
-  auto unreadable = driver_defers_to_post_merge(manifest);
+  auto unreadable = driver_defers_to_post_merge(manifest, in_merge);
   REQUIRE_FALSE(unreadable);
   CHECK(unreadable.error().path == config);
   CHECK(unreadable.error().message.rfind("cannot read: ", 0) == 0);
 
   // Outside a merge the config is not read at all.
-  REQUIRE(::unsetenv("GIT_REFLOG_ACTION") == 0);
-  auto outside = driver_defers_to_post_merge(manifest);
+  auto outside = driver_defers_to_post_merge(manifest, GitEnvironment{});
   REQUIRE(outside);
   CHECK_FALSE(*outside);
 }

@@ -132,16 +132,16 @@ TEST_CASE("a journaled write does what it planned and drops the record") {
   auto journal = plan_journal(*r.repo, "update",
                               {{"staged.txt", std::string("two")},
                                {"edited.txt", std::nullopt},
-                               {"new/file.txt", std::string("x")}},
+                               {"added.txt", std::string("x")}},
                               {});
   REQUIRE(journal);
   auto done = run_journaled(*r.repo, *journal);
-  REQUIRE(done);
+  if (!done) FAIL(done.error().path << ": " << done.error().message);
   CHECK(slurp(r.dir.path + "/staged.txt") == "two");
-  CHECK(slurp(r.dir.path + "/new/file.txt") == "x");
+  CHECK(slurp(r.dir.path + "/added.txt") == "x");
   struct stat st {};
   CHECK(::stat((r.dir.path + "/edited.txt").c_str(), &st) != 0);
-  CHECK(output_of(r.dir.path, "git ls-files --stage | cut -f2") == "new/file.txt\nstaged.txt");
+  CHECK(output_of(r.dir.path, "git ls-files --stage | cut -f2") == "added.txt\nstaged.txt");
   CHECK(output_of(r.dir.path, "git cat-file -p :staged.txt") == "two");
   auto pending = read_journal(*r.repo);
   REQUIRE(pending);
