@@ -74,6 +74,18 @@ TEST_CASE("an erased id is not found, the others still are, and it can come back
   CHECK(keys.index.size() == 100);
 }
 
+TEST_CASE("erasing an id keeps the ids probed past it findable") {
+  HashIndex index;
+  for (int id = 0; id < 4; ++id) index.insert(7, id);  // one probe chain
+  index.erase(7, 0);
+  index.erase(7, 2);
+  CHECK(index.size() == 2);
+  CHECK(index.find(7, [](int id) { return id == 0; }) == -1);
+  CHECK(index.find(7, [](int id) { return id == 1; }) == 1);
+  CHECK(index.find(7, [](int id) { return id == 2; }) == -1);
+  CHECK(index.find(7, [](int id) { return id == 3; }) == 3);
+}
+
 TEST_CASE("many erasures and inserts never lose an id (erased slots are reused or rehashed)") {
   Keys keys;
   for (int i = 0; i < 64; ++i) keys.add("k" + std::to_string(i));
