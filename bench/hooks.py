@@ -16,7 +16,7 @@ first sees) and cold (.git/migline deleted before each run):
     (the merge is made again before each run);
   - post-rewrite rebase: the arrived migrations named;
   - post-checkout where migline is not set up (no manifest).
-The target (SPEC §13 / issue 15) is under 50 ms each.
+The target (issue 15) is under 50 ms each.
 """
 
 import argparse

@@ -9,6 +9,7 @@
 #include "cli/output.hpp"
 #include "fs/file_io.hpp"
 #include "project/answer_cache.hpp"
+#include "project/answer_question.hpp"
 #include "project/config.hpp"
 
 extern char** environ;
@@ -23,13 +24,21 @@ void trace(std::string_view what) {
 
 // What names the answer's file: everything about the command that stays the same from one
 // run to the next. The environment counts whole: git reads GIT_*, HOME and XDG_CONFIG_HOME.
+// The variables that name the repository count as migline resolved them at start-up.
 std::string command_line(const GlobalOptions& global, const Context& context) {
   std::string out = fmt::format("migline {}\n{}\ncolor {:d}{:d}\n", MIGLINE_VERSION, context.root(),
                                 context.color_stdout(), context.color_stderr());
   for (const std::string& arg : global.args) out += fmt::format("arg {}\n", arg);
+  const GitEnvironment& git = global.git_environment;
+  const std::string resolved[] = {"GIT_DIR=" + git.git_dir, "GIT_WORK_TREE=" + git.work_tree,
+                                  "GIT_INDEX_FILE=" + git.index_file};
   std::vector<std::string_view> env;
   for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view var = *e;
+    std::string_view var = *e;
+    for (const std::string& value : resolved) {
+      const std::string_view name = std::string_view(value).substr(0, value.find('=') + 1);
+      if (var.rfind(name, 0) == 0 && value.size() > name.size()) var = value;
+    }
     if (var.rfind("GIT_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
         var.rfind("XDG_CONFIG_HOME=", 0) == 0) {
       env.push_back(var);
@@ -40,28 +49,12 @@ std::string command_line(const GlobalOptions& global, const Context& context) {
   return out;
 }
 
-// The file git reads ignore patterns from besides .gitignore: core.excludesFile (with `~/`
-// meaning the home directory), else $XDG_CONFIG_HOME/git/ignore or ~/.config/git/ignore.
-std::string excludes_file(const std::optional<std::string>& configured) {
-  const char* home = std::getenv("HOME");
-  const std::string home_dir = home != nullptr ? home : "";
-  if (configured && !configured->empty()) {
-    return configured->rfind("~/", 0) == 0 ? home_dir + configured->substr(1) : *configured;
-  }
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  return xdg != nullptr && *xdg != '\0' ? fmt::format("{}/git/ignore", xdg)
-                                        : home_dir + "/.config/git/ignore";
-}
-
 // The manifest path the project's config names; nullopt when the config cannot be read.
 std::optional<std::string> manifest_path(const Context& context) {
-  const std::string file = fmt::format("{}/{}", context.root(), kConfigFileName);
-  if (!is_regular_file(file)) return Config{}.manifest_path;
-  auto text = read_file(file);
-  if (!text) return std::nullopt;
-  auto config = parse_config(kConfigFileName, *text);
+  auto config =
+      read_config_file(fmt::format("{}/{}", context.root(), kConfigFileName), kConfigFileName);
   if (!config) return std::nullopt;
-  return config->manifest_path;
+  return config->value_or(Config{}).manifest_path;
 }
 
 }  // namespace
@@ -80,29 +73,9 @@ int run_answer_cached(const GlobalOptions& global, const SourceOptions& source,
   const std::string line = command_line(global, *context);
   std::string excludes;
   // Every input named by content; any that cannot be named leaves the command uncached.
-  auto question_now = [&]() -> std::optional<std::string> {
-    std::string question = line;
-    std::vector<std::string> rev_ids = revs;
-    if (!source.rev.empty()) rev_ids.push_back(source.rev);
-    for (const std::string& rev : rev_ids) {
-      auto id = repo.commit_id(rev);
-      if (!id) return std::nullopt;
-      question += fmt::format("rev {} {}\n", rev, *id);
-    }
-    if (source.rev.empty()) {
-      auto checksum = repo.index_checksum();
-      if (!checksum) return std::nullopt;
-      question += fmt::format("index {}\n", *checksum);
-    }
-    if (worktree) {
-      auto configured = repo.config_value("core.excludesFile");
-      auto ignore_case = repo.config_value("core.ignoreCase");
-      if (!configured || !ignore_case) return std::nullopt;
-      excludes = excludes_file(*configured);
-      question += fmt::format("excludes {}\nignorecase {}\n", excludes, ignore_case->value_or(""));
-    }
-    return question;
-  };
+  AnswerInputs inputs{revs, source.rev.empty(), worktree};
+  if (!source.rev.empty()) inputs.revs.push_back(source.rev);
+  auto question_now = [&] { return answer_question(repo, line, inputs, excludes); };
   const std::optional<std::string> question = question_now();
   if (!question) return command();
 

@@ -122,6 +122,7 @@ int run(int argc, char** argv) {
     return kExitError;
   }
   std::error_code ec;
+  global.git_environment = GitEnvironment::from_process();
   if (!global.directory.empty()) {
     global.directory_path = std::filesystem::absolute(global.directory, ec).string();
   }

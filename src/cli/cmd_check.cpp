@@ -151,7 +151,7 @@ void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<C
                   "unchanged, new ones after its leaves")
       ->type_name("REV");
   sub->add_flag("--no-safety", options->no_safety,
-                "With --base, skip the safety rules for migrations new on the branch (SPEC 12)");
+                "With --base, skip the safety rules for migrations new on the branch");
   sub->add_option("--format", options->format, "Output: text, json or github")
       ->check(CLI::IsMember({"text", "json", "github"}));
   out.push_back(Command{sub, [&global, options] {

@@ -36,20 +36,17 @@ std::optional<HookProject> set_up_project(const GlobalOptions& global) {
     return std::nullopt;
   }
   if (!context->repo()) return std::nullopt;
-  Config config;
-  const std::string config_path = context->root() + "/" + std::string(kConfigFileName);
-  auto text = read_file_if_present(config_path);
-  if (!text) {
-    print_error(
-        file_error(std::string(kConfigFileName), "cannot read: " + text.error(), kHookDidNothing),
-        context->color_stderr());
+  auto read =
+      read_config_file(context->root() + "/" + std::string(kConfigFileName), kConfigFileName);
+  if (!read) {
+    // An invalid config: `migline check` reports it; a hook stays quiet.
+    if (read.error().kind == ConfigFileError::Invalid) return std::nullopt;
+    Diagnostic d = std::move(read.error().diagnostic);
+    d.hint = kHookDidNothing;
+    print_error(d, context->color_stderr());
     return std::nullopt;
   }
-  if (*text) {
-    auto parsed = parse_config(config_path, **text);
-    if (!parsed) return std::nullopt;  // `migline check` reports it; a hook stays quiet
-    config = std::move(*parsed);
-  }
+  Config config = read->value_or(Config{});
   if (config.manifest_layout == ManifestLayout::Single &&
       !is_regular_file(context->root() + "/" + config.manifest_path)) {
     return std::nullopt;

@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "core/manifest/manifest.hpp"
 #include "core/manifest/manifest_merge.hpp"
+#include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "git/line_merge.hpp"
@@ -24,20 +25,10 @@ struct MergeDriverOptions {
   std::string theirs_label;
 };
 
-std::string_view base_name(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string_view parent_of(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
 // The app directory of `app/migrations/max_migration.txt`, to name it in messages.
 std::string_view app_of_max_migration(std::string_view path) {
-  const std::string_view app_dir = parent_of(parent_of(path));
-  return app_dir.empty() ? std::string_view(".") : base_name(app_dir);
+  const std::string_view app_dir = path_dirname(path_dirname(path));
+  return app_dir.empty() ? std::string_view(".") : path_basename(app_dir);
 }
 
 // Merges app by app when all three texts are manifests; otherwise merges lines as git would
@@ -46,11 +37,11 @@ tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& o
                                                      const std::string (&texts)[3],
                                                      const MergeLabels& labels,
                                                      OnConflict on_conflict) {
-  const bool per_app = base_name(options.path) == "max_migration.txt";
+  const bool per_app = path_basename(options.path) == "max_migration.txt";
   std::optional<ManifestMerge> structured =
       per_app ? merge_max_migration(app_of_max_migration(options.path), texts[0], texts[1],
                                     texts[2], labels, on_conflict)
-              : merge_manifest(base_name(options.path), texts[0], texts[1], texts[2], labels,
+              : merge_manifest(path_basename(options.path), texts[0], texts[1], texts[2], labels,
                                on_conflict);
   if (structured) return std::move(*structured);
   auto merged = line_merge(texts[0], texts[1], texts[2], labels);
@@ -65,7 +56,7 @@ tl::expected<ManifestMerge, std::string> merge_texts(const MergeDriverOptions& o
 // Reads only its three input files (and, to know whether to defer to the post-merge hook, the
 // config and whether a rebase is in progress) and writes only %A: git is mid-merge, so the
 // work tree, the index and refs are not ours to touch.
-int run_merge_driver(const MergeDriverOptions& options) {
+int run_merge_driver(const MergeDriverOptions& options, const GitEnvironment& environment) {
   const bool color = use_color("auto", stderr);
   std::string texts[3];
   const std::string* paths[3] = {&options.base, &options.ours, &options.theirs};
@@ -82,10 +73,14 @@ int run_merge_driver(const MergeDriverOptions& options) {
   if (!options.ours_label.empty()) labels.ours = options.ours_label;
   if (!options.theirs_label.empty()) labels.theirs = options.theirs_label;
   auto merged = merge_texts(options, texts, labels, OnConflict::Hunk);
-  // Only an app-by-app conflict asks whether the post-merge hook takes over.
-  const bool deferred = merged && !merged->conflicts.empty() &&
-                        !merged->conflicts.front().empty() &&
-                        driver_defers_to_post_merge(options.path);
+  // Only an app-by-app conflict asks whether the post-merge hook takes over. A config that
+  // cannot be read or is invalid is said; the conflict then stays a conflict hunk.
+  bool deferred = false;
+  if (merged && !merged->conflicts.empty() && !merged->conflicts.front().empty()) {
+    auto defers = driver_defers_to_post_merge(options.path, environment);
+    if (!defers) print_error(defers.error(), color);
+    deferred = defers.value_or(false);
+  }
   if (deferred) merged = merge_texts(options, texts, labels, OnConflict::Union);
   if (!merged) {
     print_error(file_error(options.path, "cannot merge: " + merged.error()), color);
@@ -115,7 +110,8 @@ int run_merge_driver(const MergeDriverOptions& options) {
 
 }  // namespace
 
-void add_merge_driver_command(CLI::App& app, const GlobalOptions&, std::vector<Command>& out) {
+void add_merge_driver_command(CLI::App& app, const GlobalOptions& global,
+                              std::vector<Command>& out) {
   auto options = std::make_shared<MergeDriverOptions>();
   CLI::App* sub = app.add_subcommand(
       "merge-driver", "The git merge driver for the manifest (configured by `migline init`)");
@@ -127,7 +123,8 @@ void add_merge_driver_command(CLI::App& app, const GlobalOptions&, std::vector<C
       ->check(CLI::Range(7, 100));
   sub->add_option("-x", options->ours_label, "%X: label of our side");
   sub->add_option("-y", options->theirs_label, "%Y: label of their side");
-  out.push_back(Command{sub, [options] { return run_merge_driver(*options); }});
+  out.push_back(Command{
+      sub, [options, &global] { return run_merge_driver(*options, global.git_environment); }});
 }
 
 }  // namespace migline::cli

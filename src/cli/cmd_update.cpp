@@ -27,7 +27,7 @@ std::vector<std::string> divergent_apps(const LeafMap& leaves) {
   return out;
 }
 
-// The pre-commit hook's safety warnings (SPEC 12): migrations new in the index relative to
+// The pre-commit hook's safety warnings: migrations new in the index relative to
 // HEAD, judged by the safety rules and printed as warnings; they never stop the commit.
 void warn_unsafe_staged(const Loaded& loaded, bool color) {
   if (!loaded.project.config.safety_hook) return;
@@ -106,14 +106,14 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
   }
   // Work tree and index change together, through a journal: a hook killed midway leaves a
   // record the next `update` undoes instead of a manifest staged in one place only.
-  std::vector<JournaledChange> changes;
+  std::vector<FileChange> changes;
   for (const ManifestFile& file : expected) {
     auto current = current_of(file);
     if (!current) return kExitError;
     const bool on_disk_stale =
         std::any_of(stale.begin(), stale.end(), [&](const auto& s) { return s.path == file.path; });
     if (*current == file.content && !on_disk_stale) continue;
-    changes.push_back(JournaledChange{context.repo_path(file.path), file.content});
+    changes.push_back(FileChange{context.repo_path(file.path), file.content});
   }
   if (changes.empty()) return kExitOk;
   auto journal = plan_journal(*context.repo(), "update", changes, {});

@@ -28,13 +28,6 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
   context.color_stdout_ = use_color(options.color, stdout);
   context.color_stderr_ = use_color(options.color, stderr);
   std::error_code ec;
-  // git may hand hooks relative paths; they are relative to where we started, not to -C.
-  for (const char* name : {"GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"}) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0' && *value != '/') {
-      ::setenv(name, fs::absolute(value, ec).c_str(), 1);
-    }
-  }
   if (!options.directory.empty()) {
     fs::current_path(options.directory_path, ec);
     if (ec) {
@@ -45,7 +38,7 @@ tl::expected<Context, Diagnostic> Context::open(const GlobalOptions& options) {
   const fs::path cwd = fs::current_path(ec);
   if (ec) return tl::make_unexpected(plain_error("cannot read the current directory"));
 
-  auto repo = GitRepository::discover(cwd.string());
+  auto repo = GitRepository::discover(cwd.string(), options.git_environment);
   if (!repo) return tl::make_unexpected(plain_error(repo.error()));
   if (!*repo) {
     context.root_ = cwd.string();

@@ -21,6 +21,8 @@ struct GlobalOptions {
   // place), and the arguments as given, which name a command's cached answer.
   std::string directory_path;
   std::vector<std::string> args;
+  // GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE as migline found them when it started.
+  GitEnvironment git_environment;
 };
 
 // Which files a command reads: the work tree (default), the index, or a revision's tree.

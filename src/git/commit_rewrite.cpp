@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "git/oid.hpp"
+
 namespace migline {
 namespace {
 
@@ -12,22 +14,15 @@ using GitReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference_
 using GitSignaturePtr = std::unique_ptr<git_signature, GitDeleter<git_signature_free>>;
 using GitReflogPtr = std::unique_ptr<git_reflog, GitDeleter<git_reflog_free>>;
 
-std::string hex(const git_oid& id) {
-  char out[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(out, sizeof out, &id);
-  return out;
-}
-
 tl::expected<GitCommitPtr, std::string> lookup_commit(const GitRepository& repo,
                                                       const std::string& rev) {
-  git_object* raw = nullptr;
-  int rc = git_revparse_single(&raw, repo.handle(), rev.c_str());
-  if (rc < 0) return tl::make_unexpected(fmt::format("{}: {}", rev, git_error_message(rc)));
-  GitObjectPtr object(raw);
-  git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT);
-  if (rc < 0) return tl::make_unexpected(fmt::format("{} is not a commit", rev));
-  return GitCommitPtr(reinterpret_cast<git_commit*>(peeled));
+  auto object = repo.resolve_revision(rev, GIT_OBJECT_COMMIT);
+  if (!object) {
+    const GitRepository::RevisionError& e = object.error();
+    return tl::make_unexpected(e.unresolved ? fmt::format("{}: {}", rev, e.message)
+                                            : fmt::format("{} is not a commit", rev));
+  }
+  return GitCommitPtr(reinterpret_cast<git_commit*>(object->release()));
 }
 
 // libgit2's check, on writing a tree or commit, that every object it names exists (strict
@@ -57,10 +52,10 @@ tl::expected<CommitInfo, std::string> read_commit(const GitRepository& repo,
   auto commit = lookup_commit(repo, rev);
   if (!commit) return tl::make_unexpected(commit.error());
   CommitInfo out;
-  out.id = hex(*git_commit_id(commit->get()));
+  out.id = oid_hex(*git_commit_id(commit->get()));
   const unsigned count = git_commit_parentcount(commit->get());
   for (unsigned i = 0; i < count; ++i)
-    out.parents.push_back(hex(*git_commit_parent_id(commit->get(), i)));
+    out.parents.push_back(oid_hex(*git_commit_parent_id(commit->get(), i)));
   // A merged signed tag's signature (`mergetag`) would be lost too.
   out.signed_commit = has_header(commit->get(), "gpgsig") || has_header(commit->get(), "mergetag");
   return out;
@@ -80,7 +75,7 @@ tl::expected<std::string, std::string> last_head_reflog_message(const GitReposit
 
 tl::expected<std::string, std::string> write_replacement_commit(
     const GitRepository& repo, const std::string& original,
-    const std::vector<IndexUpdate>& updates) {
+    const std::vector<FileChange>& updates) {
   auto commit = lookup_commit(repo, original);
   if (!commit) return tl::make_unexpected(commit.error());
   git_tree* tree_raw = nullptr;
@@ -90,7 +85,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
   // Only the trees on the updated paths are rebuilt; the repository's index and work tree
   // are not touched.
   std::vector<git_tree_update> changes;
-  for (const IndexUpdate& update : updates) {
+  for (const FileChange& update : updates) {
     git_tree_update change{};
     change.path = update.path.c_str();
     change.filemode = GIT_FILEMODE_BLOB;
@@ -143,7 +138,7 @@ tl::expected<std::string, std::string> write_replacement_commit(
                          git_commit_message_raw(commit->get()), new_tree.get(), parent_views.size(),
                          parent_views.data());
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  return hex(id);
+  return oid_hex(id);
 }
 
 tl::expected<void, std::string> move_head(const GitRepository& repo, const std::string& expected,

@@ -28,8 +28,7 @@ tl::expected<std::string, std::string> last_head_reflog_message(const GitReposit
 // `updates` applied (paths relative to the work tree root); the committer is `original`'s,
 // dated now. Only objects are written: no ref, index or work-tree file changes.
 tl::expected<std::string, std::string> write_replacement_commit(
-    const GitRepository& repo, const std::string& original,
-    const std::vector<IndexUpdate>& updates);
+    const GitRepository& repo, const std::string& original, const std::vector<FileChange>& updates);
 
 // Points HEAD (the branch it is on, or HEAD itself when detached) at `target`, in one atomic
 // compare-and-swap: fails, changing nothing, unless it points at `expected` now. The reflog

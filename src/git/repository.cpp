@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -34,26 +35,39 @@ std::string GitRepository::git_dir() const {
   return dir;
 }
 
+GitEnvironment GitEnvironment::from_process() {
+  const auto absolute = [](const char* name) -> std::string {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') return {};
+    std::error_code ec;
+    const std::filesystem::path path = std::filesystem::absolute(value, ec);
+    return ec ? std::string(value) : path.string();
+  };
+  GitEnvironment out;
+  out.git_dir = absolute("GIT_DIR");
+  out.work_tree = absolute("GIT_WORK_TREE");
+  out.index_file = absolute("GIT_INDEX_FILE");
+  if (const char* action = std::getenv("GIT_REFLOG_ACTION")) out.reflog_action = action;
+  return out;
+}
+
 tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
-    const std::string& directory) {
+    const std::string& directory, const GitEnvironment& environment) {
   ensure_libgit2();
   git_repository* raw = nullptr;
   // Like git, GIT_DIR (and GIT_WORK_TREE) override discovery; libgit2 1.5 cannot honour
   // GIT_WORK_TREE through GIT_REPOSITORY_OPEN_FROM_ENV, so both are applied here.
-  const char* git_dir = std::getenv("GIT_DIR");
-  const char* work_tree = std::getenv("GIT_WORK_TREE");
-  int rc = git_dir != nullptr && *git_dir != '\0'
-               ? git_repository_open(&raw, git_dir)
-               : git_repository_open_ext(&raw, directory.c_str(), 0, nullptr);
-  if (rc == GIT_ENOTFOUND && (git_dir == nullptr || *git_dir == '\0')) {
-    return std::optional<GitRepository>();
-  }
+  const std::string& git_dir = environment.git_dir;
+  int rc = !git_dir.empty() ? git_repository_open(&raw, git_dir.c_str())
+                            : git_repository_open_ext(&raw, directory.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND && git_dir.empty()) return std::optional<GitRepository>();
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   GitRepository repo;
-  repo.repo_.reset(raw);
+  repo.repo_.reset(raw, git_repository_free);
   repo.listings_ = std::make_shared<TreeListings>();
-  if (work_tree != nullptr && *work_tree != '\0') {
-    rc = git_repository_set_workdir(raw, work_tree, 0);
+  repo.index_file_ = environment.index_file;
+  if (!environment.work_tree.empty()) {
+    rc = git_repository_set_workdir(raw, environment.work_tree.c_str(), 0);
     if (rc < 0) return tl::make_unexpected(git_error_message(rc));
   }
   const char* workdir = git_repository_workdir(raw);
@@ -63,6 +77,15 @@ tl::expected<std::optional<GitRepository>, std::string> GitRepository::discover(
   repo.workdir_ = workdir;
   while (repo.workdir_.size() > 1 && repo.workdir_.back() == '/') repo.workdir_.pop_back();
   return std::optional<GitRepository>(std::move(repo));
+}
+
+GitRepository GitRepository::with_index_file(std::string index_file) const {
+  GitRepository out;
+  out.repo_ = repo_;
+  out.workdir_ = workdir_;
+  out.index_file_ = std::move(index_file);
+  out.listings_ = listings_;
+  return out;
 }
 
 using GitConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config_free>>;

@@ -12,6 +12,7 @@
 
 #include <tl/expected.hpp>
 
+#include "core/plan/file_change.hpp"
 #include "git/git_error.hpp"
 
 namespace migline {
@@ -45,12 +46,6 @@ bool stat_matches(const GitFile& file, const struct stat& st);
 // The id git gives a blob holding `content`.
 git_oid blob_id(std::string_view content);
 
-// One change to the index: stage `content` at `path`, or remove `path` when it is nullopt.
-struct IndexUpdate {
-  std::string path;
-  std::optional<std::string> content;
-};
-
 // One entry of the index at any stage, as `git ls-files --stage` shows it.
 struct IndexEntry {
   std::string path;
@@ -68,12 +63,32 @@ struct GitOperation {
 // Keeps only the paths worth listing; paths are relative to the work tree root.
 using GitPathFilter = std::function<bool(std::string_view)>;
 
+// The variables through which git points its commands and hooks at a repository, read once
+// at start-up; empty when unset. Nothing else reads or sets them.
+struct GitEnvironment {
+  std::string git_dir;     // GIT_DIR: overrides discovery
+  std::string work_tree;   // GIT_WORK_TREE: with GIT_DIR, the work tree
+  std::string index_file;  // GIT_INDEX_FILE: the index git hands hooks (`git commit -a`)
+  std::optional<std::string> reflog_action;  // GIT_REFLOG_ACTION: what git runs a driver in
+
+  // The process's values, each relative one made absolute against the current directory
+  // (git may hand hooks relative paths, relative to where they start).
+  static GitEnvironment from_process();
+};
+
 // An open repository with a work tree, read through libgit2 only (no `git` processes).
 class GitRepository {
  public:
-  // Opens the repository containing `directory`; std::nullopt when there is none.
+  // Opens the repository containing `directory`, or the one `environment` names; std::nullopt
+  // when there is none. Its index is `environment.index_file` when set.
   static tl::expected<std::optional<GitRepository>, std::string> discover(
-      const std::string& directory);
+      const std::string& directory, const GitEnvironment& environment = {});
+
+  // This repository (the same libgit2 handle) reading and writing its index at `index_file`;
+  // "" for the work tree's own.
+  GitRepository with_index_file(std::string index_file) const;
+  // The index file given at opening (or by with_index_file); "" for the work tree's own.
+  const std::string& index_file() const { return index_file_; }
 
   // The work tree root, without a trailing slash.
   const std::string& workdir() const { return workdir_; }
@@ -81,7 +96,7 @@ class GitRepository {
   std::string common_dir() const;
   // This work tree's git directory (.git, or .git/worktrees/NAME), without a trailing slash.
   std::string git_dir() const;
-  // The index file commands read and write: GIT_INDEX_FILE when set, else the work tree's.
+  // The index file commands read and write: index_file() when set, else the work tree's.
   std::string index_path() const;
 
   // Stage-0 regular files and symlinks of the index (GIT_INDEX_FILE when set, as git does for
@@ -127,7 +142,7 @@ class GitRepository {
   tl::expected<void, std::string> stage(const std::string& path, std::string_view content) const;
   // Applies all `updates` to the index and writes it once: all of them or, on error, none.
   // Conflict stages of every updated path are dropped.
-  tl::expected<void, std::string> update_index(const std::vector<IndexUpdate>& updates) const;
+  tl::expected<void, std::string> update_index(const std::vector<FileChange>& updates) const;
   // Every entry, at every stage, the index holds for any of `paths`, in index order.
   tl::expected<std::vector<IndexEntry>, std::string> index_entries(
       const std::vector<std::string>& paths) const;
@@ -151,6 +166,17 @@ class GitRepository {
   // an error when the ref cannot be read.
   tl::expected<std::optional<std::string>, std::string> symbolic_target(
       const std::string& ref) const;
+  // Why resolve_revision failed: libgit2's code and message, and whether `rev` itself did not
+  // resolve (else it named an object that does not peel to the type asked for).
+  struct RevisionError {
+    int code = 0;
+    bool unresolved = false;
+    std::string message;
+  };
+  // `rev` resolved (git_revparse_single) and peeled to `type`. A commit's tree is read with
+  // git_commit_tree, which keeps the cause when it cannot be read (git_object_peel drops it).
+  tl::expected<GitObjectPtr, RevisionError> resolve_revision(const std::string& rev,
+                                                             git_object_t type) const;
   // The libgit2 handle, for the other adapters in src/git/.
   git_repository* handle() const { return repo_.get(); }
 
@@ -170,8 +196,9 @@ class GitRepository {
 
   struct TreeListings;
 
-  GitRepositoryPtr repo_;
+  std::shared_ptr<git_repository> repo_;
   std::string workdir_;
+  std::string index_file_;
   // Every file of the trees tree_files() walked, by tree id: a hook lists the same few trees
   // several times (a merge's parents, its base, the protected branch).
   std::shared_ptr<TreeListings> listings_;

@@ -19,6 +19,7 @@
 #include "core/codec/git_index_file.hpp"
 #include "fs/file_io.hpp"
 #include "git/file_mode.hpp"
+#include "git/oid.hpp"
 
 namespace migline {
 namespace {
@@ -55,8 +56,7 @@ bool stat_matches(const GitFile& file, const struct stat& st) {
 }
 
 std::string GitRepository::index_path() const {
-  const char* index_file = std::getenv("GIT_INDEX_FILE");
-  if (index_file != nullptr && *index_file != '\0') return index_file;
+  if (!index_file_.empty()) return index_file_;
   return git_dir() + "/index";
 }
 
@@ -115,9 +115,8 @@ tl::expected<void, std::string> GitRepository::each_index_entry(
 tl::expected<GitIndexPtr, std::string> GitRepository::open_index() const {
   git_index* raw = nullptr;
   // libgit2 does not read GIT_INDEX_FILE itself; `git commit -a` hands hooks a temporary one.
-  const char* index_file = std::getenv("GIT_INDEX_FILE");
-  int rc = index_file != nullptr && *index_file != '\0' ? git_index_open(&raw, index_file)
-                                                        : git_repository_index(&raw, repo_.get());
+  int rc = !index_file_.empty() ? git_index_open(&raw, index_file_.c_str())
+                                : git_repository_index(&raw, repo_.get());
   if (rc < 0) return tl::make_unexpected("cannot read the index: " + git_error_message(rc));
   return GitIndexPtr(raw);
 }
@@ -136,14 +135,14 @@ tl::expected<std::optional<git_oid>, std::string> GitRepository::index_entry(
 
 tl::expected<void, std::string> GitRepository::stage(const std::string& path,
                                                      std::string_view content) const {
-  return update_index({IndexUpdate{path, std::string(content)}});
+  return update_index({FileChange{path, std::string(content)}});
 }
 
 tl::expected<void, std::string> GitRepository::update_index(
-    const std::vector<IndexUpdate>& updates) const {
+    const std::vector<FileChange>& updates) const {
   auto index = open_index();
   if (!index) return tl::make_unexpected(index.error());
-  for (const IndexUpdate& update : updates) {
+  for (const FileChange& update : updates) {
     const char* path = update.path.c_str();
     int rc = git_index_conflict_remove(index->get(), path);
     if (rc == GIT_ENOTFOUND) rc = 0;
@@ -231,10 +230,7 @@ tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_pa
 }
 
 std::optional<std::string> GitRepository::index_checksum() const {
-  const char* index_file = std::getenv("GIT_INDEX_FILE");
-  const std::string path = index_file != nullptr && *index_file != '\0'
-                               ? std::string(index_file)
-                               : std::string(git_repository_path(repo_.get())) + "index";
+  const std::string path = index_path();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
   struct stat st {};
@@ -249,9 +245,7 @@ std::optional<std::string> GitRepository::index_checksum() const {
   }
   git_oid id;
   git_oid_fromraw(&id, raw);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &id);
-  return std::string(hex);
+  return oid_hex(id);
 }
 
 }  // namespace migline

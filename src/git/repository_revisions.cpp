@@ -19,6 +19,7 @@
 #include "core/codec/git_index_file.hpp"
 #include "fs/file_io.hpp"
 #include "git/file_mode.hpp"
+#include "git/oid.hpp"
 #include "git/tree_listings.hpp"
 
 namespace migline {
@@ -91,15 +92,11 @@ tl::expected<std::string, std::string> GitRepository::read_blob(const git_oid& i
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
 }
 
-tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& rev,
-                                                            git_object_t type,
-                                                            const char* missing) const {
+tl::expected<GitObjectPtr, GitRepository::RevisionError> GitRepository::resolve_revision(
+    const std::string& rev, git_object_t type) const {
   git_object* raw = nullptr;
   int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
-  if (rc < 0) {
-    return tl::make_unexpected(
-        fmt::format("unknown revision '{}': {}", rev, git_error_message(rc)));
-  }
+  if (rc < 0) return tl::make_unexpected(RevisionError{rc, true, git_error_message(rc)});
   GitObjectPtr object(raw);
   git_object* peeled = nullptr;
   if (type == GIT_OBJECT_TREE && git_object_type(object.get()) == GIT_OBJECT_COMMIT) {
@@ -111,10 +108,19 @@ tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& r
   } else {
     rc = git_object_peel(&peeled, object.get(), type);
   }
-  if (rc < 0) {
-    return tl::make_unexpected(fmt::format("'{}' {}: {}", rev, missing, git_error_message(rc)));
-  }
+  if (rc < 0) return tl::make_unexpected(RevisionError{rc, false, git_error_message(rc)});
   return GitObjectPtr(peeled);
+}
+
+tl::expected<GitObjectPtr, std::string> GitRepository::peel(const std::string& rev,
+                                                            git_object_t type,
+                                                            const char* missing) const {
+  auto object = resolve_revision(rev, type);
+  if (object) return std::move(*object);
+  const RevisionError& e = object.error();
+  if (e.unresolved)
+    return tl::make_unexpected(fmt::format("unknown revision '{}': {}", rev, e.message));
+  return tl::make_unexpected(fmt::format("'{}' {}: {}", rev, missing, e.message));
 }
 
 tl::expected<GitTreePtr, std::string> GitRepository::open_tree(const std::string& rev) const {
@@ -184,21 +190,10 @@ tl::expected<std::optional<std::string>, std::string> GitRepository::find_commit
     return rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH || rc == GIT_EINVALIDSPEC ||
            rc == GIT_EAMBIGUOUS || rc == GIT_EPEEL;
   };
-  git_object* raw = nullptr;
-  int rc = git_revparse_single(&raw, repo_.get(), rev.c_str());
-  if (absent(rc)) return std::optional<std::string>();
-  if (rc < 0)
-    return tl::make_unexpected(fmt::format("cannot read '{}': {}", rev, git_error_message(rc)));
-  GitObjectPtr object(raw);
-  git_object* peeled = nullptr;
-  rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT);
-  if (absent(rc)) return std::optional<std::string>();
-  if (rc < 0)
-    return tl::make_unexpected(fmt::format("cannot read '{}': {}", rev, git_error_message(rc)));
-  GitObjectPtr commit(peeled);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, git_object_id(commit.get()));
-  return std::optional<std::string>(hex);
+  auto commit = resolve_revision(rev, GIT_OBJECT_COMMIT);
+  if (commit) return std::optional<std::string>(oid_hex(*git_object_id(commit->get())));
+  if (absent(commit.error().code)) return std::optional<std::string>();
+  return tl::make_unexpected(fmt::format("cannot read '{}': {}", rev, commit.error().message));
 }
 
 std::optional<std::string> GitRepository::commit_id(const std::string& rev) const {
@@ -229,9 +224,7 @@ tl::expected<std::optional<std::string>, std::string> GitRepository::merge_base(
   int rc = git_merge_base(&base, repo_.get(), &*first, &*second);
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
   if (rc < 0) return tl::make_unexpected(git_error_message(rc));
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &base);
-  return std::optional<std::string>(hex);
+  return std::optional<std::string>(oid_hex(base));
 }
 
 tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> GitRepository::renames(

@@ -12,6 +12,7 @@
 
 #include "core/codec/migration_codec.hpp"
 #include "core/codec/raw_bytes.hpp"
+#include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "project/on_threads.hpp"
@@ -208,8 +209,9 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
   append_raw<std::uint32_t>(out, 0);
   append_raw<std::uint64_t>(out, checksum64(body));
   out += body;
-  const std::size_t slash = dir_.rfind('/');
-  if (slash != std::string::npos) ::mkdir(dir_.substr(0, slash).c_str(), 0777);
+  if (const std::string_view parent = path_dirname(dir_); !parent.empty()) {
+    ::mkdir(std::string(parent).c_str(), 0777);
+  }
   ::mkdir(dir_.c_str(), 0777);
   evict_oldest();
   if (auto written = write_file_atomic(file_of(command_line), out, Durability::Unsynced);

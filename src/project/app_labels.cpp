@@ -14,9 +14,8 @@ namespace {
 
 // A label for the package in `dir` that says where it lives: tests/orders -> orders_tests.
 std::string distinct_label(const std::string& label, const std::string& dir) {
-  const std::size_t slash = dir.rfind('/');
   std::string where =
-      slash == std::string::npos ? "2" : std::string(path_basename(dir.substr(0, slash)));
+      dir.find('/') == std::string::npos ? "2" : std::string(path_basename(path_dirname(dir)));
   for (char& c : where) {
     if (!is_plain_name(std::string_view(&c, 1))) c = '_';
   }

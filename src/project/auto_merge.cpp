@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/text/repo_path.hpp"
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
 #include "project/config.hpp"
@@ -17,18 +18,17 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// The nearest `.migline.yaml` from the directory of `path` up to the current directory.
-std::optional<Config> nearest_config(const std::string& path) {
-  std::string dir = path;
+// The nearest `.migline.yaml` from the directory of `path` up to the current directory;
+// std::nullopt when there is none. One that cannot be read or is invalid is an error, never
+// taken for an absent one.
+tl::expected<std::optional<Config>, Diagnostic> nearest_config(std::string_view path) {
+  std::string_view dir = path;
   while (true) {
-    const std::size_t slash = dir.rfind('/');
-    dir = slash == std::string::npos ? std::string() : dir.substr(0, slash);
-    const std::string file = (dir.empty() ? "" : dir + "/") + std::string(kConfigFileName);
-    if (auto text = read_file(file)) {
-      auto config = parse_config(file, *text);
-      return config ? std::optional<Config>(std::move(*config)) : std::nullopt;
-    }
-    if (dir.empty()) return std::nullopt;
+    dir = path_dirname(dir);
+    const std::string file = join_path(dir, kConfigFileName);
+    auto config = read_config_file(file, file);
+    if (!config) return tl::make_unexpected(std::move(config.error().diagnostic));
+    if (*config || dir.empty()) return std::move(*config);
   }
 }
 
@@ -69,8 +69,7 @@ tl::expected<MigrationDirs, std::string> migration_dirs_at(const GitRepository& 
   });
   if (!files) return tl::make_unexpected(files.error());
   for (GitFile& f : *files) {
-    const std::size_t slash = f.path.rfind('/');
-    out[f.path.substr(0, slash)].insert(f.path.substr(slash + 1));
+    out[std::string(path_dirname(f.path))].insert(std::string(path_basename(f.path)));
   }
   return out;
 }
@@ -118,15 +117,16 @@ bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
          *reflog_action == "pull";
 }
 
-bool driver_defers_to_post_merge(const std::string& manifest_path) {
-  const char* action = std::getenv("GIT_REFLOG_ACTION");
-  if (action == nullptr) return false;
+tl::expected<bool, Diagnostic> driver_defers_to_post_merge(const std::string& manifest_path,
+                                                           const GitEnvironment& environment) {
+  if (!environment.reflog_action) return false;
   auto config = nearest_config(manifest_path);
-  if (!config || !config->resolve_auto) return false;
-  auto repo = GitRepository::discover(".");
+  if (!config) return tl::make_unexpected(std::move(config.error()));
+  if (!*config || !(*config)->resolve_auto) return false;
+  auto repo = GitRepository::discover(".", environment);
   if (!repo || !*repo) return false;
   auto operation = (*repo)->operation();
-  return operation && driver_runs_in_merge(std::string_view(action), operation->kind);
+  return operation && driver_runs_in_merge(*environment.reflog_action, operation->kind);
 }
 
 tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
@@ -196,12 +196,10 @@ tl::expected<MergeRewrite, Diagnostic> rewrite_merge_commit(
         "the merge commit was left as it is: stash your changes, run `migline resolve`, " + then;
     return refused(std::move(d));
   }
-  std::vector<IndexUpdate> updates;
-  for (const FileChange& change : plan->changes) updates.push_back({change.path, change.content});
   // Crash safety (issue 17): objects first, then one write journal that records the move of
   // HEAD's branch with the files, so that a kill anywhere is finished or undone by
   // `migline resolve` [--abort], and a failure undoes the move with the files.
-  auto commit = write_replacement_commit(*repo, head->id, updates);
+  auto commit = write_replacement_commit(*repo, head->id, plan->changes);
   if (!commit) {
     return tl::make_unexpected(
         file_error("", "cannot write the commit: " + commit.error(), unchanged));

@@ -22,10 +22,12 @@ bool driver_runs_in_merge(std::optional<std::string_view> reflog_action,
                           GitOperation::Kind in_progress);
 
 // For the merge driver of the manifest at `manifest_path` (relative to the work tree top, the
-// current directory): true when the nearest `.migline.yaml` above it says
-// `resolve: {auto: true}` and the driver runs in a merge (driver_runs_in_merge). Then a
-// diverged app is written as one divergent entry for the post-merge hook to linearize.
-bool driver_defers_to_post_merge(const std::string& manifest_path);
+// current directory; the repository `environment` names, else the one around it): true when the
+// nearest `.migline.yaml` above it says `resolve: {auto: true}` and the driver runs in a merge
+// (driver_runs_in_merge). Then a diverged app is written as one divergent entry for the post-merge
+// hook to linearize. An error when that `.migline.yaml` cannot be read or is invalid.
+tl::expected<bool, Diagnostic> driver_defers_to_post_merge(const std::string& manifest_path,
+                                                           const GitEnvironment& environment);
 
 // The advice after a hook could not read what it needed and so did nothing.
 inline constexpr const char* kHookDidNothing =

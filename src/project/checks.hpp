@@ -18,7 +18,7 @@ struct BaseProject {
   const FileSource* fork_source;
 };
 
-// Every finding of `migline check` beyond the project's own (SPEC section 8): divergent
+// Every finding of `migline check` beyond the project's own (the rule ids of `check`): divergent
 // leaves, the manifest (missing, stale, conflicted), and with `base`: new migrations sharing a
 // number with another (warning), published migrations changed, renamed or deleted, and new
 // migrations that do not continue from the base's leaf. Each finding has a rule id and a hint.

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "fs/file_io.hpp"
+
 namespace migline {
 namespace {
 
@@ -196,6 +198,22 @@ tl::expected<Config, Diagnostic> parse_config(std::string_view path, std::string
   } catch (const YAML::Exception& e) {
     return fail(e.mark, e.msg, "fix the YAML syntax");
   }
+}
+
+tl::expected<std::optional<Config>, ConfigFileError> read_config_file(const std::string& path,
+                                                                      std::string_view shown_path) {
+  auto text = read_file_if_present(path);
+  if (!text) {
+    return tl::make_unexpected(ConfigFileError{
+        ConfigFileError::Unreadable, file_error(shown_path, "cannot read: " + text.error())});
+  }
+  if (!*text) return std::optional<Config>();
+  auto config = parse_config(shown_path, **text);
+  if (!config) {
+    return tl::make_unexpected(
+        ConfigFileError{ConfigFileError::Invalid, std::move(config.error())});
+  }
+  return std::optional<Config>(std::move(*config));
 }
 
 }  // namespace migline

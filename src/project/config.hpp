@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,13 +30,28 @@ struct Config {
   std::string resolve_strategy = "linearize";
   SafetyOptions safety;     // `safety:` database, off, warn
   bool safety_hook = true;  // `safety: {hook: off}` silences the pre-commit hook's warnings
-  // `resolve: {auto: true}`: a merge completes without stopping and the post-merge hook
-  // linearizes it (SPEC §13).
+  // `resolve: {auto: true}`: a merge completes without stopping (the merge driver writes a
+  // divergent entry instead of a conflict) and the post-merge hook linearizes it.
   bool resolve_auto = false;
 };
 
 // Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at
 // `path:line:col`.
 tl::expected<Config, Diagnostic> parse_config(std::string_view path, std::string_view text);
+
+// Why a `.migline.yaml` on disk gave no config.
+struct ConfigFileError {
+  enum Kind {
+    Unreadable,  // it exists but cannot be read: `cannot read: CAUSE`
+    Invalid,     // it was read and parse_config refused it
+  } kind = Unreadable;
+  Diagnostic diagnostic;
+};
+
+// The `.migline.yaml` at `path` on disk, its diagnostics naming it `shown_path`: std::nullopt
+// when nothing is there (ENOENT, ENOTDIR); an error when it cannot be read or is not valid. A
+// file that cannot be read is never taken for an absent one.
+tl::expected<std::optional<Config>, ConfigFileError> read_config_file(const std::string& path,
+                                                                      std::string_view shown_path);
 
 }  // namespace migline

@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/text/repo_path.hpp"
 #include "fs/directory_walk.hpp"
 #include "fs/file_io.hpp"
 #include "git/repository.hpp"
@@ -230,15 +231,10 @@ bool has_default_excluded_component(std::string_view path) {
 
 bool is_relevant_path(std::string_view path) {
   if (path == kConfigFileName) return true;
-  const std::size_t slash = path.rfind('/');
-  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const std::string_view file = path_basename(path);
   if (file == "apps.py") return true;
   if (file.size() < 3 || file.substr(file.size() - 3) != ".py") return false;
-  const std::string_view dir = slash == std::string_view::npos ? "" : path.substr(0, slash);
-  const std::size_t dir_slash = dir.rfind('/');
-  const std::string_view dir_name =
-      dir_slash == std::string_view::npos ? dir : dir.substr(dir_slash + 1);
-  return dir_name == "migrations";
+  return path_basename(path_dirname(path)) == "migrations";
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
@@ -246,9 +242,7 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   auto tracked = repo->index_files(relevant_under(prefix));
   if (!tracked) return tl::make_unexpected(tracked.error());
   auto untracked = repo->untracked_files(prefix, relevant_under(prefix), [](std::string_view dir) {
-    const std::size_t slash = dir.rfind('/');
-    return !has_default_excluded_component(slash == std::string_view::npos ? dir
-                                                                           : dir.substr(slash + 1));
+    return !has_default_excluded_component(path_basename(dir));
   });
   if (!untracked) return tl::make_unexpected(untracked.error());
   std::string root = prefix.empty() ? repo->workdir() : repo->workdir() + "/" + prefix;

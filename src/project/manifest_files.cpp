@@ -1,5 +1,6 @@
 #include "project/manifest_files.hpp"
 
+#include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 
@@ -20,9 +21,7 @@ std::vector<ManifestFile> expected_manifests(const Project& project) {
   const LeafMap leaves = leaf_map(project);
   if (project.config.manifest_layout == ManifestLayout::Single) {
     const std::string& path = project.config.manifest_path;
-    const std::size_t slash = path.rfind('/');
-    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    return {ManifestFile{path, render_manifest(name, leaves)}};
+    return {ManifestFile{path, render_manifest(path_basename(path), leaves)}};
   }
   std::vector<ManifestFile> out;
   for (const MigrationPackage& package : project.packages) {

@@ -7,6 +7,7 @@
 
 #include "core/codec/migration_codec.hpp"
 #include "core/codec/raw_bytes.hpp"
+#include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 
@@ -211,8 +212,9 @@ void ParseCache::save() const {
   for (std::size_t k = 0; k < keep.size(); ++k) {
     if (named[k]) out += keep[k].record;
   }
-  const std::size_t slash = file_.rfind('/');
-  if (slash != std::string::npos) ::mkdir(file_.substr(0, slash).c_str(), 0777);
+  if (const std::string_view dir = path_dirname(file_); !dir.empty()) {
+    ::mkdir(std::string(dir).c_str(), 0777);
+  }
   (void)write_file_atomic(file_, out, Durability::Unsynced);
 }
 

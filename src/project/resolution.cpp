@@ -62,12 +62,9 @@ tl::expected<void, Diagnostic> apply_resolution(const GitRepository& repo,
                                                 std::optional<JournalRefMove> ref_move) {
   // Refuse before touching anything.
   if (auto checked = check_worktree_for(repo, resolution); !checked) return checked;
-  std::vector<JournaledChange> changes;
-  for (const FileChange& change : resolution.changes) {
-    changes.push_back(JournaledChange{change.path, change.content});
-  }
   const char* operation = ref_move ? "rewrite" : "resolve";
-  auto journal = plan_journal(repo, operation, changes, resolution.renames, std::move(ref_move));
+  auto journal =
+      plan_journal(repo, operation, resolution.changes, resolution.renames, std::move(ref_move));
   if (!journal) return tl::make_unexpected(journal.error());
   return run_journaled(repo, *journal);
 }

@@ -9,16 +9,11 @@
 #include <tl/expected.hpp>
 
 #include "core/codec/journal_codec.hpp"
+#include "core/plan/file_change.hpp"
 #include "core/text/diagnostic.hpp"
 #include "git/repository.hpp"
 
 namespace migline {
-
-// One file change, in the work tree and the index; paths are relative to the work tree root.
-struct FileChange {
-  std::string path;
-  std::optional<std::string> content;  // std::nullopt: delete
-};
 
 // Everything `resolve` will do, computed and validated in memory; nothing is written yet.
 struct Resolution {

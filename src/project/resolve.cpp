@@ -11,6 +11,7 @@
 #include "core/plan/linearize.hpp"
 #include "core/plan/migration_name.hpp"
 #include "core/plan/side_choice.hpp"
+#include "core/text/repo_path.hpp"
 #include "fs/file_io.hpp"
 #include "project/file_source.hpp"
 #include "project/manifest_files.hpp"
@@ -87,7 +88,7 @@ tl::expected<Snapshot, ResolveFailure> load_snapshot(std::unique_ptr<FileSource>
 
 // `name` in the directory of `path`.
 std::string sibling_path(const std::string& path, const std::string& name) {
-  return path.substr(0, path.rfind('/') + 1) + name;
+  return join_path(path_dirname(path), name);
 }
 
 std::vector<std::string_view> views(const std::vector<std::string>& texts) {

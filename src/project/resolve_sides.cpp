@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "core/plan/side_choice.hpp"
+#include "core/text/repo_path.hpp"
 #include "project/resolve_planner.hpp"
 
 namespace migline::resolving {
@@ -89,10 +90,9 @@ KnownRenames Planner::known_renames() const {
     label_of_dir[repo_path(p.app_dir.empty() ? "migrations" : p.app_dir + "/migrations")] = p.label;
   }
   auto split = [](const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    const std::string file = path.substr(slash + 1);
-    return std::make_pair(path.substr(0, slash == std::string::npos ? 0 : slash),
-                          file.substr(0, file.size() - 3));
+    const std::string_view file = path_basename(path);
+    return std::make_pair(std::string(path_dirname(path)),
+                          std::string(file.substr(0, file.size() - 3)));
   };
   KnownRenames out;
   for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {

@@ -9,7 +9,7 @@
 
 namespace migline {
 
-// The safety rules of SPEC section 12 on the migrations of `project` whose paths are not in
+// The safety rules (core/safety/safety_rules) on the migrations of `project` whose paths are not in
 // `base_paths` (sorted, e.g. a FileSource's paths at the merge base or HEAD): each is judged
 // against the model state that the migrations before it build, in graph order. Only the
 // migrations that can matter are read from `source`: those on the branch, and earlier ones

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/text/repo_path.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
 
@@ -10,8 +11,7 @@ namespace migline {
 namespace {
 
 bool is_migration_path(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  const std::string_view file = std::string_view(path).substr(slash + 1);
+  const std::string_view file = path_basename(path);
   return path.find("migrations/") != std::string::npos && file.size() > 3 &&
          file.substr(file.size() - 3) == ".py" && file[0] != '_' && file[0] != '~';
 }
@@ -41,8 +41,7 @@ class SubsetSource : public FileSource {
  public:
   SubsetSource(const FileSource& base, const std::set<std::string>& dirs) : base_(base) {
     for (const std::string& path : base.paths()) {
-      const std::size_t slash = path.rfind('/');
-      const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+      const std::string dir(path_dirname(path));
       const bool in_migrations = path.find("migrations/") != std::string::npos;
       const bool in_app =
           dirs.count(dir) != 0 || (in_migrations && dirs.count(app_dir_of(path)) != 0);

@@ -7,17 +7,18 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/durability.hpp"
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
+#include "git/oid.hpp"
 
 namespace migline {
 namespace {
@@ -25,62 +26,25 @@ namespace {
 constexpr const char* kFinishOrUndo =
     "run `migline resolve` to finish it or `migline resolve --abort` to undo it";
 
-std::string hex(const git_oid& id) {
-  char out[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(out, sizeof out, &id);
-  return out;
-}
-
-std::optional<git_oid> oid(const std::string& text) {
-  git_oid id{};
-  if (text.size() != GIT_OID_HEXSZ || git_oid_fromstr(&id, text.c_str()) != 0) return std::nullopt;
-  return id;
-}
-
+// The directory of a path on disk; "." for a bare name.
 std::string parent_of(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
+  return path.find('/') == std::string::npos ? "." : std::string(path_dirname(path));
 }
 
-// Points the repository's index reads and writes at the journal's index file while alive;
-// false from active() when that file is gone (git drops the temporary index of a failed
-// commit, and with it what was staged there).
-class JournalIndex {
- public:
-  explicit JournalIndex(const WriteJournal& journal) {
-    if (journal.index_file.empty()) {
-      if (const char* now = std::getenv("GIT_INDEX_FILE")) saved_ = std::string(now);
-      ::unsetenv("GIT_INDEX_FILE");
-      return;
-    }
-    struct stat st {};
-    active_ = ::stat(journal.index_file.c_str(), &st) == 0;
-    if (const char* now = std::getenv("GIT_INDEX_FILE")) saved_ = std::string(now);
-    ::setenv("GIT_INDEX_FILE", journal.index_file.c_str(), 1);
-  }
-  ~JournalIndex() {
-    if (saved_) {
-      ::setenv("GIT_INDEX_FILE", saved_->c_str(), 1);
-    } else {
-      ::unsetenv("GIT_INDEX_FILE");
-    }
-  }
-  JournalIndex(const JournalIndex&) = delete;
-  JournalIndex& operator=(const JournalIndex&) = delete;
-  bool active() const { return active_; }
-
- private:
-  std::optional<std::string> saved_;
-  bool active_ = true;
-};
+// False when the journal's index file is gone: git drops the temporary index of a failed
+// commit, and with it what was staged there.
+bool index_still_there(const WriteJournal& journal) {
+  struct stat st {};
+  return journal.index_file.empty() || ::stat(journal.index_file.c_str(), &st) == 0;
+}
 
 // Removes the temporary files an interrupted write_file_atomic left beside journaled paths.
 void remove_stray_temporaries(const std::string& root, const WriteJournal& journal) {
   std::map<std::string, std::vector<std::string>> by_directory;
   for (const JournalFile& file : journal.files) {
     const std::string full = root + file.path;
-    const std::size_t slash = full.rfind('/');
-    by_directory[full.substr(0, slash)].push_back(full.substr(slash + 1) + ".migline-");
+    by_directory[std::string(path_dirname(full))].push_back(std::string(path_basename(full)) +
+                                                            ".migline-");
   }
   for (const auto& [directory, prefixes] : by_directory) {
     DIR* dir = ::opendir(directory.c_str());
@@ -124,7 +88,7 @@ tl::expected<void, Diagnostic> sync_all(const GitRepository& repo, const WriteJo
       if (written) files.push_back(root + file.path);
       if (forward && file.after) {
         // The blob libgit2 wrote, unless the object database already had it (maybe packed).
-        const std::string id = hex(blob_id(*file.after));
+        const std::string id = oid_hex(blob_id(*file.after));
         const std::string objects = repo.common_dir() + "/objects/" + id.substr(0, 2);
         files.push_back(objects + "/" + id.substr(2));
         directories.insert(objects);
@@ -212,17 +176,18 @@ tl::expected<void, Diagnostic> roll_forward(const GitRepository& repo, const Wri
     if (file.after) continue;
     if (auto removed = remove_file(root, file.path); !removed) return removed;
   }
-  const JournalIndex index(journal);
-  if (index.active()) {
-    std::vector<IndexUpdate> updates;
+  // The index the journal was planned on, whatever index this process was handed.
+  const GitRepository indexed = repo.with_index_file(journal.index_file);
+  if (index_still_there(journal)) {
+    std::vector<FileChange> updates;
     for (const JournalFile& file : journal.files) updates.push_back({file.path, file.after});
-    if (auto staged = repo.update_index(updates); !staged) {
+    if (auto staged = indexed.update_index(updates); !staged) {
       return tl::make_unexpected(file_error("", staged.error()));
     }
     if (index_written != nullptr) *index_written = true;
     durable_step("index");
   }
-  return sync_all(repo, journal, true);
+  return sync_all(indexed, journal, true);
 }
 
 // Puts back what `journal` changed; the index only when `restore_index` (an index that was
@@ -242,7 +207,7 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
         done = put_file(root, file.path, file.before.data, false, file.before.mode);
         break;
       case JournalBefore::Blob: {
-        auto id = oid(file.before.data);
+        auto id = parse_oid(file.before.data);
         auto content = id ? repo.read_blob(*id) : tl::make_unexpected(std::string("bad blob id"));
         if (!content) {
           return tl::make_unexpected(
@@ -255,25 +220,25 @@ tl::expected<void, Diagnostic> roll_back(const GitRepository& repo, const WriteJ
     }
     if (!done) return done;
   }
-  const JournalIndex index(journal);
-  if (restore_index && index.active()) {
+  const GitRepository indexed = repo.with_index_file(journal.index_file);
+  if (restore_index && index_still_there(journal)) {
     std::vector<std::string> paths;
     std::vector<IndexEntry> entries;
     for (const JournalFile& file : journal.files) {
       paths.push_back(file.path);
       for (const JournalIndexEntry& entry : file.index_before) {
-        auto id = oid(entry.blob);
+        auto id = parse_oid(entry.blob);
         if (!id) return tl::make_unexpected(file_error(file.path, "bad blob id in the journal"));
         entries.push_back(IndexEntry{file.path, entry.stage, entry.mode, *id});
       }
     }
-    if (auto staged = repo.set_index_entries(paths, entries); !staged) {
+    if (auto staged = indexed.set_index_entries(paths, entries); !staged) {
       return tl::make_unexpected(file_error("", staged.error()));
     }
     durable_step("index");
   }
   if (auto moved = move_ref(repo, journal, false, true); !moved) return moved;
-  return sync_all(repo, journal, false);
+  return sync_all(indexed, journal, false);
 }
 
 tl::expected<void, std::string> record(const GitRepository& repo, const WriteJournal& journal) {
@@ -378,34 +343,29 @@ std::string interrupted_message(const WriteJournal& journal) {
 }
 
 tl::expected<WriteJournal, Diagnostic> plan_journal(
-    const GitRepository& repo, const std::string& operation,
-    const std::vector<JournaledChange>& changes,
+    const GitRepository& repo, const std::string& operation, const std::vector<FileChange>& changes,
     std::vector<std::pair<std::string, std::string>> renames,
     std::optional<JournalRefMove> ref_move) {
   WriteJournal journal;
   journal.operation = operation;
   journal.ref_move = std::move(ref_move);
-  if (const char* index_file = std::getenv("GIT_INDEX_FILE"); index_file && *index_file) {
-    std::error_code ec;
-    journal.index_file = std::filesystem::absolute(index_file, ec).string();
-    if (ec) journal.index_file = index_file;
-  }
+  journal.index_file = repo.index_file();
   journal.head = commits_now(repo);
   journal.renames = std::move(renames);
   std::vector<std::string> paths;
-  for (const JournaledChange& change : changes) paths.push_back(change.path);
+  for (const FileChange& change : changes) paths.push_back(change.path);
   auto entries = repo.index_entries(paths);
   if (!entries) return tl::make_unexpected(file_error("", entries.error(), "nothing was changed"));
   std::map<std::string, std::vector<const IndexEntry*>> index_of;
   for (const IndexEntry& entry : *entries) index_of[entry.path].push_back(&entry);
   const std::string root = repo.workdir() + "/";
-  for (const JournaledChange& change : changes) {
+  for (const FileChange& change : changes) {
     JournalFile file;
     file.path = change.path;
     file.after = change.content;
     const auto& in_index = index_of[change.path];
     for (const IndexEntry* entry : in_index) {
-      file.index_before.push_back(JournalIndexEntry{entry->stage, entry->mode, hex(entry->id)});
+      file.index_before.push_back(JournalIndexEntry{entry->stage, entry->mode, oid_hex(entry->id)});
     }
     struct stat st {};
     if (::lstat((root + change.path).c_str(), &st) == 0) {
@@ -421,7 +381,7 @@ tl::expected<WriteJournal, Diagnostic> plan_journal(
       // A staged file is named by its blob, already in the object database; anything else
       // (the manifest with conflict markers) is kept whole.
       file.before.kind = staged ? JournalBefore::Blob : JournalBefore::Content;
-      file.before.data = staged ? hex(id) : std::move(*on_disk);
+      file.before.data = staged ? oid_hex(id) : std::move(*on_disk);
     } else if (errno != ENOENT) {
       return tl::make_unexpected(file_error(
           change.path, std::string("cannot read: ") + std::strerror(errno), "nothing was changed"));

@@ -8,16 +8,11 @@
 #include <tl/expected.hpp>
 
 #include "core/codec/journal_codec.hpp"
+#include "core/plan/file_change.hpp"
 #include "core/text/diagnostic.hpp"
 #include "git/repository.hpp"
 
 namespace migline {
-
-// One file to write (or, with std::nullopt, remove) in the work tree and stage in the index.
-struct JournaledChange {
-  std::string path;  // relative to the work tree root
-  std::optional<std::string> content;
-};
 
 // Where the journal of this work tree's interrupted write lives: <git dir>/migline/journal.
 std::string journal_path(const GitRepository& repo);
@@ -33,8 +28,7 @@ std::string interrupted_message(const WriteJournal& journal);
 // The journal of `changes` by `operation`: the state of every path now (work tree and index)
 // and after, and the move of HEAD's branch to make first, if any. Reads only.
 tl::expected<WriteJournal, Diagnostic> plan_journal(
-    const GitRepository& repo, const std::string& operation,
-    const std::vector<JournaledChange>& changes,
+    const GitRepository& repo, const std::string& operation, const std::vector<FileChange>& changes,
     std::vector<std::pair<std::string, std::string>> renames,
     std::optional<JournalRefMove> ref_move = std::nullopt);
 

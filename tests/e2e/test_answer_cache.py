@@ -1,4 +1,4 @@
-"""The answer cache under .git/migline/answers (SPEC section 9): asked again with nothing
+"""The answer cache under .git/migline/answers: asked again with nothing
 changed, a read-only command prints exactly what it printed before; any change to what it
 reads (files, directories, ignore rules, the index, revisions, config) is seen."""
 

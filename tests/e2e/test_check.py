@@ -1,4 +1,4 @@
-"""`migline check`, the CI gate: every rule of SPEC section 8 with real git."""
+"""`migline check`, the CI gate: every rule of `check` with real git."""
 
 import json
 import os

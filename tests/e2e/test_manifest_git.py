@@ -1,5 +1,5 @@
 """The manifest with real git: the pre-commit hook in every form of `git commit`, and the
-conflict behaviour of SPEC section 4 under plain git (no merge driver installed)."""
+conflict behaviour of the manifest under plain git (no merge driver installed)."""
 
 import os
 import shutil

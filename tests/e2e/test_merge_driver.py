@@ -62,5 +62,37 @@ class MergeDriverFixtures(TestCase):
 
 add_fixture_tests(MergeDriverFixtures, "merge")
 
+
+class MergeDriverConfig(TestCase):
+    def test_an_unreadable_config_is_an_error_and_the_conflict_stays(self):
+        """In a merge, the driver reads `.migline.yaml` for `resolve: {auto: true}`; one that
+        cannot be read (here a directory) is said, never taken for absent."""
+        case = os.path.join(os.path.dirname(__file__), "..", "fixtures", "merge",
+                            "same_app_changed_differently")
+        with self.workspace() as ws:
+            for name in ("base", "ours", "theirs"):
+                shutil.copy(os.path.join(case, name), ws.path(name))
+            os.mkdir(ws.path(".migline.yaml"))
+            run = ws.migline("merge-driver", "base", "ours", "theirs", "migrations.lock.yaml",
+                             env={"GIT_REFLOG_ACTION": "merge feature"})
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn(".migline.yaml: error: cannot read: ", run.stderr)
+            self.assertIn("run `migline resolve`", run.stderr)
+            self.assertEqual(read(ws.root, "ours"), read(case, "expected"))
+
+    def test_an_invalid_config_is_an_error_too(self):
+        case = os.path.join(os.path.dirname(__file__), "..", "fixtures", "merge",
+                            "same_app_changed_differently")
+        with self.workspace() as ws:
+            for name in ("base", "ours", "theirs"):
+                shutil.copy(os.path.join(case, name), ws.path(name))
+            with open(ws.path(".migline.yaml"), "w") as f:
+                f.write("resolve: {auto: maybe}\n")
+            run = ws.migline("merge-driver", "base", "ours", "theirs", "migrations.lock.yaml",
+                             env={"GIT_REFLOG_ACTION": "merge feature"})
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("resolve.auto", run.stderr)
+            self.assertEqual(read(ws.root, "ours"), read(case, "expected"))
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

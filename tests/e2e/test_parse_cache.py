@@ -1,4 +1,4 @@
-"""The parse cache under .git/migline (SPEC section 9): a warm run says exactly what a cold
+"""The parse cache under .git/migline: a warm run says exactly what a cold
 one says, sees every change, and a damaged, foreign or unwritable cache changes nothing."""
 
 import os

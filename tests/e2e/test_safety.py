@@ -1,4 +1,4 @@
-"""The safety rules (SPEC 12) where they run, with real git: `check --base` in its three
+"""The safety rules where they run, with real git: `check --base` in its three
 formats and with `--no-safety`, and the pre-commit hook, which warns and never blocks."""
 
 import json

@@ -1,4 +1,4 @@
-"""Fixture directories under tests/fixtures/safety, one test each: the safety rules (SPEC 12).
+"""Fixture directories under tests/fixtures/safety, one test each: the safety rules.
 
 A case is `branch/` (files written over the project in `tests/fixtures/safety_base`, or in
 the case's own `base/` if it has one, committed on `main`; the branch is committed on

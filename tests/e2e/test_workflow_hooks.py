@@ -1,4 +1,4 @@
-"""The hooks around the workflow (SPEC §13) with real git: auto-linearized merges and pulls,
+"""The hooks around the workflow with real git: auto-linearized merges and pulls,
 the paths where git must keep stopping, branch switches that leave migrations behind (the
 rollback targets judged by Django's own graph), chaining, and `init --uninstall`."""
 

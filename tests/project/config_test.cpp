@@ -1,6 +1,12 @@
 #include "project/config.hpp"
 
+#include <sys/stat.h>
+
+#include <cstdio>
+
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 
 namespace migline {
 
@@ -105,6 +111,43 @@ TEST_CASE("safety config errors carry line and column") {
   auto hook = parse_config(".migline.yaml", "safety: {hook: block}\n");
   REQUIRE_FALSE(hook);
   CHECK(hook.error().message == "unknown hook setting 'block'");
+}
+
+}  // namespace migline
+
+namespace migline {
+
+TEST_CASE("a config file on disk: absent, unreadable, invalid or read") {
+  TempDir dir;
+  const std::string path = dir.path + "/.migline.yaml";
+  auto absent = read_config_file(path, ".migline.yaml");
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  auto below_a_file = read_config_file(path + "/.migline.yaml", ".migline.yaml");
+  REQUIRE(below_a_file);  // ENOTDIR is absent too
+  CHECK_FALSE(*below_a_file);
+
+  spit(path, "resolve: {auto: true}\n");
+  auto read = read_config_file(path, ".migline.yaml");
+  REQUIRE(read);
+  REQUIRE(*read);
+  CHECK((*read)->resolve_auto);
+
+  spit(path, "resolve: {auto: maybe}\n");
+  auto invalid = read_config_file(path, "shown.yaml");
+  REQUIRE_FALSE(invalid);
+  CHECK(invalid.error().kind == ConfigFileError::Invalid);
+  CHECK(invalid.error().diagnostic.path == "shown.yaml");
+  CHECK(invalid.error().diagnostic.line == 1);
+
+  // Something that exists but cannot be read as a file (root reads any mode, so a directory).
+  REQUIRE(std::remove(path.c_str()) == 0);
+  REQUIRE(::mkdir(path.c_str(), 0755) == 0);
+  auto unreadable = read_config_file(path, ".migline.yaml");
+  REQUIRE_FALSE(unreadable);
+  CHECK(unreadable.error().kind == ConfigFileError::Unreadable);
+  CHECK(unreadable.error().diagnostic.path == ".migline.yaml");
+  CHECK(unreadable.error().diagnostic.message.rfind("cannot read: ", 0) == 0);
 }
 
 }  // namespace migline

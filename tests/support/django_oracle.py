@@ -3,9 +3,10 @@
 Runs Django's own MigrationLoader.build_graph() (connection None, so every squash
 replaces its targets) on the migration modules of a directory tree. Only
 load_disk() is replaced, because the tree is not an installed Django project:
-packages are found the way migline's spec says (SPEC section 3), modules are
-imported by file path. Dependencies on apps that have no migrations package in
-the tree are external (SPEC section 3) and are dropped before the graph is
+packages are found the way migline finds them (a `migrations` directory with an
+`__init__.py` and a module defining `class Migration`), modules are imported by
+file path. Dependencies on apps that have no migrations package in the tree are
+external (migline warns and leaves them out) and are dropped before the graph is
 built, as Django drops those of installed apps without migrations.
 
 The tree may hold an `oracle.json` with {"labels": {app_dir: label},
@@ -67,7 +68,7 @@ def _defines_migration(path):
 
 
 def _is_django_package(path):
-    """SPEC section 2: a package none of whose modules defines `class Migration` is not one."""
+    """A package none of whose modules defines `class Migration` is not one."""
     modules = [name for _, name, is_pkg in pkgutil.iter_modules([path])
                if not is_pkg and name[0] not in "_~"]
     return not modules or any(_defines_migration(os.path.join(path, name + ".py"))
@@ -76,7 +77,7 @@ def _is_django_package(path):
 
 def _configure_missing_settings(path):
     """A swappable setting the tree does not configure names an app outside the project: its
-    dependency is external (SPEC section 3), as Django drops those of apps without migrations."""
+    dependency is external, as Django drops those of apps without migrations."""
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace")
     for name in re.findall(r"settings\.([A-Z_][A-Z0-9_]*)", text):

@@ -37,7 +37,7 @@ struct FieldDefinition {
   bool many_to_many() const { return cls == "ManyToManyField"; }
 };
 
-// One operation of a migration, read statically (SPEC section 12).
+// One operation of a migration, read statically, for the safety rules.
 struct Operation {
   std::string type;  // the class called, last component: "AddField"
   SourceSpan span;   // the whole call

@@ -107,7 +107,7 @@ class ReferenceListReader {
   }
 
   // The model a swappable setting names. A setting not configured leaves it empty, the app
-  // unknown: the dependency is external and the loader warns once per setting (SPEC 3).
+  // unknown: the dependency is external and the loader warns once per setting.
   std::string setting_value(std::string_view name) const {
     auto it = settings_.find(name);
     if (it != settings_.end()) return it->second;

@@ -16,7 +16,8 @@ namespace migline {
 // The database the safety rules judge for (`.migline.yaml` `safety: database:`).
 enum class SafetyDatabase { PostgreSQL, MySQL, SQLite };
 
-// One rule of SPEC section 12: its id, default severity and the safe sequence it teaches.
+// One safety rule (an operation unsafe to deploy while the old code runs): its id, default
+// severity and the safe sequence it teaches.
 struct SafetyRule {
   std::string_view id;
   Severity severity;
