@@ -8,8 +8,10 @@ PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
 TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev clang-format"
-# packaging/build.sh and the tests of what it makes (tests/packaging).
+# packaging/build.sh and the tests of what it makes (tests/packaging): the aarch64 build is
+# cross-compiled and its tests run under qemu-user.
 TEST_DEPS="$TEST_DEPS dpkg-dev xz-utils python3-venv python3-yaml pre-commit"
+TEST_DEPS="$TEST_DEPS g++-aarch64-linux-gnu qemu-user"
 
 usage() {
   echo "usage: ./install.sh [--test]" >&2
