@@ -1,7 +1,5 @@
 #include "project/parse_cache.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -9,6 +7,7 @@
 #include "core/codec/raw_bytes.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
+#include "fs/file_ops.hpp"
 
 namespace migline {
 namespace {
@@ -212,7 +211,7 @@ void ParseCache::save() const {
     if (named[k]) out += keep[k].record;
   }
   const std::size_t slash = file_.rfind('/');
-  if (slash != std::string::npos) ::mkdir(file_.substr(0, slash).c_str(), 0777);
+  if (slash != std::string::npos) (void)make_directory(file_.substr(0, slash));
   (void)write_file_atomic(file_, out, Durability::Unsynced);
 }
 
