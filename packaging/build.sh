@@ -179,8 +179,8 @@ build_migline() {
     binary=$dist/migline-aarch64
   fi
   step "building the static migline for $arch"
-  cmake -S "$root" -B "$work/$arch/migline" -DCMAKE_BUILD_TYPE=Release -DMIGLINE_BUILD_TESTS=$tests -DMIGLINE_STATIC=ON \
-    -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  cmake -S "$root" -B "$work/$arch/migline" -DCMAKE_BUILD_TYPE=Release \
+    -DMIGLINE_BUILD_TESTS=$tests -DMIGLINE_STATIC=ON -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
   cmake --build "$work/$arch/migline" -j "$JOBS" >/dev/null
   mkdir -p "$dist"
   cp "$work/$arch/migline/migline" "$binary"
