@@ -57,8 +57,16 @@ if [ "$mode" = test ]; then
   #    through the e2e suites, the .deb, the wheel in a fresh venv, the pre-commit framework
   #    building from a copy of this tree, and the GitHub Action's steps run locally.
   JOBS=$JOBS packaging/build.sh
+  #    The Release build the action makes and `pip install .` makes is one configuration:
+  #    built once here, where the action's test finds it already built (its runner.temp) and
+  #    pre-commit's pip packs it (MIGLINE_PREBUILT) instead of compiling it twice more.
+  action_temp=$(pwd)/build/action
+  cmake -S "$(pwd)" -B "$action_temp/migline-build" -DCMAKE_BUILD_TYPE=Release \
+    -DMIGLINE_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$action_temp/migline-build" -j "$JOBS"
   for test in tests/packaging/test_*.py; do
-    MIGLINE=build/test/migline /usr/bin/python3 "$test"
+    MIGLINE=build/test/migline MIGLINE_ACTION_TEMP=$action_temp \
+      MIGLINE_PIP_PREBUILT=$action_temp/migline-build/migline /usr/bin/python3 "$test"
   done
   # 3. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
   fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-30}"
