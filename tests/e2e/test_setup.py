@@ -114,6 +114,7 @@ class Init(TestCase):
         with self.workspace() as ws:
             ws.init_git()
             ws.env["MIGLINE"] = MIGLINE
+            ws.write("it's $HOME/.migline.yaml", "protected_branch: main\n")
             add_app(ws, "it's $HOME/orders", [("0001_initial", [])])
             self.assertRun(ws.migline("-C", "it's $HOME", "init"), 0)
             with open(ws.path(".git/hooks/pre-commit")) as f:
@@ -122,7 +123,7 @@ class Init(TestCase):
             add_app(ws, "it's $HOME/orders", [("0002_status", [("orders", "0001_initial")])])
             ws.git("add", "-A")
             commit = ws.git("commit", "-q", "-m", "status")
-            self.assertEqual(commit.stderr, "")
+            self.assertEqual(commit.stderr, "migline: updated migrations.lock.yaml\n")
             self.assertIn("  orders: 0002_status\n",
                           ws.git("show", "HEAD:it's $HOME/migrations.lock.yaml").stdout)
 
