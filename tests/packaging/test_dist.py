@@ -161,7 +161,7 @@ class Deb(TestCase):
                 self.assertIn("==== %s " % library, notices)
             # migline's own licence first, word for word.
             self.assertTrue(notices.startswith("migline\n"), notices[:200])
-            self.assertIn("released under the MIT licence", notices.split("====")[0])
+            self.assertIn("released under the MIT licence", notices.split("\n\n==== ")[0])
             self.assertIn(LICENSE, notices)
 
     def test_arm64_deb_holds_the_aarch64_binary(self):
