@@ -8,8 +8,10 @@ PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-2}
 BUILD_DEPS="cmake make g++ pkg-config libgit2-dev libcli11-dev libyaml-cpp-dev libfmt-dev libexpected-dev"
 TEST_DEPS="catch2 git python3 python3-django python3-django-swapper clang libclang-rt-14-dev clang-format"
-# packaging/build.sh and the tests of what it makes (tests/packaging).
+# packaging/build.sh and the tests of what it makes (tests/packaging): the aarch64 build is
+# cross-compiled and its tests run under qemu-user.
 TEST_DEPS="$TEST_DEPS dpkg-dev xz-utils python3-venv python3-yaml pre-commit"
+TEST_DEPS="$TEST_DEPS g++-aarch64-linux-gnu qemu-user"
 
 usage() {
   echo "usage: ./install.sh [--test]" >&2
@@ -55,8 +57,16 @@ if [ "$mode" = test ]; then
   #    through the e2e suites, the .deb, the wheel in a fresh venv, the pre-commit framework
   #    building from a copy of this tree, and the GitHub Action's steps run locally.
   JOBS=$JOBS packaging/build.sh
+  #    The Release build the action makes and `pip install .` makes is one configuration:
+  #    built once here, where the action's test finds it already built (its runner.temp) and
+  #    pre-commit's pip packs it (MIGLINE_PREBUILT) instead of compiling it twice more.
+  action_temp=$(pwd)/build/action
+  cmake -S "$(pwd)" -B "$action_temp/migline-build" -DCMAKE_BUILD_TYPE=Release \
+    -DMIGLINE_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$action_temp/migline-build" -j "$JOBS"
   for test in tests/packaging/test_*.py; do
-    MIGLINE=build/test/migline /usr/bin/python3 "$test"
+    MIGLINE=build/test/migline MIGLINE_ACTION_TEMP=$action_temp \
+      MIGLINE_PIP_PREBUILT=$action_temp/migline-build/migline /usr/bin/python3 "$test"
   done
   # 3. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
   fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-30}"

@@ -1,13 +1,19 @@
 #!/bin/sh
-# Prints the copyright file shipped with the .deb and the wheel: migline's own notice, then
-# the notices of every library linked into the static binary (their licences require it).
+# Prints the copyright file shipped with the .deb and the wheel: migline's own licence (MIT,
+# the repository's LICENSE), then the notices of every library linked into the static binary
+# (their licences require it).
 # usage: packaging/copyright.sh SOURCE_DIR   (where packaging/build.sh unpacked the sources)
 set -eu
+cd "$(dirname "$0")/.."
 sources=$1
 cat <<'HEAD'
 migline
 =======
-The repository states no licence yet; see its README.
+migline is released under the MIT licence:
+
+HEAD
+cat LICENSE
+cat <<'HEAD'
 
 The static migline binary contains the libraries below; their notices follow.
 HEAD

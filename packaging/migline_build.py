@@ -9,8 +9,12 @@ wraps its static binary this way); MIGLINE_NOTICES=<file> adds a copyright file 
 wheel's metadata. MIGLINE_JOBS (default 2) is the build's parallelism.
 
 The platform tag says what the packed binary needs: a binary without an ELF interpreter is
-static and runs on any x86_64 Linux, hence manylinux and musllinux; any other binary is
-`linux_<machine>`, a wheel for machines like the one that built it.
+static and runs on any Linux of its machine (x86_64 or aarch64), hence manylinux and
+musllinux; any other ELF binary is `linux_<machine>`, a wheel for machines like the one that
+built it. A Mach-O binary is `macosx_<minimum macOS>_<machine>`, the minimum its load
+commands state.
+
+The wheel's metadata says the licence (MIT) and carries LICENSE.
 """
 
 import base64
@@ -29,7 +33,7 @@ import zipfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAME = "migline"
 SUMMARY = "Keeps Django migration history linear in git"
-STATIC_TAG = "manylinux_2_17_x86_64.musllinux_1_1_x86_64"
+LICENSE = "MIT"
 # Whatever a sdist leaves out when there is no git to ask which files are tracked.
 UNTRACKED = {".git", "build", "dist", "__pycache__"}
 
@@ -62,11 +66,54 @@ def elf_facts(path):
     return names[machine], has_interp
 
 
+def static_tag(machine):
+    """The compressed platform tag of a static Linux binary for `machine`."""
+    return "manylinux_2_17_%s.musllinux_1_1_%s" % (machine, machine)
+
+
+MACHO_MAGIC = 0xFEEDFACF  # 64-bit, little-endian
+MACHO_MACHINES = {0x01000007: "x86_64", 0x0100000C: "arm64"}
+LC_VERSION_MIN_MACOSX = 0x24
+LC_BUILD_VERSION = 0x32
+
+
+def macho_facts(path):
+    """(machine name, (major, minor) of the minimum macOS) of a 64-bit Mach-O executable."""
+    with open(path, "rb") as f:
+        header = f.read(32)
+        if len(header) < 32 or struct.unpack_from("<I", header)[0] != MACHO_MAGIC:
+            raise RuntimeError("%s is not a 64-bit little-endian Mach-O file" % path)
+        cputype, _, _, ncmds, sizeofcmds = struct.unpack_from("<IIIII", header, 4)
+        commands = f.read(sizeofcmds)
+    if cputype not in MACHO_MACHINES:
+        raise RuntimeError("%s: unknown Mach-O CPU type %#x" % (path, cputype))
+    offset = 0
+    for _ in range(ncmds):
+        cmd, size = struct.unpack_from("<II", commands, offset)
+        if cmd == LC_BUILD_VERSION:
+            version, = struct.unpack_from("<I", commands, offset + 12)  # platform, then minos
+        elif cmd == LC_VERSION_MIN_MACOSX:
+            version, = struct.unpack_from("<I", commands, offset + 8)
+        else:
+            offset += size
+            continue
+        return MACHO_MACHINES[cputype], (version >> 16, (version >> 8) & 0xFF)
+    raise RuntimeError("%s states no minimum macOS version" % path)
+
+
 def platform_tag(binary):
     """The wheel platform tag that tells the truth about what `binary` needs."""
+    with open(binary, "rb") as f:
+        magic = f.read(4)
+    if magic != b"\x7fELF":
+        machine, (major, minor) = macho_facts(binary)
+        # From macOS 11 on, installers match only `major_0`: a later minor needs the next major.
+        if major >= 11 and minor > 0:
+            major, minor = major + 1, 0
+        return "macosx_%d_%d_%s" % (major, minor, machine)
     machine, dynamic = elf_facts(binary)
-    if not dynamic and machine == "x86_64":
-        return STATIC_TAG
+    if not dynamic:
+        return static_tag(machine)
     return "linux_" + machine
 
 
@@ -95,8 +142,14 @@ def _record_line(arcname, data):
 
 
 def _metadata(version):
-    return ("Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: %s\n\n"
-            % (NAME, version, SUMMARY))
+    return ("Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: %s\nLicense: %s\n"
+            "License-File: LICENSE\nClassifier: License :: OSI Approved :: MIT License\n\n"
+            % (NAME, version, SUMMARY, LICENSE))
+
+
+def _license_text():
+    with open(os.path.join(ROOT, "LICENSE"), "rb") as f:
+        return f.read()
 
 
 def get_requires_for_build_wheel(config_settings=None):
@@ -116,6 +169,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     with open(binary, "rb") as f:
         files = [("%s-%s.data/scripts/%s" % (NAME, version, NAME), f.read(), 0o755)]
     files.append((dist_info + "/METADATA", _metadata(version).encode(), 0o644))
+    files.append((dist_info + "/LICENSE", _license_text(), 0o644))
     wheel_text = "Wheel-Version: 1.0\nGenerator: migline_build\nRoot-Is-Purelib: false\n"
     wheel_text += "".join("Tag: %s\n" % t for t in _expand_tags(tag))
     files.append((dist_info + "/WHEEL", wheel_text.encode(), 0o644))

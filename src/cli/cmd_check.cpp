@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "core/text/plural.hpp"
 #include "project/checks.hpp"
 #include "project/safety_check.hpp"
 
@@ -126,13 +127,13 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
   }
   if (options.format != "json") {
     if (findings.empty()) {
-      print_out(fmt::format("migline check: ok ({} apps, {} migrations)\n",
-                            project->graph.apps().size(), project->migrations.size()));
+      print_out(fmt::format("migline check: ok ({}, {})\n",
+                            count_of(project->graph.apps().size(), "app"),
+                            count_of(project->migrations.size(), "migration")));
     } else {
-      std::string noted =
-          notes == 0 ? "" : fmt::format(", {} note{}", notes, notes == 1 ? "" : "s");
-      print_out(fmt::format("migline check: {} error{}, {} warning{}{}\n", errors,
-                            errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", noted));
+      std::string noted = notes == 0 ? "" : ", " + count_of(notes, "note");
+      print_out(fmt::format("migline check: {}, {}{}\n", count_of(errors, "error"),
+                            count_of(warnings, "warning"), noted));
     }
   }
   return errors > 0 ? kExitFindings : kExitOk;

@@ -11,10 +11,11 @@
 namespace migline::cli {
 namespace {
 
-// The version the hook and the driver will run: `migline --version` of the one on PATH (or
-// MIGLINE). Doctor may spawn a process; no hot path does.
-std::string installed_version() {
-  const std::string command = "'" + migline_binary() + "' --version 2>/dev/null";
+// `--version` of the migline at `binary`, as the hooks and the driver will run it. Doctor may
+// spawn a process; no hot path does.
+std::string installed_version(const std::string& binary) {
+  if (binary.empty()) return {};
+  const std::string command = shell_quote(binary) + " --version 2>/dev/null";
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return {};
   char buffer[128] = {};
@@ -50,14 +51,26 @@ int run_doctor(const GlobalOptions& global) {
     }
   }
   const std::string ours = "migline " MIGLINE_VERSION;
-  const std::string installed = installed_version();
+  auto hooks_dir = loaded->context.repo()->hooks_dir();
+  const HookBinary binary = hook_binary(hooks_dir ? *hooks_dir : std::string());
+  const std::string installed = installed_version(binary.path);
   if (installed == ours) {
-    fmt::print("ok   binary: {} on PATH is the one running\n", installed);
+    fmt::print(
+        "ok   binary: the hooks and the merge driver run {} ({}, from {}), the one running\n",
+        binary.path, installed, binary.source);
   } else {
     ++problems;
-    fmt::print("FIX  binary: the hook and the merge driver run {}, this is {}\n",
-               installed.empty() ? "nothing (migline is not on PATH)" : installed, ours);
-    fmt::print("     fix: install this version with ./install.sh\n");
+    if (binary.path.empty()) {
+      fmt::print(
+          "FIX  binary: the hooks and the merge driver run nothing (migline is not on PATH), "
+          "this is {}\n",
+          ours);
+    } else {
+      fmt::print("FIX  binary: the hooks and the merge driver run {} ({}, from {}), this is {}\n",
+                 binary.path, installed.empty() ? "it does not run" : installed, binary.source,
+                 ours);
+    }
+    fmt::print("     fix: install this version with ./install.sh, or run `migline init` with it\n");
   }
   if (has_errors(loaded->project.diagnostics)) {
     ++problems;

@@ -1,15 +1,14 @@
 #include "cli/setup.hpp"
 
-#include <sys/stat.h>
-
-#include <cstdio>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "cli/hook_template.hpp"
+#include "core/text/plural.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
+#include "fs/file_ops.hpp"
 #include "project/manifest_files.hpp"
 
 namespace migline::cli {
@@ -118,25 +117,35 @@ SetupItem hook_item(const Context& context, const std::string& dir, const HookSp
     item.change = fmt::format("install {}", hook);
   }
   const bool chain = existing.has_value() && !item.ok;
-  // A project in a sub-directory: the hook must run migline there, not at the top.
-  std::string text(spec.script);
-  if (!context.prefix().empty()) {
-    const std::string line = "\nproject_dir=.\n";
-    text.replace(text.find(line), line.size(),
-                 fmt::format("\nproject_dir='{}'\n", context.prefix()));
+  // A project in a sub-directory: the hook must run migline there, not at the top. The
+  // binary running now is recorded for a machine where migline is not on PATH.
+  auto text = hook_script(spec.script, context.prefix(), executable_path());
+  if (!text) {
+    item.ok = false;
+    item.state = "cannot be installed: " + text.error();
+    item.change = "nothing (this migline's hook template is broken; reinstall migline)";
+    item.apply = [error = text.error()]() -> tl::expected<void, std::string> {
+      return tl::make_unexpected(error);
+    };
+    return item;
   }
-  item.apply = [hook, chained, chain, text, dir]() -> tl::expected<void, std::string> {
-    ::mkdir(dir.c_str(), 0755);
+  item.apply = [hook, chained, chain, text = *text, dir]() -> tl::expected<void, std::string> {
+    if (auto made = make_directory(dir); !made) {
+      return tl::make_unexpected("cannot create " + dir + ": " + made.error());
+    }
     if (chain) {
       if (is_regular_file(chained)) {
         return tl::make_unexpected(chained + " already exists; merge the two hooks by hand");
       }
-      if (std::rename(hook.c_str(), chained.c_str()) != 0) {
-        return tl::make_unexpected("cannot keep the existing hook as " + chained);
+      if (auto kept = rename_path(hook, chained); !kept) {
+        return tl::make_unexpected("cannot keep the existing hook as " + chained + ": " +
+                                   kept.error());
       }
     }
     if (auto written = write_file_atomic(hook, text); !written) return written;
-    if (::chmod(hook.c_str(), 0755) != 0) return tl::make_unexpected("cannot make it executable");
+    if (auto mode = set_mode(hook, 0755); !mode) {
+      return tl::make_unexpected("cannot make " + hook + " executable: " + mode.error());
+    }
     return {};
   };
   return item;
@@ -147,7 +156,7 @@ SetupItem manifest_item(const Context& context, const Project& project) {
   SetupItem item;
   item.name = "manifest";
   item.ok = stale.empty();
-  item.state = item.ok ? "current" : fmt::format("{} file(s) missing or stale", stale.size());
+  item.state = item.ok ? "current" : count_of(stale.size(), "file") + " missing or stale";
   item.change = fmt::format("write {} (commit it afterwards)",
                             project.config.manifest_layout == ManifestLayout::Single
                                 ? project.config.manifest_path
@@ -193,7 +202,9 @@ SetupItem remove_attributes_item(const Context& context, const Project& project)
                       : "remove the `merge=migline` line from .gitattributes";
   item.apply = [path, kept, empty]() -> tl::expected<void, std::string> {
     if (empty) {
-      if (std::remove(path.c_str()) != 0) return tl::make_unexpected("cannot delete " + path);
+      if (auto removed = remove_file(path); !removed) {
+        return tl::make_unexpected("cannot delete " + path + ": " + removed.error());
+      }
       return {};
     }
     return write_file_atomic(path, *kept);
@@ -236,9 +247,11 @@ SetupItem remove_hook_item(const std::string& dir, const HookSpec& spec) {
   item.change = restore ? fmt::format("put back the earlier hook from {}", chained)
                         : fmt::format("delete {}", hook);
   item.apply = [hook, chained, restore]() -> tl::expected<void, std::string> {
-    const int rc = restore ? std::rename(chained.c_str(), hook.c_str()) : std::remove(hook.c_str());
-    if (rc != 0)
-      return tl::make_unexpected("cannot " + std::string(restore ? "restore " : "delete ") + hook);
+    auto done = restore ? rename_path(chained, hook) : remove_file(hook);
+    if (!done) {
+      return tl::make_unexpected("cannot " + std::string(restore ? "restore " : "delete ") + hook +
+                                 ": " + done.error());
+    }
     return {};
   };
   return item;
@@ -259,10 +272,12 @@ SetupItem remove_manifest_item(const Context& context, const Project& project) {
   item.name = "manifest";
   item.ok = paths.empty();
   item.state = item.ok ? "committed or absent (kept)" : "written by init, never added to git";
-  item.change = fmt::format("delete {} untracked manifest file(s)", paths.size());
+  item.change = fmt::format("delete {}", count_of(paths.size(), "untracked manifest file"));
   item.apply = [paths]() -> tl::expected<void, std::string> {
     for (const std::string& path : paths) {
-      if (std::remove(path.c_str()) != 0) return tl::make_unexpected("cannot delete " + path);
+      if (auto removed = remove_file(path); !removed) {
+        return tl::make_unexpected("cannot delete " + path + ": " + removed.error());
+      }
     }
     return {};
   };
@@ -273,11 +288,78 @@ SetupItem remove_manifest_item(const Context& context, const Project& project) {
 
 std::string migline_binary() {
   const char* override_path = std::getenv("MIGLINE");
-  return override_path != nullptr && *override_path != '\0' ? override_path : "migline";
+  if (override_path != nullptr && *override_path != '\0') return override_path;
+  if (!find_executable("migline").empty()) return "migline";
+  std::string running = executable_path();
+  return running.empty() ? "migline" : running;
 }
 
 std::string merge_driver_command() {
-  return migline_binary() + " merge-driver %O %A %B %P -l %L";
+  const std::string binary = migline_binary();
+  // git runs the driver through the shell; a plain name needs no quotes (and keeps the
+  // config as it always was).
+  const bool plain = binary.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") ==
+                     std::string::npos;
+  return (plain ? binary : shell_quote(binary)) + " merge-driver %O %A %B %P -l %L";
+}
+
+std::string shell_quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+tl::expected<std::string, std::string> hook_script(std::string_view script,
+                                                   const std::string& project_dir,
+                                                   const std::string& init_binary) {
+  std::string text(script);
+  const auto set = [&text](std::string_view line, const std::string& value) -> bool {
+    const std::string wanted = "\n" + std::string(line) + "\n";
+    const std::size_t at = text.find(wanted);
+    if (at == std::string::npos) return false;
+    const std::size_t equals = at + 1 + line.find('=') + 1;
+    text.replace(equals, line.size() - (equals - at - 1), value);
+    return true;
+  };
+  if (!set("project_dir=.", project_dir.empty() ? "." : shell_quote(project_dir))) {
+    return tl::make_unexpected(std::string("the hook template has no line `project_dir=.`"));
+  }
+  if (!set("init_binary=", init_binary.empty() ? "" : shell_quote(init_binary))) {
+    return tl::make_unexpected(std::string("the hook template has no line `init_binary=`"));
+  }
+  return text;
+}
+
+HookBinary hook_binary(const std::string& hooks_dir) {
+  const char* override_path = std::getenv("MIGLINE");
+  if (override_path != nullptr && *override_path != '\0') return {override_path, "$MIGLINE"};
+  if (std::string found = find_executable("migline"); !found.empty()) return {found, "PATH"};
+  // What `init` wrote into the pre-commit hook: `init_binary='...'`.
+  auto hook = read_file(hooks_dir + "/pre-commit");
+  if (!hook) return {};
+  const std::string key = "\ninit_binary='";
+  const std::size_t begin = hook->find(key);
+  if (begin == std::string::npos) return {};
+  std::string path;
+  for (std::size_t i = begin + key.size(); i < hook->size() && (*hook)[i] != '\n';) {
+    if (hook->compare(i, 4, "'\\''") == 0) {
+      path += '\'';
+      i += 4;
+    } else if ((*hook)[i] == '\'') {
+      break;
+    } else {
+      path += (*hook)[i++];
+    }
+  }
+  if (path.empty()) return {};
+  return {path, "the binary `migline init` ran from (migline is not on PATH)"};
 }
 
 tl::expected<std::vector<SetupItem>, std::string> inspect_setup(const Context& context,

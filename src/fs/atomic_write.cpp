@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fs/durability.hpp"
+
 namespace migline {
 
 tl::expected<void, std::string> write_file_atomic(const std::string& path, std::string_view content,
@@ -35,7 +37,7 @@ tl::expected<void, std::string> write_file_atomic(const std::string& path, std::
     done += static_cast<std::size_t>(n);
   }
   if (::fchmod(fd, mode) != 0) return fail(errno);
-  if (durability == Durability::Synced && ::fsync(fd) != 0) return fail(errno);
+  if (durability == Durability::Synced && sync_descriptor(fd) != 0) return fail(errno);
   if (::close(fd) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());

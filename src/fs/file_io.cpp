@@ -9,12 +9,14 @@
 #include <cstring>
 #include <utility>
 
+#include "fs/unique_fd.hpp"
+
 namespace migline {
 
 namespace {
 
 struct OpenFile {
-  int fd;
+  UniqueFd fd;
   std::size_t size;
 };
 
@@ -24,8 +26,8 @@ tl::expected<OpenFile, std::string> open_regular(int directory, const std::strin
                                                  int& open_errno) {
   open_errno = 0;
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the read.
-  int fd = ::openat(directory, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
+  UniqueFd fd(::openat(directory, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) {
     open_errno = errno;
     if (errno == ELOOP) {
       return tl::make_unexpected(std::string(kSymlinkRefused));
@@ -33,11 +35,10 @@ tl::expected<OpenFile, std::string> open_regular(int directory, const std::strin
     return tl::make_unexpected(std::string(std::strerror(errno)));
   }
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return tl::make_unexpected(std::string("is not a regular file"));
   }
-  return OpenFile{fd, static_cast<std::size_t>(st.st_size)};
+  return OpenFile{std::move(fd), static_cast<std::size_t>(st.st_size)};
 }
 
 // read_file_at(); `open_errno` as open_regular's.
@@ -45,7 +46,7 @@ tl::expected<std::string, std::string> read_whole_file(int directory, const std:
                                                        int& open_errno) {
   auto file = open_regular(directory, path, open_errno);
   if (!file) return tl::make_unexpected(file.error());
-  const int fd = file->fd;
+  const int fd = file->fd.get();
   // One byte more than fstat said: a read of a regular file that stops short of what was
   // asked has reached the end (or a signal cut it, which reading on past the size covers), so
   // no further read() is needed to see the end.
@@ -56,16 +57,11 @@ tl::expected<std::string, std::string> read_whole_file(int directory, const std:
     if (done == data.size()) data.resize(data.size() + 4096 + data.size() / 2);  // it grew
     ssize_t n = ::read(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string message = std::strerror(errno);
-      ::close(fd);
-      return tl::make_unexpected(message);
-    }
+    if (n < 0) return tl::make_unexpected(std::string(std::strerror(errno)));
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
     if (done >= file->size && done < data.size()) break;
   }
-  ::close(fd);
   data.resize(done);
   return data;
 }
@@ -112,24 +108,25 @@ tl::expected<MappedFile, std::string> MappedFile::open(const std::string& path) 
   if (!file) return tl::make_unexpected(file.error());
   MappedFile mapped;
   if (file->size > 0) {
-    void* data = ::mmap(nullptr, file->size, PROT_READ, MAP_PRIVATE, file->fd, 0);
-    const int error = errno;
-    ::close(file->fd);
-    if (data == MAP_FAILED) return tl::make_unexpected(std::string(std::strerror(error)));
+    // The mapping stays valid once the descriptor is closed.
+    void* data = ::mmap(nullptr, file->size, PROT_READ, MAP_PRIVATE, file->fd.get(), 0);
+    if (data == MAP_FAILED) return tl::make_unexpected(std::string(std::strerror(errno)));
     mapped.data_ = static_cast<const char*>(data);
     mapped.size_ = file->size;
-  } else {
-    ::close(file->fd);
   }
   return mapped;
 }
 
-OpenDirectory::OpenDirectory(const std::string& path)
-    : fd_(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+// O_PATH (Linux) opens a directory for openat without the right to read it; elsewhere a
+// directory opened for reading serves openat as well.
+#ifdef O_PATH
+constexpr int kDirectoryHandle = O_PATH | O_DIRECTORY | O_CLOEXEC;
+#else
+constexpr int kDirectoryHandle = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+#endif
 
-OpenDirectory::~OpenDirectory() {
-  if (fd_ >= 0) ::close(fd_);
-}
+OpenDirectory::OpenDirectory(const std::string& path)
+    : fd_(::open(path.c_str(), kDirectoryHandle)) {}
 
 bool is_regular_file(const std::string& path) {
   struct stat st {};

@@ -6,6 +6,8 @@
 
 #include <tl/expected.hpp>
 
+#include "fs/unique_fd.hpp"
+
 namespace migline {
 
 // Reads a whole regular file without following a final symlink; the error names the cause.
@@ -22,11 +24,10 @@ class OpenDirectory {
   explicit OpenDirectory(const std::string& path);
   OpenDirectory(const OpenDirectory&) = delete;
   OpenDirectory& operator=(const OpenDirectory&) = delete;
-  ~OpenDirectory();
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
 
  private:
-  int fd_;
+  UniqueFd fd_;
 };
 
 // A regular file mapped read-only, for large files read in part (e.g. the parse cache): no

@@ -1,6 +1,5 @@
 #include "git/repository.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +17,8 @@
 
 #include "core/codec/git_index_file.hpp"
 #include "fs/file_io.hpp"
+#include "fs/stat_time.hpp"
+#include "fs/unique_fd.hpp"
 #include "git/file_mode.hpp"
 #include "git/oid.hpp"
 
@@ -25,9 +26,10 @@ namespace migline {
 namespace {
 
 bool is_racy(const IndexStat& entry, const struct stat& index) {
-  return entry.mtime_s > index.st_mtim.tv_sec ||
-         (entry.mtime_s == index.st_mtim.tv_sec &&
-          entry.mtime_ns >= static_cast<std::uint32_t>(index.st_mtim.tv_nsec));
+  const timespec mtime = modified_time(index);
+  return entry.mtime_s > mtime.tv_sec ||
+         (entry.mtime_s == mtime.tv_sec &&
+          entry.mtime_ns >= static_cast<std::uint32_t>(mtime.tv_nsec));
 }
 
 git_oid oid_of(const GitIndexEntry& entry) {
@@ -49,10 +51,10 @@ bool stat_matches(const GitFile& file, const struct stat& st) {
   const IndexStat& s = *file.stat;
   // The index keeps the low 32 bits of inode and size, as git does.
   return s.size == static_cast<std::uint32_t>(st.st_size) &&
-         s.ino == static_cast<std::uint32_t>(st.st_ino) && s.mtime_s == st.st_mtim.tv_sec &&
-         s.mtime_ns == static_cast<std::uint32_t>(st.st_mtim.tv_nsec) &&
-         s.ctime_s == st.st_ctim.tv_sec &&
-         s.ctime_ns == static_cast<std::uint32_t>(st.st_ctim.tv_nsec);
+         s.ino == static_cast<std::uint32_t>(st.st_ino) && s.mtime_s == modified_time(st).tv_sec &&
+         s.mtime_ns == static_cast<std::uint32_t>(modified_time(st).tv_nsec) &&
+         s.ctime_s == changed_time(st).tv_sec &&
+         s.ctime_ns == static_cast<std::uint32_t>(changed_time(st).tv_nsec);
 }
 
 std::string GitRepository::index_path() const {
@@ -231,14 +233,13 @@ tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_pa
 
 std::optional<std::string> GitRepository::index_checksum() const {
   const std::string path = index_path();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
   struct stat st {};
   unsigned char raw[GIT_OID_RAWSZ] = {};
-  const bool read = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+  const bool read = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
                     st.st_size >= 12 + GIT_OID_RAWSZ &&
-                    ::pread(fd, raw, sizeof raw, st.st_size - GIT_OID_RAWSZ) == GIT_OID_RAWSZ;
-  ::close(fd);
+                    ::pread(fd.get(), raw, sizeof raw, st.st_size - GIT_OID_RAWSZ) == GIT_OID_RAWSZ;
   if (!read ||
       std::all_of(std::begin(raw), std::end(raw), [](unsigned char c) { return c == 0; })) {
     return std::nullopt;

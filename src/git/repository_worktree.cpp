@@ -1,6 +1,5 @@
 #include "git/repository.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/codec/git_index_file.hpp"
+#include "fs/directory_reader.hpp"
 #include "fs/file_io.hpp"
 #include "git/file_mode.hpp"
 
@@ -47,34 +47,22 @@ tl::expected<std::vector<std::string>, std::string> GitRepository::untracked_fil
   while (!pending.empty()) {
     const std::string dir = std::move(pending.back());
     pending.pop_back();
-    DIR* stream = ::opendir((workdir_ + "/" + dir).c_str());
-    if (stream == nullptr) continue;  // gone, or not readable: git lists nothing there either
-    std::vector<std::pair<std::string, unsigned char>> entries;
+    std::vector<std::pair<std::string, EntryType>> entries;
     bool nested_repository = false;
-    while (const dirent* entry = ::readdir(stream)) {
-      const std::string_view name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      if (name == ".git") {
+    auto listed = read_directory(workdir_ + "/" + dir, [&](const DirectoryEntry& entry) {
+      if (entry.name == ".git") {
         nested_repository = !dir.empty();
-        continue;
+      } else {
+        entries.emplace_back(entry.name, entry.type);
       }
-      entries.emplace_back(name, entry->d_type);
-    }
-    ::closedir(stream);
-    if (nested_repository) continue;
+    });
+    // Gone, or not readable: git lists nothing there either.
+    if (!listed || nested_repository) continue;
     for (auto& [name, type] : entries) {
       std::string path = dir.empty() ? std::move(name) : dir + "/" + name;
-      if (type == DT_UNKNOWN) {
-        struct stat st {};
-        if (::lstat((workdir_ + "/" + path).c_str(), &st) != 0) continue;
-        type = S_ISDIR(st.st_mode)   ? DT_DIR
-               : S_ISLNK(st.st_mode) ? DT_LNK
-               : S_ISREG(st.st_mode) ? DT_REG
-                                     : DT_UNKNOWN;
-      }
-      if (type == DT_DIR) {
+      if (type == EntryType::Directory) {
         if (enter(path) && !ignored(path)) pending.push_back(std::move(path));
-      } else if ((type == DT_REG || type == DT_LNK) && keep(path) &&
+      } else if ((type == EntryType::File || type == EntryType::Symlink) && keep(path) &&
                  !std::binary_search(indexed.begin(), indexed.end(), path) && !ignored(path)) {
         out.push_back(std::move(path));
       }

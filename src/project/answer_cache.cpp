@@ -1,8 +1,6 @@
 #include "project/answer_cache.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,7 +12,10 @@
 #include "core/codec/raw_bytes.hpp"
 #include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
+#include "fs/directory_reader.hpp"
 #include "fs/file_io.hpp"
+#include "fs/file_ops.hpp"
+#include "fs/file_status.hpp"
 #include "project/on_threads.hpp"
 
 namespace migline {
@@ -103,19 +104,11 @@ bool Stamp::operator==(const Stamp& other) const {
 }
 
 std::optional<Stamp> stamp_of(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Stamp{};
-    return std::nullopt;
-  }
-  Stamp s;
-  s.dev = static_cast<std::uint64_t>(st.st_dev);
-  s.ino = static_cast<std::uint64_t>(st.st_ino);
-  s.size = static_cast<std::uint64_t>(st.st_size);
-  s.mtime_ns = nanoseconds(st.st_mtim);
-  s.ctime_ns = nanoseconds(st.st_ctim);
-  s.mode = static_cast<std::uint32_t>(st.st_mode);
-  return s;
+  auto status = file_status(path);
+  if (!status) return std::nullopt;
+  if (!*status) return Stamp{};
+  const FileStatus& st = **status;
+  return Stamp{st.dev, st.ino, st.size, st.mtime_ns, st.ctime_ns, st.mode};
 }
 
 std::string AnswerCache::file_of(std::string_view command_line) const {
@@ -209,10 +202,11 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
   append_raw<std::uint32_t>(out, 0);
   append_raw<std::uint64_t>(out, checksum64(body));
   out += body;
+  // A directory that cannot be made shows as the write's failure just below.
   if (const std::string_view parent = path_dirname(dir_); !parent.empty()) {
-    ::mkdir(std::string(parent).c_str(), 0777);
+    (void)make_directory(std::string(parent));
   }
-  ::mkdir(dir_.c_str(), 0777);
+  (void)make_directory(dir_);
   evict_oldest();
   if (auto written = write_file_atomic(file_of(command_line), out, Durability::Unsynced);
       !written) {
@@ -222,20 +216,17 @@ std::string AnswerCache::store(std::string_view command_line, std::string_view q
 }
 
 void AnswerCache::evict_oldest() const {
-  DIR* dir = ::opendir(dir_.c_str());
-  if (dir == nullptr) return;
   std::vector<std::pair<std::int64_t, std::string>> files;
-  while (const dirent* entry = ::readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    const std::string path = fmt::format("{}/{}", dir_, entry->d_name);
+  auto listed = read_directory(dir_, [&](const DirectoryEntry& entry) {
+    if (entry.name.front() == '.') return;
+    std::string path = fmt::format("{}/{}", dir_, entry.name);
     if (auto stamp = stamp_of(path); stamp && S_ISREG(stamp->mode)) {
-      files.emplace_back(stamp->mtime_ns, path);
+      files.emplace_back(stamp->mtime_ns, std::move(path));
     }
-  }
-  ::closedir(dir);
-  if (files.size() < kMaxFiles) return;
+  });
+  if (!listed || files.size() < kMaxFiles) return;
   std::sort(files.begin(), files.end());
-  for (std::size_t i = 0; i + kMaxFiles <= files.size(); ++i) ::unlink(files[i].second.c_str());
+  for (std::size_t i = 0; i + kMaxFiles <= files.size(); ++i) (void)remove_file(files[i].second);
 }
 
 }  // namespace migline

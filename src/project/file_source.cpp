@@ -1,6 +1,5 @@
 #include "project/file_source.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -11,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/text/repo_path.hpp"
+#include "fs/directory_reader.hpp"
 #include "fs/directory_walk.hpp"
 #include "fs/file_io.hpp"
 #include "git/repository.hpp"
@@ -289,25 +289,17 @@ std::vector<std::string> worktree_watch_paths(const GitRepository& repo, const s
     dir = std::move(pending.back());
     pending.pop_back();
     out.push_back(dir);
-    DIR* stream = ::opendir(dir.c_str());
-    if (stream == nullptr) continue;  // its stamp still tells when that changes
-    while (const dirent* entry = ::readdir(stream)) {
-      const std::string_view name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      std::string path = dir + "/" + entry->d_name;
-      bool is_dir = entry->d_type == DT_DIR;
-      if (entry->d_type == DT_UNKNOWN) {
-        struct stat st {};
-        is_dir = ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-      }
-      if (is_dir) {
-        if (!has_default_excluded_component(name)) pending.push_back(std::move(path));
-      } else if (name == ".gitignore" || name == "max_migration.txt" ||
+    // A directory that cannot be read is skipped: its stamp still tells when that changes.
+    const std::string parent = dir;
+    (void)read_directory(parent, [&](const DirectoryEntry& entry) {
+      std::string path = parent + "/" + std::string(entry.name);
+      if (entry.type == EntryType::Directory) {
+        if (!has_default_excluded_component(entry.name)) pending.push_back(std::move(path));
+      } else if (entry.name == ".gitignore" || entry.name == "max_migration.txt" ||
                  is_relevant_path(std::string_view(path).substr(root_size + 1))) {
         out.push_back(std::move(path));
       }
-    }
-    ::closedir(stream);
+    });
   }
   return out;
 }

@@ -1,7 +1,5 @@
 #include "project/parse_cache.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -10,6 +8,7 @@
 #include "core/text/repo_path.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
+#include "fs/file_ops.hpp"
 
 namespace migline {
 namespace {
@@ -213,7 +212,7 @@ void ParseCache::save() const {
     if (named[k]) out += keep[k].record;
   }
   if (const std::string_view dir = path_dirname(file_); !dir.empty()) {
-    ::mkdir(std::string(dir).c_str(), 0777);
+    (void)make_directory(std::string(dir));
   }
   (void)write_file_atomic(file_, out, Durability::Unsynced);
 }

@@ -1,8 +1,7 @@
 #include "project/resolution.hpp"
 
-#include <unistd.h>
-
 #include "fs/file_io.hpp"
+#include "fs/file_status.hpp"
 #include "project/file_source.hpp"
 #include "project/write_journal.hpp"
 
@@ -17,7 +16,7 @@ tl::expected<std::vector<std::optional<std::string>>, Diagnostic> current_conten
   std::vector<std::optional<std::string>> out;
   for (const FileChange& change : resolution.changes) {
     auto on_disk = read_file(root + change.path);
-    if (!on_disk && ::access((root + change.path).c_str(), F_OK) == 0) {
+    if (!on_disk && path_exists(root + change.path)) {
       return tl::make_unexpected(
           file_error(change.path, "cannot read: " + on_disk.error(), "nothing was changed"));
     }

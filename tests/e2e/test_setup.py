@@ -1,6 +1,7 @@
 """`migline init` and `migline doctor` with real git, used the way a newcomer would."""
 
 import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -51,6 +52,20 @@ class Init(TestCase):
             self.assertIn("skip index/migrations/: none of its modules defines `class Migration`: "
                           "not a Django migrations package\n", doctor.stdout)
 
+    def test_counts_agree_with_their_nouns(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            add_app(ws, "shop/orders", [("0001_initial", [])])
+            doctor = ws.migline("doctor")
+            self.assertIn("FIX  manifest: 1 file missing or stale\n", doctor.stdout)
+            self.assertRun(ws.migline("update"), 0)
+            self.assertRun(ws.migline("check"), 0, stdout="migline check: ok (1 app, 1 migration)\n")
+            ws.write("shop/orders/migrations/0002_bad.py", "class Migration:\n    dependencies = X\n")
+            check = ws.migline("check")
+            self.assertRun(check, 1)
+            self.assertTrue(check.stdout.endswith("migline check: 1 error, 0 warnings\n"),
+                            check.stdout)
+
     def test_doctor_reports_the_set_up_also_when_the_project_has_errors(self):
         with self.workspace() as ws:
             project(ws)
@@ -93,6 +108,64 @@ class Init(TestCase):
             self.assertIn("  orders: 0002_status\n",
                           ws.git("show", "HEAD:backend/migrations.lock.yaml").stdout)
             self.assertFalse(os.path.exists(ws.path("migrations.lock.yaml")))
+
+    def test_a_project_directory_with_a_quote_gets_a_working_hook(self):
+        # The directory is pasted into the installed shell script: quoted, a ' must not end it.
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.env["MIGLINE"] = MIGLINE
+            ws.write("it's $HOME/.migline.yaml", "protected_branch: main\n")
+            add_app(ws, "it's $HOME/orders", [("0001_initial", [])])
+            self.assertRun(ws.migline("-C", "it's $HOME", "init"), 0)
+            with open(ws.path(".git/hooks/pre-commit")) as f:
+                self.assertIn("\nproject_dir='it'\\''s $HOME'\n", f.read())
+            ws.commit("set up")
+            add_app(ws, "it's $HOME/orders", [("0002_status", [("orders", "0001_initial")])])
+            ws.git("add", "-A")
+            commit = ws.git("commit", "-q", "-m", "status")
+            self.assertEqual(commit.stderr, "migline: updated migrations.lock.yaml\n")
+            self.assertIn("  orders: 0002_status\n",
+                          ws.git("show", "HEAD:it's $HOME/migrations.lock.yaml").stdout)
+
+    def test_hooks_find_the_binary_init_ran_from_when_migline_is_not_on_path(self):
+        with open(MIGLINE, "rb") as f:
+            if f.read(2) == b"#!":
+                # A wrapper (qemu-user): the binary it runs is not one the hooks can exec.
+                self.skipTest("MIGLINE is a script, not the binary itself")
+        with self.workspace() as ws:
+            ws.init_git()
+            add_app(ws, "shop/orders", [("0001_initial", [])])
+            # Neither $MIGLINE nor PATH names it: it was unpacked somewhere and run from there.
+            tools = ws.path("my tools")
+            os.makedirs(tools)
+            binary = os.path.join(tools, "migline")
+            shutil.copy(MIGLINE, binary)
+            ws.env["PATH"] = "/usr/bin:/bin"
+            ws.env.pop("MIGLINE", None)
+            run = subprocess.run([binary, "init"], cwd=ws.root, capture_output=True, text=True,
+                                 env=ws.env)
+            self.assertRun(run, 0)
+            self.assertEqual(ws.git("config", "merge.migline.driver").stdout.strip(),
+                             "'%s' merge-driver %%O %%A %%B %%P -l %%L" % binary)
+            ws.commit("set up")  # through the pre-commit hook
+            self.assertIn("orders: 0001_initial", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
+            add_app(ws, "shop/orders", [("0002_status", [("orders", "0001_initial")])])
+            ws.commit("status")
+            self.assertIn("orders: 0002_status", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
+            doctor = subprocess.run([binary, "doctor"], cwd=ws.root, capture_output=True,
+                                    text=True, env=ws.env)
+            self.assertRun(doctor, 0)
+            self.assertIn("ok   binary: the hooks and the merge driver run %s (migline " % binary,
+                          doctor.stdout)
+            self.assertIn("from the binary `migline init` ran from (migline is not on PATH)",
+                          doctor.stdout)
+            # Gone from there, the hook says so instead of failing silently.
+            os.remove(binary)
+            add_app(ws, "shop/orders", [("0003_more", [("orders", "0002_status")])])
+            ws.git("add", "-A")
+            commit = ws.git("commit", "-q", "-m", "more", check=False)
+            self.assertEqual(commit.returncode, 1)
+            self.assertIn("'migline' is not installed", commit.stderr)
 
     def test_newcomer_flow(self):
         """init, commit through the hook, branch, and see the conflict in a fresh clone."""

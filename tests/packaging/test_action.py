@@ -193,7 +193,7 @@ class Run(TestCase):
             failed, outputs, log = self.run_action(ws, {"working-directory": "site"})
             self.assertIsNone(failed, log)
             self.assertEqual(outputs, {"version": migline_build.project_version()}, log)
-            self.assertIn("== migline check\nmigline check: ok (1 apps, 3 migrations)\n", log)
+            self.assertIn("== migline check\nmigline check: ok (1 app, 3 migrations)\n", log)
 
     def test_a_stale_manifest_fails_with_an_annotation(self):
         with self.workspace() as ws:

@@ -1,11 +1,15 @@
-"""The artifacts of packaging/build.sh in dist/: the static binary (through the e2e suites),
-the .deb and the wheel, installed into a fresh virtual environment without an index.
+"""The artifacts of packaging/build.sh in dist/, for x86_64 and aarch64: the static binaries
+(through the e2e suites; aarch64 under qemu-user, with the unit tests its build compiled), the
+.debs and the wheels, installed into a fresh virtual environment without an index, and the
+MIT licence in each.
 
 MIGLINE_DIST (default dist/) is where they are; MIGLINE, the test build, is the reference the
-static binary's output is compared with.
+static binaries' output is compared with. The aarch64 build tree is
+build/packaging/aarch64/migline (MIGLINE_AARCH64_BUILD).
 """
 
 import base64
+import concurrent.futures
 import csv
 import hashlib
 import io
@@ -29,7 +33,21 @@ BINARY = os.path.join(DIST, "migline")
 DEB = os.path.join(DIST, "migline_%s_amd64.deb" % VERSION)
 WHEEL = os.path.join(
     DIST, "migline-%s-py3-none-manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl" % VERSION)
+ARM_BINARY = os.path.join(DIST, "migline-aarch64")
+ARM_DEB = os.path.join(DIST, "migline_%s_arm64.deb" % VERSION)
+ARM_WHEEL = os.path.join(
+    DIST, "migline-%s-py3-none-manylinux_2_17_aarch64.musllinux_1_1_aarch64.whl" % VERSION)
+ARM_BUILD = os.path.abspath(os.environ.get(
+    "MIGLINE_AARCH64_BUILD", os.path.join(ROOT, "build", "packaging", "aarch64", "migline")))
+QEMU = "qemu-aarch64"
 SHOP = os.path.join(ROOT, "examples", "shop")
+with open(os.path.join(ROOT, "LICENSE"), encoding="utf-8") as license_file:
+    LICENSE = license_file.read()
+# Every end-to-end suite but the crash tests, whose fault shim is an LD_PRELOAD library that a
+# static binary never loads.
+E2E_SUITES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "tests", "e2e"))
+                    if name.startswith("test_") and name.endswith(".py")
+                    and name != "test_crash_safety.py")
 
 
 def run(*command, **kwargs):
@@ -69,6 +87,57 @@ class StaticBinary(TestCase):
             self.assertEqual(suite.returncode, 0, script + "\n" + suite.stderr[-3000:])
 
 
+def run_suites(scripts, migline, jobs=2):
+    """Runs e2e scripts against `migline`, `jobs` at a time; {script: completed process}."""
+    def one(script):
+        return run(sys.executable, os.path.join(ROOT, "tests", "e2e", script + ".py"),
+                   env=dict(os.environ, MIGLINE=migline))
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        return dict(zip(scripts, pool.map(one, scripts)))
+
+
+class Aarch64Binary(TestCase):
+    """The static aarch64 binary, run by qemu-user through a two-line wrapper script."""
+
+    def wrapper(self, ws):
+        path = ws.path("migline")
+        with open(path, "w") as f:
+            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (QEMU, ARM_BINARY))
+        os.chmod(path, 0o755)
+        return path
+
+    def test_is_static_aarch64(self):
+        self.assertEqual(migline_build.elf_facts(ARM_BINARY), ("aarch64", False))
+        self.assertRun(run(QEMU, ARM_BINARY, "--version"), 0, stdout="migline %s\n" % VERSION)
+
+    def test_reads_the_example_like_the_test_build(self):
+        env = dict(os.environ, MIGLINE_NO_ANSWER_CACHE="1")
+        for command in (["leaves"], ["graph"], ["check"], ["check", "--format", "json"]):
+            arm = run(QEMU, ARM_BINARY, "-C", SHOP, *command, env=env)
+            reference = run(MIGLINE, "-C", SHOP, *command, env=env)
+            self.assertEqual((arm.returncode, arm.stdout, arm.stderr),
+                             (reference.returncode, reference.stdout, reference.stderr), command)
+
+    def test_passes_the_unit_tests_its_build_compiled(self):
+        # The Catch2 tests, compiled for aarch64 by packaging/build.sh in the same build as the
+        # binary; ctest runs them through the toolchain's emulator.
+        # Every Catch2 test (core, fs, git, project, cli); the Python suites run below against
+        # the shipped binary instead.
+        tests = run("ctest", "--test-dir", ARM_BUILD, "-E", "^python[.]", "-j", "2",
+                    "--output-on-failure")
+        self.assertEqual(tests.returncode, 0, tests.stdout[-3000:] + tests.stderr[-2000:])
+        self.assertIn("100% tests passed", tests.stdout)
+        listed = run("ctest", "--test-dir", ARM_BUILD, "-N", "-E", "^python[.]")
+        self.assertRegex(listed.stdout, r"Total Tests: [1-9][0-9]{2,}")
+
+    def test_passes_the_end_to_end_suites(self):
+        with self.workspace() as ws:
+            results = run_suites(E2E_SUITES, self.wrapper(ws))
+            for script, suite in results.items():
+                self.assertEqual(suite.returncode, 0, script + "\n" + suite.stderr[-3000:])
+                self.assertRegex(suite.stderr, r"\nOK", script)
+
+
 class Deb(TestCase):
     def test_control_fields(self):
         for field, value in (("Package", "migline"), ("Version", VERSION),
@@ -90,6 +159,22 @@ class Deb(TestCase):
                 notices = f.read()
             for library in ("libgit2", "fmtlib", "yaml-cpp", "libpcre2-8-0", "zlib1g", "libc6"):
                 self.assertIn("==== %s " % library, notices)
+            # migline's own licence first, word for word.
+            self.assertTrue(notices.startswith("migline\n"), notices[:200])
+            self.assertIn("released under the MIT licence", notices.split("\n\n==== ")[0])
+            self.assertIn(LICENSE, notices)
+
+    def test_arm64_deb_holds_the_aarch64_binary(self):
+        for field, value in (("Package", "migline"), ("Version", VERSION),
+                             ("Architecture", "arm64")):
+            self.assertRun(run("dpkg-deb", "-f", ARM_DEB, field), 0, stdout=value + "\n")
+        with self.workspace() as ws:
+            self.assertRun(run("dpkg-deb", "-x", ARM_DEB, ws.root), 0)
+            binary = ws.path("usr", "bin", "migline")
+            self.assertEqual(migline_build.elf_facts(binary), ("aarch64", False))
+            self.assertRun(run(QEMU, binary, "--version"), 0, stdout="migline %s\n" % VERSION)
+            with open(ws.path("usr", "share", "doc", "migline", "copyright")) as f:
+                self.assertIn(LICENSE, f.read())
 
 
 class Wheel(TestCase):
@@ -106,6 +191,29 @@ class Wheel(TestCase):
             self.assertEqual(migline_build.platform_tag(ws.path("migline")),
                              "manylinux_2_17_x86_64.musllinux_1_1_x86_64")
         self.assertEqual(tags, ["py3-none-manylinux_2_17_x86_64", "py3-none-musllinux_1_1_x86_64"])
+
+    def test_aarch64_wheel_holds_the_aarch64_binary(self):
+        with zipfile.ZipFile(ARM_WHEEL) as wheel:
+            data = wheel.read("migline-%s.data/scripts/migline" % VERSION)
+            tags = [line.split(": ", 1)[1] for line in
+                    wheel.read("migline-%s.dist-info/WHEEL" % VERSION).decode().splitlines()
+                    if line.startswith("Tag: ")]
+        with self.workspace() as ws:
+            with open(ws.path("migline"), "wb") as f:
+                f.write(data)
+            self.assertEqual(migline_build.elf_facts(ws.path("migline")), ("aarch64", False))
+        self.assertEqual(tags, ["py3-none-manylinux_2_17_aarch64", "py3-none-musllinux_1_1_aarch64"])
+
+    def test_metadata_says_mit_and_carries_the_licence(self):
+        for path in (WHEEL, ARM_WHEEL):
+            with zipfile.ZipFile(path) as wheel:
+                info = "migline-%s.dist-info/" % VERSION
+                metadata = wheel.read(info + "METADATA").decode()
+                self.assertIn("\nLicense: MIT\n", metadata)
+                self.assertIn("\nClassifier: License :: OSI Approved :: MIT License\n", metadata)
+                self.assertIn("\nLicense-File: LICENSE\n", metadata)
+                self.assertEqual(wheel.read(info + "LICENSE").decode(), LICENSE)
+                self.assertIn(LICENSE, wheel.read(info + "COPYRIGHT").decode())
 
     def test_record_lists_every_file_with_its_hash(self):
         with zipfile.ZipFile(WHEEL) as wheel:
@@ -142,10 +250,11 @@ class Sdist(TestCase):
                 names = set(tar.getnames())
                 pkg_info = tar.extractfile("migline-%s/PKG-INFO" % VERSION).read().decode()
             for path in ("pyproject.toml", "packaging/migline_build.py", "CMakeLists.txt",
-                         "src/main.cpp", "hooks/pre-commit"):
+                         "src/main.cpp", "hooks/pre-commit", "LICENSE"):
                 self.assertTrue("migline-%s/%s" % (VERSION, path) in names, path)
             self.assertFalse([n for n in names if n.split("/")[1] in ("build", "dist", ".git")])
             self.assertIn("Version: %s\n" % VERSION, pkg_info)
+            self.assertIn("License: MIT\n", pkg_info)
 
 
 if __name__ == "__main__":

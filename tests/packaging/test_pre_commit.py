@@ -48,6 +48,11 @@ class PreCommitFramework(TestCase):
             # Only system directories on PATH: the migline that runs is the one pip built.
             ws.env.update(PATH="/usr/bin:/bin", PRE_COMMIT_HOME=os.path.join(ws.top, "cache"),
                           PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", MIGLINE_JOBS="2")
+            # install.sh --test builds the Release configuration once, for this test and the
+            # action's (MIGLINE_PIP_PREBUILT); pip then packs it through the same backend.
+            # Run alone, this test has pip build migline from source.
+            if os.environ.get("MIGLINE_PIP_PREBUILT"):
+                ws.env["MIGLINE_PREBUILT"] = os.path.abspath(os.environ["MIGLINE_PIP_PREBUILT"])
             source = os.path.join(ws.top, "migline")
             rev = copy_of_this_repository(source, ws.env)
             ws.root = os.path.join(ws.top, "project")

@@ -1,0 +1,47 @@
+#include "fs/file_status.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "fs/stat_time.hpp"
+
+namespace migline {
+namespace {
+
+std::int64_t nanoseconds(const timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+}  // namespace
+
+bool FileStatus::is_regular() const {
+  return S_ISREG(static_cast<mode_t>(mode));
+}
+
+bool FileStatus::is_directory() const {
+  return S_ISDIR(static_cast<mode_t>(mode));
+}
+
+tl::expected<std::optional<FileStatus>, int> file_status(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<FileStatus>();
+    return tl::make_unexpected(errno);
+  }
+  FileStatus s;
+  s.dev = static_cast<std::uint64_t>(st.st_dev);
+  s.ino = static_cast<std::uint64_t>(st.st_ino);
+  s.size = static_cast<std::uint64_t>(st.st_size);
+  s.mtime_ns = nanoseconds(modified_time(st));
+  s.ctime_ns = nanoseconds(changed_time(st));
+  s.mode = static_cast<std::uint32_t>(st.st_mode);
+  return std::optional<FileStatus>(s);
+}
+
+bool path_exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
+
+}  // namespace migline
