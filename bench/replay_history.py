@@ -19,7 +19,8 @@ It prints the findings per rule and severity, and with --show every finding. --j
 everything (the commits replayed, each finding with its commit) for reading by hand.
 --commits FILE replays exactly the commits listed in FILE (one hash a line; e.g. the
 `commits` of an earlier --json), so a later binary is measured on the same commits.
---setting NAME=VALUE (e.g. AUTH_USER_MODEL=users.User) and --database write a
+The scratch clone is a sparse checkout of migration packages and apps.py (--full-checkout
+for everything). --setting NAME=VALUE (e.g. AUTH_USER_MODEL=users.User) and --database write a
 `.migline.yaml` into the scratch work tree (untracked; the projects have none).
 """
 
@@ -41,6 +42,10 @@ NOT_SAFETY = {"divergent-leaves", "duplicate-number", "duplicate-label", "parse-
               "unlabelled-package", "unconfigured-setting", "branch-behind", "error",
               "dangling-dependency", "cycle", "stage-order", "mixed-stages"}
 NOT_SAFETY_PREFIXES = ("manifest-", "published-")
+
+
+# What migline reads of a Django project (SPEC 2, 3): the rest is never checked out.
+SPARSE = ["/**/migrations/", "/**/apps.py", "/.migline.yaml", "/.gitattributes"]
 
 
 def is_safety(rule):
@@ -100,6 +105,9 @@ def replay(args):
     if not os.path.isdir(os.path.join(clone, ".git")):
         subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", repo, clone],
                        check=True)
+        if not args.full_checkout:
+            # Only what migline reads: a mirror may lack a project's large data files.
+            git(clone, "sparse-checkout", "set", "--no-cone", *SPARSE)
     rev = args.rev
     if args.commits:
         with open(args.commits) as f:
@@ -198,6 +206,8 @@ def main():
     parser.add_argument("--database", choices=["postgresql", "mysql", "sqlite"])
     parser.add_argument("--scratch", help="reuse this scratch directory (kept afterwards)")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--full-checkout", action="store_true",
+                        help="check out every file, not only migrations and apps.py")
     args = parser.parse_args()
     result = replay(args)
     if args.json:
