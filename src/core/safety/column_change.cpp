@@ -219,6 +219,7 @@ void merge(ColumnChange& into, ColumnChange part) {
     into.kind = part.kind;
     into.reason = std::move(part.reason);
   }
+  if (part.what.empty()) return;
   into.what += into.what.empty() ? part.what : ", " + part.what;
 }
 

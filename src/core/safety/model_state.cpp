@@ -55,6 +55,16 @@ const FieldDefinition* ProjectState::field(const std::string& app, const std::st
   return it == m->fields.end() ? nullptr : &it->second;
 }
 
+std::string ProjectState::current_name(std::string reference) const {
+  // A chain of renames is short; the bound keeps a cycle (A -> B -> A) from looping.
+  for (std::size_t i = 0; i <= renamed_.size(); ++i) {
+    auto it = renamed_.find(reference);
+    if (it == renamed_.end() || it->second == reference) break;
+    reference = it->second;
+  }
+  return reference;
+}
+
 ModelState& ProjectState::touch(const std::string& app, const std::string& model) {
   auto [it, inserted] = models_.try_emplace(key_of(app, model));
   if (inserted) {
@@ -86,6 +96,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     ModelState moved = std::move(touch(app, op.model));
     models_.erase(key_of(app, op.model));
     models_[key_of(app, op.new_model)] = std::move(moved);
+    renamed_[key_of(app, op.model)] = key_of(app, op.new_model);
   } else if (t == "AlterModelTable") {
     touch(app, op.model).db_table = op.db_table;
   } else if (t == "AlterUniqueTogether") {

@@ -42,11 +42,14 @@ class ProjectState {
   // whether that migration is new on the branch. SeparateDatabaseAndState and RunSQL apply
   // their state operations.
   void apply(const std::string& app, const Operation& op, bool on_branch);
+  // "app.model" as it is called now, following every RenameModel replayed since.
+  std::string current_name(std::string reference) const;
 
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
   std::map<std::string, ModelState> models_;  // "app.model"
+  std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
 };
 
 }  // namespace migline

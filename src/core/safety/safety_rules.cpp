@@ -146,6 +146,11 @@ class Judge {
                           }};
     Column out = column_of(f, context);
     if (out.references == "self") out.references = c_.app + "." + op_.model;
+    // A reference written before a RenameModel names the model by its old name.
+    if (!out.references.empty()) {
+      out.references = state.current_name(out.references);
+      if (out.type.empty()) out.signature = "references " + out.references;
+    }
     return out;
   }
 
@@ -179,6 +184,10 @@ class Judge {
   // equal uniqueness, or one over a subset of its fields (unconditional, or the same condition).
   bool already_unique(const UniqueDefinition& u) const {
     if (model_ == nullptr) return false;
+    // Over a column the branch added, which the old code never writes: it cannot violate it.
+    for (const std::string& field : u.fields) {
+      if (model_->branch_fields.count(field) != 0) return true;
+    }
     const auto guaranteed = guaranteed_uniques(*model_);
     if (!guaranteed) return false;
     for (const UniqueDefinition& g : *guaranteed) {
@@ -194,9 +203,10 @@ class Judge {
   void unique_not_new(const std::string& what) {
     if (c_.database != SafetyDatabase::PostgreSQL) return;
     fire("add-index-locks",
-         fmt::format("{} of `{}` adds no uniqueness the table did not have, but PostgreSQL "
-                     "builds its unique index without CONCURRENTLY, blocking writes until it "
-                     "is built",
+         fmt::format("{} of `{}` cannot be violated by the old code (the table already "
+                     "guarantees it, or it covers a column the old code never writes), but "
+                     "PostgreSQL builds its unique index without CONCURRENTLY, blocking writes "
+                     "until it is built",
                      what, op_.model));
   }
 
@@ -342,7 +352,7 @@ class Judge {
         break;
       case ChangeKind::Unknown:
         note("alter-column",
-             fmt::format("AlterField of {}: {}, so migline cannot tell whether the column "
+             fmt::format("AlterField of {}: {}, so it cannot tell whether the column "
                          "changes",
                          column(), change.reason));
         break;
