@@ -275,8 +275,8 @@ ColumnChange classify_column_change(const Column& before, const Column& after,
                    "dropping a constraint relaxes"});
   }
   if (before.implicit_unique && !after.implicit_unique) {
-    merge(change, {ChangeKind::Safe, "OneToOneField's unique is dropped",
-                   "dropping a constraint relaxes"});
+    merge(change,
+          {ChangeKind::Safe, "OneToOneField's unique is dropped", "dropping a constraint relaxes"});
   }
   if (before.non_negative != after.non_negative) {
     merge(change, before.non_negative

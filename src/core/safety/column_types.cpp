@@ -389,7 +389,10 @@ Column column_of(const FieldDefinition& field, const ColumnContext& context) {
   }
   if (type->shape == Shape::Stream) {
     const StaticValue json = field.get("use_json_field", "");
-    if (json.text == "False") return column_of(as_class(field, "TextField"), context);
+    // use_json_field=None was wagtail 3-5's "not yet": a text column.
+    if (json.text == "False" || json.text == "None") {
+      return column_of(as_class(field, "TextField"), context);
+    }
     if (json.text != "True") {
       c.unknown = "StreamField without use_json_field is text before wagtail 3 and JSON from 6";
       return c;

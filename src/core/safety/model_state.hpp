@@ -48,7 +48,7 @@ class ProjectState {
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
-  std::map<std::string, ModelState> models_;  // "app.model"
+  std::map<std::string, ModelState> models_;    // "app.model"
   std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
 };
 

@@ -352,7 +352,7 @@ class Judge {
         break;
       case ChangeKind::Unknown:
         note("alter-column",
-             fmt::format("AlterField of {}: {}, so it cannot tell whether the column "
+             fmt::format("AlterField of {}: {}; migline cannot tell whether the column "
                          "changes",
                          column(), change.reason));
         break;

@@ -67,6 +67,7 @@ TEST_CASE("column types: arrays, third-party fields, columns that do not exist")
   CHECK(type("django_extensions.db.fields.AutoSlugField(populate_from='title')") == "varchar(50)");
   CHECK(type("wagtail.fields.StreamField([], use_json_field=True)") == "jsonb");
   CHECK(type("wagtail.core.fields.StreamField([])") == "text");
+  CHECK(type("wagtail.fields.StreamField([], use_json_field=None)") == "text");
   CHECK(type("wagtail.fields.StreamField([])").empty());
   CHECK_FALSE(column("taggit.managers.TaggableManager(to='taggit.Tag')").exists);
   CHECK_FALSE(column("sortedm2m.fields.SortedManyToManyField(to='shop.tag')").exists);
