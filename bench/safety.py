@@ -50,7 +50,7 @@ def branch(root, size, new):
     git = lambda *args: subprocess.run(["git", *args], cwd=root, env=corpus.ENV, check=True,
                                        stdout=subprocess.DEVNULL)
     git("checkout", "-q", "-b", "feature")
-    apps, per_app = corpus.shape(size)
+    apps, per_app = corpus.layout("today", size)
     for a in range(0, apps, max(1, apps // new))[:new]:
         app = "app%04d" % a
         leaf = "%04d_step_%d" % (per_app, per_app)

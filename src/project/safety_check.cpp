@@ -6,6 +6,7 @@
 #include <queue>
 #include <set>
 
+#include "core/plan/migration_name.hpp"
 #include "core/safety/safety_replay.hpp"
 
 namespace migline {
@@ -75,6 +76,7 @@ class SafetyRun {
         on_branch.insert(static_cast<int>(i));
       }
     }
+    drop_what_the_base_has(base_paths, on_branch);
     if (on_branch.empty()) return {};
 
     std::set<std::string> relevant;
@@ -111,10 +113,49 @@ class SafetyRun {
       m.on_branch = branch;
       replay.push_back(std::move(m));
     }
-    return judge_migrations(replay, project_.config.safety);
+    SafetyOptions options = project_.config.safety;
+    options.settings = project_.config.settings;
+    return judge_migrations(replay, options);
   }
 
  private:
+  // What the base's database already has is never judged again: a squash whose
+  // `replaces` names a migration present at the base (its operations ran long ago), and a
+  // migration the branch only renamed or renumbered (same directory and suffix as a base
+  // migration gone from the branch). They are still replayed into the state.
+  void drop_what_the_base_has(const std::vector<std::string>& base_paths,
+                              std::set<int>& on_branch) const {
+    std::set<std::string> paths;
+    for (const DjangoMigration& m : project_.migrations) paths.insert(m.path);
+    auto at_base = [&](const std::string& path) {
+      return std::binary_search(base_paths.begin(), base_paths.end(), path);
+    };
+    for (auto it = on_branch.begin(); it != on_branch.end();) {
+      const DjangoMigration& m = project_.migrations[static_cast<std::size_t>(*it)];
+      const std::string dir = m.path.substr(0, m.path.rfind('/') + 1);
+      bool base = false;
+      for (const MigrationRef& r : m.replaces)
+        base |= r.app == m.app && at_base(dir + r.name + ".py");
+      const MigrationNumber number = split_migration_number(m.name);
+      if (!base && !number.digits.empty() && number.suffix.size() > 1) {
+        // Another number, the same suffix, present at the base and gone now.
+        const auto first = std::lower_bound(base_paths.begin(), base_paths.end(), dir);
+        for (auto p = first; p != base_paths.end() && p->compare(0, dir.size(), dir) == 0; ++p) {
+          const std::string file = p->substr(dir.size());
+          if (file.find('/') != std::string::npos || file.size() < 3) continue;
+          const std::string name = file.substr(0, file.size() - 3);
+          const MigrationNumber other = split_migration_number(name);
+          if (name != m.name && !other.digits.empty() && other.suffix == number.suffix &&
+              paths.count(*p) == 0) {
+            base = true;
+            break;
+          }
+        }
+      }
+      it = base ? on_branch.erase(it) : std::next(it);
+    }
+  }
+
   const std::string& app_of(int i) const {
     return project_.migrations[static_cast<std::size_t>(i)].app;
   }

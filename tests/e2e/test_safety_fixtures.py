@@ -2,8 +2,9 @@
 
 A case is `branch/` (files written over the project in `tests/fixtures/safety_base`, or in
 the case's own `base/` if it has one, committed on `main`; the branch is committed on
-`feature`) and `expected.txt`, the exact stdout of `migline check --base main` on
-the branch (exit 1 when it holds an error, else 0). With `--no-safety` the same branch must
+`feature`; the paths listed in an optional `deleted.txt` are removed on the branch, so a
+file added under another name there is a rename) and `expected.txt`, the exact stdout of
+`migline check --base main` on the branch (exit 1 when it holds an error, else 0). With `--no-safety` the same branch must
 pass, so every finding in `expected.txt` comes from the rules.
 """
 
@@ -38,13 +39,20 @@ class SafetyFixtures(TestCase):
             ws.commit("base")
             ws.git("checkout", "-q", "-b", "feature")
             copy_over(os.path.join(case, "branch"), ws.root)
+            deleted = os.path.join(case, "deleted.txt")
+            if os.path.exists(deleted):
+                with open(deleted) as f:
+                    for path in f.read().split():
+                        os.remove(os.path.join(ws.root, path))
             self.assertRun(ws.migline("update"), 0)
             ws.commit("branch")
             with open(os.path.join(case, "expected.txt")) as f:
                 expected = f.read()
             code = 1 if ": error: " in expected else 0
             self.assertRun(ws.migline("check", "--base", "main"), code, stdout=expected)
-            self.assertRun(ws.migline("check", "--base", "main", "--no-safety"), 0)
+            # A deleted or renamed migration is check's own error (published-*), not a rule's.
+            self.assertRun(ws.migline("check", "--base", "main", "--no-safety"),
+                           1 if os.path.exists(deleted) else 0)
 
 
 add_fixture_tests(SafetyFixtures, "safety")

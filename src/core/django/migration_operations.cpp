@@ -68,7 +68,9 @@ StaticValue static_value(const PyExpr* e) {
 // function that builds one.
 bool is_field_class(std::string_view name) {
   if (name.empty() || !(name[0] >= 'A' && name[0] <= 'Z')) return false;
-  return name == "ForeignKey" || (name.size() >= 5 && name.substr(name.size() - 5) == "Field");
+  return name == "ForeignKey" || name == "ParentalKey" || name == "GenericRelation" ||
+         (name.size() >= 5 && name.substr(name.size() - 5) == "Field") ||
+         (name.size() >= 7 && name.substr(name.size() - 7) == "Manager");
 }
 
 // `unique_together` as written: a set/list/tuple of field tuples, one tuple, or empty.
@@ -98,6 +100,14 @@ FieldDefinition field_of(const PyExpr* e) {
   if (e == nullptr || e->kind != PyExpr::Kind::Call || !is_field_class(e->last_name())) return f;
   f.known = true;
   f.cls = std::string(e->last_name());
+  if (e->text.size() > f.cls.size())
+    f.module = e->text.substr(0, e->text.size() - f.cls.size() - 1);
+  if (f.cls == "ArrayField") {
+    const PyExpr* base = e->argument(0, "base_field");
+    if (base != nullptr && base->kind == PyExpr::Kind::Call && is_field_class(base->last_name())) {
+      f.base_field.push_back(field_of(base));
+    }
+  }
   const bool relation =
       f.cls == "ForeignKey" || f.cls == "OneToOneField" || f.cls == "ManyToManyField";
   // Positional arguments past `to, on_delete` or `verbose_name` are column attributes.
@@ -105,6 +115,65 @@ FieldDefinition field_of(const PyExpr* e) {
   if (relation && !e->items.empty()) f.kwargs["to"] = static_value(&e->items[0]);
   for (const auto& [name, value] : e->keywords) f.kwargs[name] = static_value(&value);
   return f;
+}
+
+// The sorted field names of a `fields=` list or tuple of strings; nullopt when not that.
+std::optional<std::vector<std::string>> names_of(const PyExpr* e) {
+  if (e == nullptr || (e->kind != PyExpr::Kind::List && e->kind != PyExpr::Kind::Tuple)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const PyExpr& item : e->items) {
+    if (item.kind != PyExpr::Kind::String) return std::nullopt;
+    out.push_back(item.text);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// `Q(parent=None)` and `Q(("parent__isnull", True))` alike: its lookups, `x=None` as
+// `x__isnull=True`, sorted; the plain rendering when it holds anything else.
+std::string condition_of(const PyExpr* e) {
+  if (e == nullptr || is_none(e)) return {};
+  if (e->kind != PyExpr::Kind::Call || e->last_name() != "Q" || e->starred) return e->render();
+  std::vector<std::string> lookups;
+  auto add = [&](std::string key, const PyExpr& value) {
+    if (value.kind == PyExpr::Kind::Name && value.text == "None") {
+      if (key.size() < 8 || key.compare(key.size() - 8, 8, "__isnull") != 0) {
+        lookups.push_back(key + "__isnull=True");
+        return;
+      }
+    }
+    lookups.push_back(key + "=" + value.render());
+  };
+  for (const PyExpr& item : e->items) {
+    if (item.kind != PyExpr::Kind::Tuple || item.items.size() != 2 ||
+        item.items[0].kind != PyExpr::Kind::String) {
+      return e->render();
+    }
+    add(item.items[0].text, item.items[1]);
+  }
+  for (const auto& [key, value] : e->keywords) add(key, value);
+  std::sort(lookups.begin(), lookups.end());
+  std::string out;
+  for (const std::string& l : lookups) out += (out.empty() ? "" : "&") + l;
+  return out;
+}
+
+// A `UniqueConstraint(fields=..., name=..., condition=...)`; nullopt for other constraints.
+std::optional<UniqueDefinition> unique_of(const PyExpr* e) {
+  if (e == nullptr || e->kind != PyExpr::Kind::Call || e->last_name() != "UniqueConstraint") {
+    return std::nullopt;
+  }
+  UniqueDefinition u;
+  u.name = string_of(e->keyword("name"));
+  const auto fields = names_of(e->keyword("fields"));
+  const PyExpr* condition = e->keyword("condition");
+  u.condition = condition_of(condition);
+  u.known = fields.has_value() && e->items.empty() && !e->starred &&
+            (condition == nullptr || !u.condition.empty());
+  if (fields) u.fields = *fields;
+  return u;
 }
 
 int last_line_of(std::string_view source, const SourceSpan& span) {
@@ -140,7 +209,18 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
       for (std::size_t i = 0; i + 1 < options->items.size(); i += 2) {
         const std::string key = string_of(&options->items[i]);
         if (key == "db_table") op.db_table = static_value(&options->items[i + 1]);
-        if (key == "unique_together") op.unique_together = together_of(&options->items[i + 1]);
+        const PyExpr& value = options->items[i + 1];
+        if (key == "unique_together") op.unique_together = together_of(&value);
+        if ((key == "managed" && value.kind == PyExpr::Kind::Name && value.text == "False") ||
+            (key == "proxy" && value.kind == PyExpr::Kind::Name && value.text == "True")) {
+          op.no_table = true;
+        }
+        if (key == "constraints" &&
+            (value.kind == PyExpr::Kind::List || value.kind == PyExpr::Kind::Tuple)) {
+          for (const PyExpr& constraint : value.items) {
+            if (auto u = unique_of(&constraint)) op.constraints.push_back(std::move(*u));
+          }
+        }
       }
     } else if (options != nullptr && !is_none(options)) {
       op.db_table = StaticValue{};  // options we cannot read: the table name is unknown
@@ -153,6 +233,18 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
     if (t == "AlterModelTable") op.db_table = static_value(call.argument(1, "table"));
     if (t == "AlterUniqueTogether") {
       op.unique_together = together_of(call.argument(1, "unique_together"));
+    }
+    if (t == "AlterModelOptions") {
+      const PyExpr* options = call.argument(1, "options");
+      if (options != nullptr && options->kind == PyExpr::Kind::Dict) {
+        for (std::size_t i = 0; i + 1 < options->items.size(); i += 2) {
+          const PyExpr& value = options->items[i + 1];
+          if (string_of(&options->items[i]) == "managed" && value.kind == PyExpr::Kind::Name &&
+              value.is_constant()) {
+            op.managed = value.text != "False";
+          }
+        }
+      }
     }
   } else if (t == "RenameModel") {
     op.model = string_of(call.argument(0, "old_name"));
@@ -185,6 +277,11 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
       if (constraint != nullptr && constraint->kind == PyExpr::Kind::Call) {
         op.kind = constraint->last_name();
       }
+      op.unique = unique_of(constraint);
+      op.field.clear();
+    }
+    if (t == "RemoveConstraint" || t == "RemoveIndex" || t == "RemoveIndexConcurrently") {
+      op.name = op.field;
       op.field.clear();
     }
   }

@@ -26,15 +26,25 @@ struct StaticValue {
 
 // A field as written in an operation: `models.CharField(max_length=20, null=True)`.
 struct FieldDefinition {
-  bool known = false;    // a call of a named class; false for `make_field()` results and the like
-  std::string cls;       // the class, last component: "CharField"; empty when unknown
-  bool starred = false;  // `**kwargs`: any absent argument is unknown
+  bool known = false;  // a call of a named class; false for `make_field()` results and the like
+  std::string cls;     // the class, last component: "CharField"; empty when unknown
+  std::string module;  // what precedes it: "models", "django_extensions.db.fields", "" if bare
+  std::vector<FieldDefinition> base_field;    // ArrayField's `base_field` when it is a field call
+  bool starred = false;                       // `**kwargs`: any absent argument is unknown
   std::map<std::string, StaticValue> kwargs;  // every keyword argument, literal or not
 
   // The value of `name`, `fallback` (known) when absent and nothing is starred.
   StaticValue get(std::string_view name, std::string_view fallback) const;
   // True for ManyToManyField, which has no column on the model's table.
   bool many_to_many() const { return cls == "ManyToManyField"; }
+};
+
+// A uniqueness a table keeps: a UniqueConstraint, one unique_together entry, a unique field.
+struct UniqueDefinition {
+  bool known = false;               // its fields (and condition) could be read
+  std::vector<std::string> fields;  // sorted field names
+  std::string condition;            // the normalized `condition=Q(...)`; "" when none
+  std::string name;                 // the constraint's name; "" for unique_together
 };
 
 // One operation of a migration, read statically, for the safety rules.
@@ -53,8 +63,13 @@ struct Operation {
   // AlterUniqueTogether, CreateModel options: each set of fields rendered, e.g. "('a', 'b')";
   // nullopt when it cannot be read.
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
-  std::string kind;         // AddIndex: the index class; AddConstraint: the constraint class
-  bool reversible = false;  // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
+  std::string kind;  // AddIndex: the index class; AddConstraint: the constraint class
+  std::string name;  // RemoveConstraint, RemoveIndex: the name removed
+  std::optional<UniqueDefinition> unique;     // AddConstraint of a UniqueConstraint
+  std::vector<UniqueDefinition> constraints;  // CreateModel options: its UniqueConstraints
+  bool no_table = false;  // CreateModel options managed=False or proxy=True; AlterModelOptions
+  std::optional<bool> managed;  // AlterModelOptions `managed`, when given as a literal
+  bool reversible = false;      // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
   std::vector<Operation> database_operations;  // SeparateDatabaseAndState
   std::vector<Operation> state_operations;     // SeparateDatabaseAndState, RunSQL
   bool separate = false;                       // SeparateDatabaseAndState

@@ -1,13 +1,46 @@
 #include "core/safety/model_state.hpp"
 
+#include <algorithm>
+
 namespace migline {
 namespace {
+
+// The field names in a rendered unique_together entry, e.g. "('a', 'b')" -> {a, b}, sorted.
+UniqueDefinition together_entry(const std::string& rendered) {
+  UniqueDefinition u;
+  u.known = true;
+  for (std::size_t at = rendered.find('\''); at != std::string::npos;) {
+    const std::size_t end = rendered.find('\'', at + 1);
+    if (end == std::string::npos) break;
+    u.fields.push_back(rendered.substr(at + 1, end - at - 1));
+    at = rendered.find('\'', end + 1);
+  }
+  std::sort(u.fields.begin(), u.fields.end());
+  return u;
+}
+
+bool is_unique_field(const FieldDefinition& f) {
+  return f.cls == "OneToOneField" || f.get("unique", "False").text == "True" ||
+         f.get("primary_key", "False").text == "True";
+}
 
 std::string key_of(const std::string& app, const std::string& model) {
   return app + "." + model;
 }
 
 }  // namespace
+
+std::optional<std::vector<UniqueDefinition>> guaranteed_uniques(const ModelState& model) {
+  if (!model.unique_together) return std::nullopt;
+  std::vector<UniqueDefinition> out;
+  for (const auto& [name, field] : model.fields) {
+    if (is_unique_field(field)) out.push_back(UniqueDefinition{true, {name}, "", ""});
+  }
+  for (const std::string& entry : *model.unique_together) out.push_back(together_entry(entry));
+  for (const UniqueDefinition& u : model.constraints) out.push_back(u);
+  for (const UniqueDefinition& u : model.dropped_on_branch) out.push_back(u);
+  return out;
+}
 
 const ModelState* ProjectState::model(const std::string& app, const std::string& model) const {
   auto it = models_.find(key_of(app, model));
@@ -20,6 +53,16 @@ const FieldDefinition* ProjectState::field(const std::string& app, const std::st
   if (m == nullptr) return nullptr;
   auto it = m->fields.find(name);
   return it == m->fields.end() ? nullptr : &it->second;
+}
+
+std::string ProjectState::current_name(std::string reference) const {
+  // A chain of renames is short; the bound keeps a cycle (A -> B -> A) from looping.
+  for (std::size_t i = 0; i <= renamed_.size(); ++i) {
+    auto it = renamed_.find(reference);
+    if (it == renamed_.end() || it->second == reference) break;
+    reference = it->second;
+  }
+  return reference;
 }
 
 ModelState& ProjectState::touch(const std::string& app, const std::string& model) {
@@ -44,6 +87,8 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     for (const auto& [name, definition] : op.fields) m.fields[name] = definition;
     m.db_table = op.db_table;
     m.unique_together = op.unique_together;
+    m.no_table = op.no_table;
+    m.constraints = op.constraints;
   } else if (t == "DeleteModel") {
     models_.erase(key_of(app, op.model));
   } else if (t == "RenameModel") {
@@ -51,15 +96,42 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     ModelState moved = std::move(touch(app, op.model));
     models_.erase(key_of(app, op.model));
     models_[key_of(app, op.new_model)] = std::move(moved);
+    renamed_[key_of(app, op.model)] = key_of(app, op.new_model);
   } else if (t == "AlterModelTable") {
     touch(app, op.model).db_table = op.db_table;
   } else if (t == "AlterUniqueTogether") {
-    touch(app, op.model).unique_together = op.unique_together;
+    ModelState& m = touch(app, op.model);
+    if (on_branch && m.unique_together && !m.created_on_branch) {
+      for (const std::string& entry : *m.unique_together) {
+        m.dropped_on_branch.push_back(together_entry(entry));
+      }
+    }
+    m.unique_together = op.unique_together;
+  } else if (t == "AlterModelOptions") {
+    if (op.managed) touch(app, op.model).no_table = !*op.managed;
+  } else if (t == "AddConstraint") {
+    if (op.unique && op.unique->known) touch(app, op.model).constraints.push_back(*op.unique);
+  } else if (t == "RemoveConstraint") {
+    ModelState& m = touch(app, op.model);
+    auto it = std::find_if(m.constraints.begin(), m.constraints.end(),
+                           [&](const UniqueDefinition& u) { return u.name == op.name; });
+    if (it == m.constraints.end()) return;
+    if (on_branch && !m.created_on_branch) m.dropped_on_branch.push_back(*it);
+    m.constraints.erase(it);
   } else if (t == "AddField" || t == "AlterField") {
     if (op.field.empty() || !op.definition) return;
-    touch(app, op.model).fields[op.field] = *op.definition;
+    ModelState& m = touch(app, op.model);
+    auto it = m.fields.find(op.field);
+    if (t == "AlterField" && on_branch && !m.created_on_branch && it != m.fields.end() &&
+        is_unique_field(it->second) && !is_unique_field(*op.definition)) {
+      m.dropped_on_branch.push_back(UniqueDefinition{true, {op.field}, "", ""});
+    }
+    if (t == "AddField" && on_branch) m.branch_fields.insert(op.field);
+    m.fields[op.field] = *op.definition;
   } else if (t == "RemoveField") {
-    touch(app, op.model).fields.erase(op.field);
+    ModelState& m = touch(app, op.model);
+    m.fields.erase(op.field);
+    m.branch_fields.erase(op.field);
   } else if (t == "RenameField") {
     ModelState& m = touch(app, op.model);
     auto it = m.fields.find(op.field);
@@ -67,6 +139,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     FieldDefinition moved = std::move(it->second);
     m.fields.erase(it);
     m.fields[op.new_field] = std::move(moved);
+    if (m.branch_fields.erase(op.field) != 0) m.branch_fields.insert(op.new_field);
   }
   // AddIndex, RemoveIndex, AddConstraint and the rest change no column: nothing to record.
 }

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,17 @@ struct ModelState {
   std::map<std::string, FieldDefinition> fields;
   std::optional<StaticValue> db_table;  // nullopt: Django's default name; unknown when unread
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
+  bool no_table = false;                      // managed = False or a proxy: no table of its own
+  std::vector<UniqueDefinition> constraints;  // its UniqueConstraints
+  std::set<std::string> branch_fields;        // fields added by migrations new on the branch
+  // Uniqueness the base guarantees that migrations new on the branch dropped: a replacement
+  // added after the drop is not new.
+  std::vector<UniqueDefinition> dropped_on_branch;
 };
+
+// Every uniqueness `model` guarantees now, or guaranteed at the base: unique fields, primary
+// keys, OneToOneFields, unique_together and UniqueConstraints; nullopt when unreadable.
+std::optional<std::vector<UniqueDefinition>> guaranteed_uniques(const ModelState& model);
 
 // The models of a project as the operations replayed in graph order build them, read
 // statically: a model no replayed operation created exists with unknown fields.
@@ -31,11 +42,14 @@ class ProjectState {
   // whether that migration is new on the branch. SeparateDatabaseAndState and RunSQL apply
   // their state operations.
   void apply(const std::string& app, const Operation& op, bool on_branch);
+  // "app.model" as it is called now, following every RenameModel replayed since.
+  std::string current_name(std::string reference) const;
 
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
-  std::map<std::string, ModelState> models_;  // "app.model"
+  std::map<std::string, ModelState> models_;    // "app.model"
+  std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
 };
 
 }  // namespace migline

@@ -124,7 +124,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
         findings.push_back(std::move(f));
       }
       if (judged) {
-        const OperationContext context{m.app, state, options.database, defaults};
+        const OperationContext context{m.app, state, options.database, defaults, &options.settings};
         judge_database_side(op, context, findings);
       }
       state.apply(m.app, op, m.on_branch);

@@ -16,6 +16,7 @@ struct SafetyOptions {
   SafetyDatabase database = SafetyDatabase::PostgreSQL;
   std::set<std::string, std::less<>> off;   // rules not run
   std::set<std::string, std::less<>> warn;  // error rules reported as warnings
+  SwappableSettings settings;               // `settings:` of the config (AUTH_USER_MODEL)
 };
 
 // One migration to replay: its operations as read, and whether it is new on the branch.

@@ -5,21 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "core/safety/column_change.hpp"
+
 namespace migline {
 namespace {
-
-// Attributes that live only in Django: changing them changes no column.
-bool is_django_side(std::string_view name) {
-  static const std::set<std::string_view> kNames = {
-      "choices",          "help_text",       "blank",          "validators",   "verbose_name",
-      "default",          "editable",        "error_messages", "related_name", "related_query_name",
-      "limit_choices_to", "on_delete",       "upload_to",      "storage",      "auto_now",
-      "auto_now_add",     "db_comment",      "db_default",     "serialize",    "unique_for_date",
-      "unique_for_month", "unique_for_year", "path",           "match",        "recursive",
-      "allow_files",      "allow_folders",   "width_field",    "height_field", "symmetrical",
-      "through",          "through_fields",  "swappable",      "parent_link",  "to_field_name"};
-  return kNames.count(name) != 0;
-}
 
 std::string_view default_of(std::string_view attribute, const FieldDefinition& field) {
   if (attribute == "null" || attribute == "unique" || attribute == "primary_key") return "False";
@@ -76,9 +65,19 @@ class Judge {
     model_ = c_.state.model(c_.app, op_.model);
     // A table created on the branch has no old code reading it.
     if (model_ != nullptr && model_->created_on_branch) return;
+    // managed = False and proxy models have no table of their own: Django emits no SQL.
+    if (model_ != nullptr && model_->no_table) return;
+    // A field the branch added is unknown to the old code: renaming, dropping or altering it
+    // breaks nothing the old code does.
+    if (model_ != nullptr && !op_.field.empty() && model_->branch_fields.count(op_.field) != 0 &&
+        t != "AddField") {
+      return;
+    }
     if (t == "AddField") return add_field();
     if (t == "AlterField") return alter_field();
     if (t == "RemoveField") {
+      const FieldDefinition* gone = c_.state.field(c_.app, op_.model, op_.field);
+      if (gone != nullptr && !column(*gone).exists && !join_table(*gone)) return;
       return fire("remove-field",
                   fmt::format("RemoveField drops the column of `{}.{}`: the old code still "
                               "selects it, so it fails during the deploy window and after a "
@@ -96,6 +95,9 @@ class Judge {
     if (t == "AlterModelTable") return alter_table();
     if (t == "AlterUniqueTogether") return unique_together();
     if (t == "AddConstraint") {
+      if (op_.unique && op_.unique->known && already_unique(*op_.unique)) {
+        return unique_not_new(fmt::format("the UniqueConstraint on {}", fields_of(*op_.unique)));
+      }
       if (op_.kind == "UniqueConstraint") {
         fire("add-unique", fmt::format("AddConstraint adds a UniqueConstraint to `{}`, a table "
                                        "that exists at the base: rows the old code writes may "
@@ -132,6 +134,82 @@ class Judge {
 
   std::string column() const { return fmt::format("`{}.{}`", op_.model, op_.field); }
 
+  // The column `f` makes on the database judged for.
+  Column column(const FieldDefinition& f) const {
+    static const SwappableSettings kNone;
+    const ProjectState& state = c_.state;
+    const std::string& app = c_.app;
+    const SafetyDatabase database = c_.database;
+    ColumnContext context{database, app, c_.settings != nullptr ? *c_.settings : kNone,
+                          [&state, database](const std::string& model) -> std::string {
+                            return key_type(state, model, database);
+                          }};
+    Column out = column_of(f, context);
+    if (out.references == "self") out.references = c_.app + "." + op_.model;
+    // A reference written before a RenameModel names the model by its old name.
+    if (!out.references.empty()) {
+      out.references = state.current_name(out.references);
+      if (out.type.empty()) out.signature = "references " + out.references;
+    }
+    return out;
+  }
+
+  // The column type of the primary key of "app.model", or "" when unknown.
+  static std::string key_type(const ProjectState& state, const std::string& model,
+                              SafetyDatabase database) {
+    const std::size_t dot = model.find('.');
+    if (dot == std::string::npos) return {};
+    const ModelState* m = state.model(model.substr(0, dot), model.substr(dot + 1));
+    if (m == nullptr || !m->fields_known) return {};
+    for (const auto& [name, f] : m->fields) {
+      if (f.get("primary_key", "False").text != "True") continue;
+      static const SwappableSettings kNone;
+      const std::string app = model.substr(0, dot);
+      ColumnContext context{database, app, kNone, {}};
+      return column_of(f, context).type;
+    }
+    return {};
+  }
+
+  static bool join_table(const FieldDefinition& f) {
+    return f.cls.size() >= 15 && f.cls.compare(f.cls.size() - 15, 15, "ManyToManyField") == 0;
+  }
+
+  static std::string fields_of(const UniqueDefinition& u) {
+    return fmt::format("({}){}", fmt::join(u.fields, ", "),
+                       u.condition.empty() ? "" : " where " + u.condition);
+  }
+
+  // Whether `u` cannot be violated given what the table guarantees now or at the base: an
+  // equal uniqueness, or one over a subset of its fields (unconditional, or the same condition).
+  bool already_unique(const UniqueDefinition& u) const {
+    if (model_ == nullptr) return false;
+    // Over a column the branch added, which the old code never writes: it cannot violate it.
+    for (const std::string& field : u.fields) {
+      if (model_->branch_fields.count(field) != 0) return true;
+    }
+    const auto guaranteed = guaranteed_uniques(*model_);
+    if (!guaranteed) return false;
+    for (const UniqueDefinition& g : *guaranteed) {
+      if (!g.known || g.fields.empty()) continue;
+      if (!g.condition.empty() && g.condition != u.condition) continue;
+      if (std::includes(u.fields.begin(), u.fields.end(), g.fields.begin(), g.fields.end())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void unique_not_new(const std::string& what) {
+    if (c_.database != SafetyDatabase::PostgreSQL) return;
+    fire("add-index-locks",
+         fmt::format("{} of `{}` cannot be violated by the old code (the table already "
+                     "guarantees it, or it covers a column the old code never writes), but "
+                     "PostgreSQL builds its unique index without CONCURRENTLY, blocking writes "
+                     "until it is built",
+                     what, op_.model));
+  }
+
   void add_field() {
     const FieldDefinition& f = *op_.definition;
     if (!f.known) {
@@ -140,10 +218,12 @@ class Judge {
                               "cannot tell whether its column is NOT NULL",
                               column()));
     }
-    if (f.many_to_many()) return;
+    if (f.many_to_many() || !column(f).exists) return;
     const StaticValue null = f.get("null", "False");
-    const bool has_default = f.kwargs.count("db_default") != 0 ||
-                             c_.database_defaults.count({op_.model, op_.field}) != 0;
+    // db_default=None is DEFAULT NULL: no default for a NOT NULL column.
+    const bool has_default =
+        (f.kwargs.count("db_default") != 0 && f.kwargs.at("db_default").text != "None") ||
+        c_.database_defaults.count({op_.model, op_.field}) != 0;
     if (!null.known) {
       note("add-not-null-field",
            fmt::format("`null` of {} is not a literal, so migline cannot tell whether the new "
@@ -187,57 +267,104 @@ class Judge {
                                                             "define it"
                                                           : "as this migration defines it"));
     }
-    if (now.many_to_many() && before->many_to_many()) return;
-    std::set<std::string> names;
-    for (const auto& kv : before->kwargs) names.insert(kv.first);
-    for (const auto& kv : now.kwargs) names.insert(kv.first);
-    std::vector<std::string> changed;
+    const Column old_column = column(*before);
+    const Column new_column = column(now);
+    if (!old_column.exists && !new_column.exists) return;
     std::vector<std::string> unknown;
-    if (before->cls != now.cls) changed.push_back("the field class");
-    for (const std::string& name : names) {
-      if (is_django_side(name)) continue;
-      const StaticValue old_value = before->get(name, default_of(name, *before));
-      const StaticValue new_value = now.get(name, default_of(name, now));
-      // The same expression in both migrations evaluates alike in one process.
-      if (!old_value.text.empty() && old_value.text == new_value.text) continue;
-      if (!old_value.known || !new_value.known) {
-        unknown.push_back(name);
-        continue;
-      }
-      if (name == "null") {
-        if (new_value.text == "False") {
-          fire("make-field-not-null",
-               fmt::format("AlterField makes {} NOT NULL: rows the old code writes without it "
-                           "fail during the deploy window, and the ALTER fails on any NULL "
-                           "left",
-                           column()));
-        }
-      } else if (name == "unique") {
-        if (new_value.text == "True") {
-          fire("add-unique", fmt::format("AlterField makes {} unique: rows the old code writes "
-                                         "may violate it, and existing duplicates fail the "
-                                         "migration",
-                                         column()));
-        }
-      } else if (name == "db_index") {
-        if (c_.database == SafetyDatabase::PostgreSQL) {
-          const bool adds = new_value.text == "True";
-          fire(adds ? "add-index-locks" : "remove-index-locks",
-               fmt::format("AlterField {} the index of {} without CONCURRENTLY: PostgreSQL {} "
-                           "the table while it runs",
-                           adds ? "builds" : "drops", column(),
-                           adds ? "blocks writes to" : "locks"));
-        }
-      } else {
-        changed.push_back(fmt::format("`{}`", name));
+    // NULL, unique and the index have rules of their own.
+    // NullBooleanField is null=True by itself (Django < 4).
+    const StaticValue old_null =
+        before->get("null", before->cls == "NullBooleanField" ? "True" : "False");
+    const StaticValue new_null = now.get("null", now.cls == "NullBooleanField" ? "True" : "False");
+    if (old_null.text != new_null.text) {
+      if (!old_null.known || !new_null.known) {
+        unknown.push_back("null");
+      } else if (new_null.text == "False" &&
+                 c_.database_defaults.count({op_.model, op_.field}) == 0) {
+        fire("make-field-not-null",
+             fmt::format("AlterField makes {} NOT NULL: rows the old code writes without it "
+                         "fail during the deploy window, and the ALTER fails on any NULL left",
+                         column()));
       }
     }
-    if (!changed.empty()) {
-      fire("alter-column",
-           fmt::format("AlterField changes the column of {} ({}): the old code may write values "
-                       "the new column rejects, and a rollback may not fit the data back",
-                       column(), fmt::join(changed, ", ")));
-    } else if (!unknown.empty()) {
+    const bool old_pk = before->get("primary_key", "False").text == "True";
+    const bool new_pk = now.get("primary_key", "False").text == "True";
+    const StaticValue old_unique = before->get("unique", "False");
+    const StaticValue new_unique = now.get("unique", "False");
+    const bool was_unique = old_pk || old_column.implicit_unique || old_unique.text == "True";
+    const bool is_unique = new_pk || new_column.implicit_unique || new_unique.text == "True";
+    if (!new_unique.known && new_unique.text != old_unique.text) {
+      unknown.push_back("unique");
+    } else if (!was_unique && is_unique &&
+               !already_unique(UniqueDefinition{true, {op_.field}, "", ""})) {
+      fire("add-unique", fmt::format("AlterField makes {} unique: rows the old code writes "
+                                     "may violate it, and existing duplicates fail the "
+                                     "migration",
+                                     column()));
+    }
+    const StaticValue old_index = before->get("db_index", default_of("db_index", *before));
+    const StaticValue new_index = now.get("db_index", default_of("db_index", now));
+    if (old_index.text != new_index.text && old_index.known && new_index.known &&
+        c_.database == SafetyDatabase::PostgreSQL && !is_unique && !was_unique &&
+        new_column.exists && old_column.exists) {
+      const bool adds = new_index.text == "True";
+      fire(adds ? "add-index-locks" : "remove-index-locks",
+           fmt::format("AlterField {} the index of {} without CONCURRENTLY: PostgreSQL {} "
+                       "the table while it runs",
+                       adds ? "builds" : "drops", column(), adds ? "blocks writes to" : "locks"));
+    }
+    ColumnChange change = classify_column_change(old_column, new_column, c_.database);
+    if (!old_pk && new_pk) {
+      change.kind = ChangeKind::Breaking;
+      change.what += change.what.empty() ? "it becomes the primary key" : ", the primary key";
+    }
+    // Another collation keeps the values: PostgreSQL rebuilds the column's indexes under lock.
+    if (before->get("db_collation", "None").text != now.get("db_collation", "None").text &&
+        change.kind != ChangeKind::Breaking && old_column.exists && new_column.exists) {
+      change.kind = change.kind == ChangeKind::Unknown ? change.kind : ChangeKind::Rewrite;
+      change.what += change.what.empty() ? "`db_collation`" : ", `db_collation`";
+      if (change.reason.empty()) {
+        change.reason = "a new collation rebuilds the column's indexes";
+      }
+    }
+    const StaticValue old_name = before->get("db_column", "None");
+    const StaticValue new_name = now.get("db_column", "None");
+    if (old_name.text != new_name.text) {
+      if (!old_name.known || !new_name.known) {
+        unknown.push_back("db_column");
+      } else {
+        change.kind = ChangeKind::Breaking;
+        change.what += change.what.empty() ? "`db_column`" : ", `db_column`";
+      }
+    }
+    switch (change.kind) {
+      case ChangeKind::None:
+      case ChangeKind::Safe:
+        break;
+      case ChangeKind::Rewrite:
+        if (c_.database != SafetyDatabase::SQLite) {
+          fire("alter-column-locks",
+               fmt::format("AlterField changes the column of {} ({}), a change the old code "
+                           "survives, under an exclusive lock: {}; reads and writes of the "
+                           "table wait until it ends",
+                           column(), change.what, change.reason));
+        }
+        break;
+      case ChangeKind::Unknown:
+        note("alter-column",
+             fmt::format("AlterField of {}: {}; migline cannot tell whether the column "
+                         "changes",
+                         column(), change.reason));
+        break;
+      case ChangeKind::Breaking:
+        fire("alter-column",
+             fmt::format("AlterField changes the column of {} ({}), a change the old code "
+                         "breaks on: it may write values the new column rejects, and a rollback "
+                         "may not fit the data back",
+                         column(), change.what));
+        break;
+    }
+    if (!unknown.empty() && change.kind != ChangeKind::Breaking) {
       note("alter-column",
            fmt::format("AlterField of {}: migline cannot read `{}` as a literal, so it cannot "
                        "tell whether the column changes",
@@ -253,6 +380,7 @@ class Judge {
                               "cannot tell whether RenameField renames a column",
                               column()));
     }
+    if (!column(*f).exists && !join_table(*f)) return;
     const StaticValue db_column = f->get("db_column", "");
     if (!db_column.known) {
       return note("rename-field", fmt::format("`db_column` of {} is not a literal, so migline "
@@ -317,6 +445,25 @@ class Judge {
                                  set) != model_->unique_together->end();
       if (!had) added.push_back(set);
     }
+    std::vector<std::string> not_new;
+    added.erase(std::remove_if(added.begin(), added.end(),
+                               [&](const std::string& set) {
+                                 UniqueDefinition u;
+                                 u.known = true;
+                                 for (std::size_t at = set.find('\''); at != std::string::npos;) {
+                                   const std::size_t end = set.find('\'', at + 1);
+                                   if (end == std::string::npos) break;
+                                   u.fields.push_back(set.substr(at + 1, end - at - 1));
+                                   at = set.find('\'', end + 1);
+                                 }
+                                 std::sort(u.fields.begin(), u.fields.end());
+                                 if (!already_unique(u)) return false;
+                                 not_new.push_back(set);
+                                 return true;
+                               }),
+                added.end());
+    if (!not_new.empty())
+      unique_not_new(fmt::format("unique_together {}", fmt::join(not_new, ", ")));
     if (added.empty()) return;
     if (model_ == nullptr || !model_->unique_together) {
       return note("add-unique", fmt::format("migline cannot read the earlier unique_together of "
@@ -365,7 +512,13 @@ const std::vector<SafetyRule>& safety_rules() {
       {"alter-column", Severity::Error, false,
        "a column changed in a way other than relaxing it (type, length, db_column, ...)",
        "add a new column, write both, backfill, switch reads, drop the old one releases later; "
-       "dropping NOT NULL and Django-only attributes (choices, help_text, blank, ...) are safe"},
+       "relaxing changes (a longer varchar, dropping NOT NULL) and Django-only attributes "
+       "(choices, help_text, ...) are safe"},
+      {"alter-column-locks", Severity::Warning, false,
+       "a column change that rewrites the table under lock, which the old code survives "
+       "(a wider integer, date to timestamp, json to jsonb, ...)",
+       "run it when a table lock is acceptable, or add a new column, backfill it in batches and "
+       "switch to it"},
       {"add-unique", Severity::Error, false,
        "a unique field, unique_together or UniqueConstraint on an existing table",
        "ship code that keeps the values unique and remove duplicates first; on PostgreSQL build "

@@ -8,13 +8,11 @@
 #include <vector>
 
 #include "core/django/migration_operations.hpp"
+#include "core/safety/column_types.hpp"
 #include "core/safety/model_state.hpp"
 #include "core/text/diagnostic.hpp"
 
 namespace migline {
-
-// The database the safety rules judge for (`.migline.yaml` `safety: database:`).
-enum class SafetyDatabase { PostgreSQL, MySQL, SQLite };
 
 // One safety rule (an operation unsafe to deploy while the old code runs): its id, default
 // severity and the safe sequence it teaches.
@@ -51,6 +49,7 @@ struct OperationContext {
   SafetyDatabase database;
   // (model, field) pairs given a database default in the same migration (AddDefaultValue).
   const std::set<std::pair<std::string, std::string>>& database_defaults;
+  const SwappableSettings* settings = nullptr;  // resolves settings.AUTH_USER_MODEL & co.
 };
 
 // Judges `op` (a database operation of a migration new on the branch) against the state before
