@@ -1,0 +1,269 @@
+#include "core/safety/sql_rules.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/python/string_offsets.hpp"
+#include "core/safety/sql_statement.hpp"
+
+namespace migline {
+namespace {
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The table name a rendered db_table holds (`'shop_order'`), or "" when it is not a string.
+std::string table_name_of(const StaticValue& v) {
+  if (!v.known || v.text.size() < 2 || v.text.front() != '\'') return "";
+  std::string out;
+  for (std::size_t i = 1; i + 1 < v.text.size(); ++i) {
+    if (v.text[i] == '\\' && i + 2 < v.text.size()) ++i;
+    out += v.text[i];
+  }
+  return out;
+}
+
+SqlDialect dialect_of(SafetyDatabase database) {
+  switch (database) {
+    case SafetyDatabase::MySQL:
+      return SqlDialect::MySQL;
+    case SafetyDatabase::SQLite:
+      return SqlDialect::SQLite;
+    case SafetyDatabase::PostgreSQL:
+      break;
+  }
+  return SqlDialect::PostgreSQL;
+}
+
+struct TableOwner {
+  std::string model;  // "app.model"
+  bool created_on_branch = false;
+};
+
+class SqlJudge {
+ public:
+  SqlJudge(const Operation& op, const OperationContext& context, std::vector<SafetyFinding>& out)
+      : op_(op), c_(context), out_(out), pg_(context.database == SafetyDatabase::PostgreSQL) {
+    for (const auto& [key, model] : context.state.models()) {
+      std::string table;
+      if (!model.db_table || model.db_table->text == "None") {
+        table = key.substr(0, key.find('.')) + "_" + key.substr(key.find('.') + 1);
+      } else {
+        table = table_name_of(*model.db_table);
+      }
+      if (!table.empty()) tables_[lowercase(table)] = TableOwner{key, model.created_on_branch};
+    }
+  }
+
+  void run() {
+    for (const SqlText& text : op_.sql) statements(text, false);
+    for (const SqlText& text : op_.reverse_sql) statements(text, true);
+  }
+
+ private:
+  void statements(const SqlText& text, bool reverse) {
+    if (!text.known) {
+      if (reverse) return;
+      at_ = text.span;
+      return emit("runsql-unreadable",
+                  "RunSQL's SQL is not a string literal (a name, a call, a formatted string), so "
+                  "migline cannot read its statements",
+                  Severity::Note);
+    }
+    const std::vector<std::uint32_t> offsets = string_value_offsets(c_.source, text.span, text.text);
+    for (const SqlAction& a : classify_sql(text.text, dialect_of(c_.database))) {
+      if (offsets.empty() || a.offset + a.length > offsets.size() || a.length == 0) {
+        at_ = text.span;
+      } else {
+        const std::uint32_t first = offsets[a.offset];
+        const std::uint32_t last = offsets[a.offset + a.length - 1];
+        at_ = span_at(c_.source, first, last >= first ? last - first + 1 : 1);
+      }
+      if (a.no_transaction) transaction(a, reverse);
+      if (!reverse) judge(a);
+    }
+  }
+
+  void transaction(const SqlAction& a, bool reverse) {
+    if (!pg_) return;
+    const std::string_view what = reverse ? "rolling this migration back" : "the deploy";
+    if (!c_.atomic) {
+      return emit("concurrent-index-in-atomic",
+                  fmt::format("RunSQL runs a statement PostgreSQL refuses inside a transaction, "
+                              "and the migration's `atomic` is not a literal, so migline cannot "
+                              "tell whether {} fails",
+                              what),
+                  Severity::Note);
+    }
+    if (!*c_.atomic) return;
+    fire("concurrent-index-in-atomic",
+         fmt::format("RunSQL{} runs {}, which PostgreSQL refuses inside a transaction, and this "
+                     "migration runs in one (it does not set `atomic = False`): {} fails here",
+                     reverse ? "'s reverse_sql" : "",
+                     a.concurrently ? "a statement with CONCURRENTLY" : "VACUUM", what));
+  }
+
+  // The owner of `table`, or nullopt when it was created on the branch (no old code reads it).
+  std::optional<std::string> existing(const std::string& table) {
+    const std::string key = lowercase(table);
+    if (c_.sql_created != nullptr && c_.sql_created->count("t:" + key) != 0) return std::nullopt;
+    auto it = tables_.find(key);
+    if (it == tables_.end()) return fmt::format("`{}`", table);
+    if (it->second.created_on_branch) return std::nullopt;
+    return fmt::format("`{}` (model `{}`)", table, it->second.model);
+  }
+
+  void judge(const SqlAction& a) {
+    const bool made_index = c_.sql_created != nullptr && !a.index.empty() &&
+                            c_.sql_created->count("i:" + lowercase(a.index)) != 0;
+    if (a.kind == SqlActionKind::CreateTable) {
+      if (c_.sql_created != nullptr) c_.sql_created->insert("t:" + lowercase(a.table));
+      return;
+    }
+    if (a.kind == SqlActionKind::CreateIndex && c_.sql_created != nullptr && !a.index.empty()) {
+      c_.sql_created->insert("i:" + lowercase(a.index));
+    }
+    if (a.kind == SqlActionKind::DropIndex) {
+      if (made_index || !pg_ || a.concurrently) return;
+      return fire("remove-index-locks",
+                  fmt::format("RunSQL drops the index `{}` without CONCURRENTLY: PostgreSQL locks "
+                              "its table against reads and writes while it waits",
+                              a.index));
+    }
+    if (a.table.empty()) return;
+    const std::optional<std::string> table = existing(a.table);
+    if (!table) return;
+    const std::string column = fmt::format("`{}`", a.column);
+    switch (a.kind) {
+      case SqlActionKind::DropTable:
+        return fire("delete-model",
+                    fmt::format("RunSQL drops the table {}: the old code still queries it during "
+                                "the deploy window and after a rollback",
+                                *table));
+      case SqlActionKind::RenameTable:
+        return fire("alter-db-table",
+                    fmt::format("RunSQL renames the table {} to `{}`: the old code still queries "
+                                "the old name during the deploy window and after a rollback",
+                                *table, a.new_name));
+      case SqlActionKind::DropColumn:
+        return fire("remove-field",
+                    fmt::format("RunSQL drops the column {} of {}: the old code still selects it, "
+                                "so it fails during the deploy window and after a rollback",
+                                column, *table));
+      case SqlActionKind::RenameColumn:
+        return fire("rename-field",
+                    fmt::format("RunSQL renames the column {} of {} to `{}`: the old code still "
+                                "uses the old name during the deploy window and after a rollback",
+                                column, *table, a.new_name));
+      case SqlActionKind::AlterColumnType:
+        return fire("alter-column",
+                    fmt::format("RunSQL changes the type of the column {} of {}: migline cannot "
+                                "tell from SQL whether the new type only widens the old one, so "
+                                "the old code may write values it rejects; most type changes also "
+                                "rewrite the table under an ACCESS EXCLUSIVE lock",
+                                column, *table));
+      case SqlActionKind::SetNotNull:
+        return fire("make-field-not-null",
+                    fmt::format("RunSQL makes the column {} of {} NOT NULL: rows the old code "
+                                "writes without it fail during the deploy window, and the ALTER "
+                                "scans the table under an ACCESS EXCLUSIVE lock",
+                                column, *table));
+      case SqlActionKind::AddColumn:
+        if (a.not_null && !a.has_default) {
+          fire("add-not-null-field",
+               fmt::format("RunSQL adds the column {} to {} as NOT NULL without a default: the "
+                           "old code's INSERTs leave it out and fail during the deploy window",
+                           column, *table));
+        }
+        if (a.constraint == SqlConstraintKind::ForeignKey) foreign_key(*table);
+        return;
+      case SqlActionKind::AddConstraint:
+        return constraint(a, *table);
+      case SqlActionKind::CreateIndex:
+        if (a.unique) {
+          return fire("add-unique",
+                      fmt::format("RunSQL creates a unique index on {}: rows the old code writes "
+                                  "may violate it, and existing duplicates fail the migration",
+                                  *table));
+        }
+        if (!pg_ || a.concurrently) return;
+        return fire("add-index-locks",
+                    fmt::format("RunSQL creates an index on {} without CONCURRENTLY: PostgreSQL "
+                                "blocks writes to the table until it is built",
+                                *table));
+      default:
+        return;
+    }
+  }
+
+  void constraint(const SqlAction& a, const std::string& table) {
+    if (a.not_valid || a.using_index) return;  // nothing is checked or built now
+    switch (a.constraint) {
+      case SqlConstraintKind::Check:
+        return fire("add-check-constraint",
+                    fmt::format("RunSQL adds a CHECK constraint to {} without NOT VALID: rows the "
+                                "old code writes may violate it, and the database checks every "
+                                "existing row while holding a lock that blocks writes",
+                                table));
+      case SqlConstraintKind::ForeignKey:
+        return foreign_key(table);
+      case SqlConstraintKind::Unique:
+      case SqlConstraintKind::PrimaryKey:
+      case SqlConstraintKind::Exclude:
+        return fire("add-unique",
+                    fmt::format("RunSQL adds a unique, primary key or exclusion constraint to {}: "
+                                "rows the old code writes may violate it, and building its index "
+                                "locks the table",
+                                table));
+      case SqlConstraintKind::None:
+        return;
+    }
+  }
+
+  void foreign_key(const std::string& table) {
+    if (c_.database == SafetyDatabase::SQLite) return;
+    fire("add-foreign-key",
+         fmt::format("RunSQL adds a foreign key to {} without NOT VALID: {}", table,
+                     c_.database == SafetyDatabase::MySQL
+                         ? "MySQL copies the table to add it, blocking writes until it is done"
+                         : "PostgreSQL checks every row while holding a SHARE ROW EXCLUSIVE "
+                           "lock on both tables, blocking writes to each"));
+  }
+
+  void fire(std::string_view rule, std::string message) {
+    emit(rule, std::move(message), find_safety_rule(rule)->severity);
+  }
+
+  void emit(std::string_view rule, std::string message, Severity severity) {
+    SafetyFinding f;
+    f.rule = std::string(rule);
+    f.severity = severity;
+    f.message = std::move(message);
+    f.span = at_;
+    f.first_line = op_.span.line;
+    f.last_line = op_.last_line;
+    out_.push_back(std::move(f));
+  }
+
+  const Operation& op_;
+  const OperationContext& c_;
+  std::vector<SafetyFinding>& out_;
+  const bool pg_;
+  std::map<std::string, TableOwner> tables_;  // lowercase table name
+  SourceSpan at_;
+};
+
+}  // namespace
+
+void judge_run_sql(const Operation& op, const OperationContext& context,
+                   std::vector<SafetyFinding>& out) {
+  SqlJudge(op, context, out).run();
+}
+
+}  // namespace migline
