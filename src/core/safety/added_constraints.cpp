@@ -5,10 +5,6 @@
 namespace migline {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view tail) {
-  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
-}
-
 void emit(const Operation& op, std::string_view rule, std::string message, Severity severity,
           std::vector<SafetyFinding>& out) {
   SafetyFinding f;
@@ -53,10 +49,6 @@ std::string target_of(const FieldDefinition& f) {
 
 }  // namespace
 
-bool is_foreign_key_class(std::string_view cls) {
-  return ends_with(cls, "ForeignKey") || ends_with(cls, "OneToOneField") || cls == "ParentalKey";
-}
-
 std::string_view checked_class_base(std::string_view cls) {
   if (cls == "PositiveIntegerField") return "IntegerField";
   if (cls == "PositiveSmallIntegerField") return "SmallIntegerField";
@@ -67,7 +59,7 @@ std::string_view checked_class_base(std::string_view cls) {
 void judge_added_foreign_key(const Operation& op, const OperationContext& context,
                              std::vector<SafetyFinding>& out) {
   const FieldDefinition& f = *op.definition;
-  if (!is_foreign_key_class(f.cls) || context.database == SafetyDatabase::SQLite) return;
+  if (!f.foreign_key() || context.database == SafetyDatabase::SQLite) return;
   const StaticValue constraint = f.get("db_constraint", "True");
   const std::string column = fmt::format("`{}.{}`", op.model, op.field);
   if (!constraint.known) {
@@ -90,7 +82,7 @@ void judge_altered_constraints(const Operation& op, const FieldDefinition& befor
   const FieldDefinition& now = *op.definition;
   const std::string column = fmt::format("`{}.{}`", op.model, op.field);
   const std::string_view base = checked_class_base(now.cls);
-  if (!base.empty() && before.cls == base) {
+  if (!base.empty() && checked_class_base(before.cls).empty()) {
     fire(op, "add-check-constraint",
          fmt::format("AlterField makes {} a {}, which adds a CHECK (`{} >= 0`) to a table that "
                      "exists at the base: rows the old code writes with a negative value fail, "
@@ -99,8 +91,8 @@ void judge_altered_constraints(const Operation& op, const FieldDefinition& befor
                      column, now.cls, op.field),
          out);
   }
-  if (!is_foreign_key_class(now.cls) || context.database == SafetyDatabase::SQLite) return;
-  const StaticValue had = is_foreign_key_class(before.cls) ? before.get("db_constraint", "True")
+  if (!now.foreign_key() || context.database == SafetyDatabase::SQLite) return;
+  const StaticValue had = before.foreign_key() ? before.get("db_constraint", "True")
                                                            : StaticValue{true, "False"};
   const StaticValue has = now.get("db_constraint", "True");
   if (!had.known || !has.known) {

@@ -7,10 +7,6 @@
 
 namespace migline {
 
-// True for a field class whose column holds a foreign key (ForeignKey, OneToOneField and the
-// subclasses whose name says so: mptt's TreeForeignKey, modelcluster's ParentalKey).
-bool is_foreign_key_class(std::string_view cls);
-
 // The signed integer field a Positive*Field adds a `>= 0` CHECK to (Django's backends'
 // `data_type_check_constraints` on PostgreSQL, MySQL and SQLite), or "" for other classes.
 std::string_view checked_class_base(std::string_view cls);

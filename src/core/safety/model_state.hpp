@@ -16,6 +16,7 @@ struct ModelState {
   std::map<std::string, FieldDefinition> fields;
   std::optional<StaticValue> db_table;  // nullopt: Django's default name; unknown when unread
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
+  bool deleted_on_branch = false;  // in deleted_models(): its DeleteModel is new on the branch
 };
 
 // The models of a project as the operations replayed in graph order build them, read
@@ -31,11 +32,17 @@ class ProjectState {
   // whether that migration is new on the branch. SeparateDatabaseAndState and RunSQL apply
   // their state operations.
   void apply(const std::string& app, const Operation& op, bool on_branch);
+  // Every model, by "app.model".
+  const std::map<std::string, ModelState>& models() const { return models_; }
+  // The models a replayed DeleteModel removed, by "app.model", as they were (a model no
+  // replayed operation created: Django's default table name).
+  const std::map<std::string, ModelState>& deleted_models() const { return deleted_; }
 
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
   std::map<std::string, ModelState> models_;  // "app.model"
+  std::map<std::string, ModelState> deleted_;
 };
 
 }  // namespace migline

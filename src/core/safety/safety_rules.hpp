@@ -40,6 +40,7 @@ struct SafetyFinding {
   Severity severity = Severity::Error;  // Note: the rule could not tell, and says why
   std::string message;
   SourceSpan span;
+  int first_line = 0;  // the operation's lines, where opt-outs apply; 0: span.line
   int last_line = 0;
 };
 
@@ -50,6 +51,9 @@ struct OperationContext {
   SafetyDatabase database;
   // (model, field) pairs given a database default in the same migration (AddDefaultValue).
   const std::set<std::pair<std::string, std::string>>& database_defaults;
+  std::optional<bool> atomic = true;  // the migration's `atomic`; nullopt when not a literal
+  std::string_view source = {};       // the migration's text, for findings inside SQL literals
+  std::set<std::string>* sql_created = nullptr;  // tables ("t:") and indexes ("i:") RunSQL made
 };
 
 // Judges `op` (a database operation of a migration new on the branch) against the state before

@@ -43,21 +43,48 @@ SqlDialect dialect_of(SafetyDatabase database) {
 
 struct TableOwner {
   std::string model;  // "app.model"
-  bool created_on_branch = false;
+  const ModelState* state = nullptr;
+  bool deleted = false;  // in the state's deleted_models()
 };
+
+// The table of the model `key` ("app.model"), or "" when its db_table cannot be read.
+std::string table_of(const std::string& key, const ModelState& model) {
+  if (!model.db_table || model.db_table->text == "None") {
+    const std::size_t dot = key.find('.');
+    return key.substr(0, dot) + "_" + key.substr(dot + 1);
+  }
+  return table_name_of(*model.db_table);
+}
+
+// Whether the model's known fields make a column named `column` (db_column, the name, or the
+// name and `_id` for a foreign key).
+bool has_column(const ModelState& model, const std::string& column) {
+  const std::string wanted = lowercase(column);
+  for (const auto& [name, field] : model.fields) {
+    const StaticValue db_column = field.get("db_column", "None");
+    std::string made = name;
+    if (!db_column.known) return true;  // cannot tell: assume it is this one
+    if (db_column.text != "None") {
+      made = table_name_of(db_column);
+    } else if (field.foreign_key()) {
+      made += "_id";
+    }
+    if (lowercase(made) == wanted) return true;
+  }
+  return false;
+}
 
 class SqlJudge {
  public:
   SqlJudge(const Operation& op, const OperationContext& context, std::vector<SafetyFinding>& out)
       : op_(op), c_(context), out_(out), pg_(context.database == SafetyDatabase::PostgreSQL) {
+    for (const auto& [key, model] : context.state.deleted_models()) {
+      const std::string table = table_of(key, model);
+      if (!table.empty()) tables_[lowercase(table)] = TableOwner{key, &model, true};
+    }
     for (const auto& [key, model] : context.state.models()) {
-      std::string table;
-      if (!model.db_table || model.db_table->text == "None") {
-        table = key.substr(0, key.find('.')) + "_" + key.substr(key.find('.') + 1);
-      } else {
-        table = table_name_of(*model.db_table);
-      }
-      if (!table.empty()) tables_[lowercase(table)] = TableOwner{key, model.created_on_branch};
+      const std::string table = table_of(key, model);
+      if (!table.empty()) tables_[lowercase(table)] = TableOwner{key, &model, false};
     }
   }
 
@@ -109,14 +136,24 @@ class SqlJudge {
                      a.concurrently ? "a statement with CONCURRENTLY" : "VACUUM", what));
   }
 
-  // The owner of `table`, or nullopt when it was created on the branch (no old code reads it).
-  std::optional<std::string> existing(const std::string& table) {
-    const std::string key = lowercase(table);
+  // How to name `table` in a finding, or nullopt when the old code cannot be using what `a`
+  // touches: a table created on the branch, one whose model the base already deleted from
+  // Django's state, or a column the base already removed from it (the second step of a
+  // two-release drop).
+  std::optional<std::string> existing(const SqlAction& a) {
+    const std::string key = lowercase(a.table);
     if (c_.sql_created != nullptr && c_.sql_created->count("t:" + key) != 0) return std::nullopt;
     auto it = tables_.find(key);
-    if (it == tables_.end()) return fmt::format("`{}`", table);
-    if (it->second.created_on_branch) return std::nullopt;
-    return fmt::format("`{}` (model `{}`)", table, it->second.model);
+    if (it == tables_.end()) return fmt::format("`{}`", a.table);
+    const TableOwner& owner = it->second;
+    if (owner.deleted ? !owner.state->deleted_on_branch : owner.state->created_on_branch) {
+      return std::nullopt;
+    }
+    const bool gone_column =
+        (a.kind == SqlActionKind::DropColumn || a.kind == SqlActionKind::RenameColumn) &&
+        !owner.deleted && owner.state->fields_known && !has_column(*owner.state, a.column);
+    if (gone_column) return std::nullopt;
+    return fmt::format("`{}` (model `{}`)", a.table, owner.model);
   }
 
   void judge(const SqlAction& a) {
@@ -137,7 +174,7 @@ class SqlJudge {
                               a.index));
     }
     if (a.table.empty()) return;
-    const std::optional<std::string> table = existing(a.table);
+    const std::optional<std::string> table = existing(a);
     if (!table) return;
     const std::string column = fmt::format("`{}`", a.column);
     switch (a.kind) {
