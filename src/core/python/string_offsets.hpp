@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 
 namespace migline {
 

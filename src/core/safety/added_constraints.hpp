@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/safety_rules.hpp"
+#include "core/safety/safety_rules.hpp"
 
 namespace migline {
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "core/safety_rules.hpp"
+#include "core/safety/safety_rules.hpp"
 
 namespace migline {
 

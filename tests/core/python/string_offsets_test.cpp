@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/python_string.hpp"
+#include "core/python/python_string.hpp"
 
 namespace migline {
 namespace {

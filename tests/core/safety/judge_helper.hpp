@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/safety_replay.hpp"
+#include "core/safety/safety_replay.hpp"
 
 namespace migline::testing {
 
