@@ -102,11 +102,10 @@ class SafetyRun {
     for (int i : on_branch) touched_models(app_of(i), read(i).operations, relevant);
     std::set<std::string> labels;
     for (const DjangoMigration& m : project_.migrations) labels.insert(m.app);
-    const SqlDialect dialect = project_.config.safety.database == SafetyDatabase::MySQL
-                                   ? SqlDialect::MySQL
-                                   : project_.config.safety.database == SafetyDatabase::SQLite
-                                         ? SqlDialect::SQLite
-                                         : SqlDialect::PostgreSQL;
+    const SqlDialect dialect =
+        project_.config.safety.database == SafetyDatabase::MySQL    ? SqlDialect::MySQL
+        : project_.config.safety.database == SafetyDatabase::SQLite ? SqlDialect::SQLite
+                                                                    : SqlDialect::PostgreSQL;
     for (int i : on_branch) sql_models(read(i).operations, labels, dialect, relevant);
     // A renamed model is the same table under two names: follow renames both ways.
     std::vector<std::pair<std::string, std::string>> renamed;

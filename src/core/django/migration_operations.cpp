@@ -78,7 +78,8 @@ bool is_field_class(std::string_view name) {
 // RunSQL's `sql` or `reverse_sql`: a string, a list or tuple of strings or `(sql, params)`.
 std::vector<SqlText> sql_of(const PyExpr* e) {
   std::vector<SqlText> out;
-  if (e == nullptr || is_none(e) || (e->kind == PyExpr::Kind::Name && ends_with(e->text, ".noop"))) {
+  if (e == nullptr || is_none(e) ||
+      (e->kind == PyExpr::Kind::Name && ends_with(e->text, ".noop"))) {
     return out;
   }
   auto one = [&](const PyExpr& item) {

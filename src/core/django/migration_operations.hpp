@@ -65,7 +65,7 @@ struct Operation {
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
   std::string kind;         // AddIndex: the index class; AddConstraint: the constraint class
   bool reversible = false;  // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
-  std::vector<SqlText> sql, reverse_sql;  // RunSQL: each string, `(sql, params)` pair's first
+  std::vector<SqlText> sql, reverse_sql;       // RunSQL: each string, `(sql, params)` pair's first
   std::vector<Operation> database_operations;  // SeparateDatabaseAndState
   std::vector<Operation> state_operations;     // SeparateDatabaseAndState, RunSQL
   bool separate = false;                       // SeparateDatabaseAndState

@@ -29,16 +29,18 @@ void fire(const Operation& op, std::string_view rule, std::string message,
 std::string foreign_key_cost(SafetyDatabase database, std::string_view model, std::string_view to,
                              bool indexed) {
   if (database == SafetyDatabase::MySQL) {
-    return fmt::format("MySQL copies the table `{}` to add the constraint to {}, blocking writes "
-                       "until it is done",
-                       model, to);
+    return fmt::format(
+        "MySQL copies the table `{}` to add the constraint to {}, blocking writes "
+        "until it is done",
+        model, to);
   }
-  return fmt::format("PostgreSQL validates the constraint by scanning `{}` while holding a SHARE "
-                     "ROW EXCLUSIVE lock on it and on {}, blocking writes to both{}",
-                     model, to,
-                     indexed ? ", then builds its index without CONCURRENTLY, blocking writes "
-                               "to the table again"
-                             : "");
+  return fmt::format(
+      "PostgreSQL validates the constraint by scanning `{}` while holding a SHARE "
+      "ROW EXCLUSIVE lock on it and on {}, blocking writes to both{}",
+      model, to,
+      indexed ? ", then builds its index without CONCURRENTLY, blocking writes "
+                "to the table again"
+              : "");
 }
 
 std::string target_of(const FieldDefinition& f) {
@@ -92,8 +94,8 @@ void judge_altered_constraints(const Operation& op, const FieldDefinition& befor
          out);
   }
   if (!now.foreign_key() || context.database == SafetyDatabase::SQLite) return;
-  const StaticValue had = before.foreign_key() ? before.get("db_constraint", "True")
-                                                           : StaticValue{true, "False"};
+  const StaticValue had =
+      before.foreign_key() ? before.get("db_constraint", "True") : StaticValue{true, "False"};
   const StaticValue has = now.get("db_constraint", "True");
   if (!had.known || !has.known) {
     if (!had.text.empty() && had.text == has.text) return;  // the same expression in both

@@ -96,7 +96,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
                              const SafetyOptions& options) {
   Diagnostics out;
   ProjectState state;
-  std::set<std::string> sql_created;  // by RunSQL on the branch
+  SqlMemory sql;  // what RunSQL made on the branch
   for (const ReplayedMigration& m : migrations) {
     const MigrationOperations& ops = *m.operations;
     const bool judged = m.on_branch && !ops.ignored;
@@ -106,6 +106,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
       report_allow_comments(m, out);
     }
     std::vector<SafetyFinding> findings;
+    sql.not_valid.clear();  // one migration, one transaction
     if (judged && !ops.found) {
       Diagnostic d = error_at(m.path, m.source, ops.class_span,
                               "migline cannot read `operations` as a literal list, so no safety "
@@ -126,8 +127,8 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
         findings.push_back(std::move(f));
       }
       if (judged) {
-        const OperationContext context{m.app,      state,    options.database, defaults,
-                                       ops.atomic, m.source, &sql_created};
+        const OperationContext context{m.app,    state, options.database, defaults, ops.atomic,
+                                       m.source, &sql};
         judge_database_side(op, context, findings);
       }
       state.apply(m.app, op, m.on_branch);

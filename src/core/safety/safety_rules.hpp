@@ -9,6 +9,7 @@
 
 #include "core/django/migration_operations.hpp"
 #include "core/safety/model_state.hpp"
+#include "core/safety/sql_memory.hpp"
 #include "core/text/diagnostic.hpp"
 
 namespace migline {
@@ -53,7 +54,7 @@ struct OperationContext {
   const std::set<std::pair<std::string, std::string>>& database_defaults;
   std::optional<bool> atomic = true;  // the migration's `atomic`; nullopt when not a literal
   std::string_view source = {};       // the migration's text, for findings inside SQL literals
-  std::set<std::string>* sql_created = nullptr;  // tables ("t:") and indexes ("i:") RunSQL made
+  SqlMemory* sql = nullptr;           // what RunSQL made earlier on the branch
 };
 
 // Judges `op` (a database operation of a migration new on the branch) against the state before

@@ -103,7 +103,8 @@ class SqlJudge {
                   "migline cannot read its statements",
                   Severity::Note);
     }
-    const std::vector<std::uint32_t> offsets = string_value_offsets(c_.source, text.span, text.text);
+    const std::vector<std::uint32_t> offsets =
+        string_value_offsets(c_.source, text.span, text.text);
     for (const SqlAction& a : classify_sql(text.text, dialect_of(c_.database))) {
       if (offsets.empty() || a.offset + a.length > offsets.size() || a.length == 0) {
         at_ = text.span;
@@ -142,9 +143,12 @@ class SqlJudge {
   // two-release drop).
   std::optional<std::string> existing(const SqlAction& a) {
     const std::string key = lowercase(a.table);
-    if (c_.sql_created != nullptr && c_.sql_created->count("t:" + key) != 0) return std::nullopt;
+    if (c_.sql != nullptr && c_.sql->tables.count(key) != 0) return std::nullopt;
     auto it = tables_.find(key);
-    if (it == tables_.end()) return fmt::format("`{}`", a.table);
+    if (it == tables_.end()) {
+      unowned_ = true;
+      return fmt::format("`{}`", a.table);
+    }
     const TableOwner& owner = it->second;
     if (owner.deleted ? !owner.state->deleted_on_branch : owner.state->created_on_branch) {
       return std::nullopt;
@@ -157,14 +161,14 @@ class SqlJudge {
   }
 
   void judge(const SqlAction& a) {
-    const bool made_index = c_.sql_created != nullptr && !a.index.empty() &&
-                            c_.sql_created->count("i:" + lowercase(a.index)) != 0;
+    const bool made_index =
+        c_.sql != nullptr && !a.index.empty() && c_.sql->indexes.count(lowercase(a.index)) != 0;
     if (a.kind == SqlActionKind::CreateTable) {
-      if (c_.sql_created != nullptr) c_.sql_created->insert("t:" + lowercase(a.table));
+      if (c_.sql != nullptr) c_.sql->tables.insert(lowercase(a.table));
       return;
     }
-    if (a.kind == SqlActionKind::CreateIndex && c_.sql_created != nullptr && !a.index.empty()) {
-      c_.sql_created->insert("i:" + lowercase(a.index));
+    if (a.kind == SqlActionKind::CreateIndex && c_.sql != nullptr && !a.index.empty()) {
+      c_.sql->indexes.insert(lowercase(a.index));
     }
     if (a.kind == SqlActionKind::DropIndex) {
       if (made_index || !pg_ || a.concurrently) return;
@@ -174,6 +178,12 @@ class SqlJudge {
                               a.index));
     }
     if (a.table.empty()) return;
+    if (a.kind == SqlActionKind::RenameTable) {
+      // Later statements of this RunSQL may name the table by its new name.
+      auto it = tables_.find(lowercase(a.table));
+      if (it != tables_.end()) tables_[lowercase(a.new_name)] = it->second;
+    }
+    unowned_ = false;
     const std::optional<std::string> table = existing(a);
     if (!table) return;
     const std::string column = fmt::format("`{}`", a.column);
@@ -222,6 +232,8 @@ class SqlJudge {
         return;
       case SqlActionKind::AddConstraint:
         return constraint(a, *table);
+      case SqlActionKind::ValidateConstraint:
+        return validate(a, *table);
       case SqlActionKind::CreateIndex:
         if (a.unique) {
           return fire("add-unique",
@@ -240,7 +252,15 @@ class SqlJudge {
   }
 
   void constraint(const SqlAction& a, const std::string& table) {
-    if (a.not_valid || a.using_index) return;  // nothing is checked or built now
+    if (a.using_index) return;  // the index is already built
+    if (a.not_valid) {
+      // Nothing is checked now, unless VALIDATE follows in the same transaction.
+      if (c_.sql != nullptr && c_.atomic.value_or(false) && !a.constraint_name.empty()) {
+        c_.sql->not_valid[lowercase(a.table + "." + a.constraint_name)] =
+            a.constraint == SqlConstraintKind::Check ? "add-check-constraint" : "add-foreign-key";
+      }
+      return;
+    }
     switch (a.constraint) {
       case SqlConstraintKind::Check:
         return fire("add-check-constraint",
@@ -263,6 +283,20 @@ class SqlJudge {
     }
   }
 
+  // VALIDATE CONSTRAINT alone takes SHARE UPDATE EXCLUSIVE (writes go on); in the transaction
+  // that added the constraint NOT VALID, the ADD's lock is still held while it scans.
+  void validate(const SqlAction& a, const std::string& table) {
+    if (c_.sql == nullptr) return;
+    auto it = c_.sql->not_valid.find(lowercase(a.table + "." + a.constraint_name));
+    if (it == c_.sql->not_valid.end()) return;
+    if (c_.database == SafetyDatabase::SQLite && it->second == "add-foreign-key") return;
+    fire(it->second,
+         fmt::format("RunSQL validates `{}` on {} in the transaction that added it NOT VALID: the "
+                     "lock the ADD took is held while every row is checked, as if NOT VALID had "
+                     "not been written",
+                     a.constraint_name, table));
+  }
+
   void foreign_key(const std::string& table) {
     if (c_.database == SafetyDatabase::SQLite) return;
     fire("add-foreign-key",
@@ -273,7 +307,17 @@ class SqlJudge {
                            "lock on both tables, blocking writes to each"));
   }
 
+  // A table no replayed model owns (a third-party app's, a sequence, a model whose db_table
+  // migline did not replay) may or may not be used by the old code: a note says so.
   void fire(std::string_view rule, std::string message) {
+    if (unowned_) {
+      return emit(rule,
+                  message +
+                      "; but no model migline replayed owns that table (another app's, a "
+                      "sequence, a custom db_table), so it cannot tell whether the old "
+                      "code uses it",
+                  Severity::Note);
+    }
     emit(rule, std::move(message), find_safety_rule(rule)->severity);
   }
 
@@ -294,6 +338,7 @@ class SqlJudge {
   const bool pg_;
   std::map<std::string, TableOwner> tables_;  // lowercase table name
   SourceSpan at_;
+  bool unowned_ = false;  // the statement judged names a table no replayed model owns
 };
 
 }  // namespace

@@ -363,13 +363,18 @@ class StatementReader {
           a.new_name == a.column ? SqlActionKind::AlterColumnType : SqlActionKind::RenameColumn;
       return;
     }
+    if (c.accept({"validate", "constraint"})) {
+      a.kind = SqlActionKind::ValidateConstraint;
+      a.constraint_name = c.name();
+      return;
+    }
     if (c.accept({"detach", "partition"})) {
       a.concurrently = a.no_transaction = c.contains({"concurrently"});
     }
   }
 
   static void add_constraint(Cursor& c, SqlAction& a) {
-    if (c.accept({"constraint"})) c.name();
+    if (c.accept({"constraint"})) a.constraint_name = c.name();
     a.kind = SqlActionKind::AddConstraint;
     a.constraint = constraint_of(c.word());
     a.not_valid = c.contains({"not", "valid"});

@@ -10,18 +10,19 @@ namespace migline {
 // The SQL a RunSQL runs, as far as the safety rules need it: which statement does what to
 // which table. Only the statements below are told apart; everything else is `Other`.
 enum class SqlActionKind {
-  CreateTable,      // CREATE TABLE t
-  DropTable,        // DROP TABLE t (one action per table named)
-  RenameTable,      // ALTER TABLE t RENAME TO n; MySQL RENAME TABLE t TO n
-  AddColumn,        // ALTER TABLE t ADD [COLUMN] c type ...
-  DropColumn,       // ALTER TABLE t DROP [COLUMN] c
-  RenameColumn,     // ALTER TABLE t RENAME [COLUMN] c TO n; MySQL CHANGE c n ...
-  AlterColumnType,  // ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE ...; MySQL MODIFY/CHANGE
-  SetNotNull,       // ALTER TABLE t ALTER [COLUMN] c SET NOT NULL
-  AddConstraint,    // ALTER TABLE t ADD [CONSTRAINT n] CHECK|UNIQUE|PRIMARY KEY|FOREIGN KEY|...
-  CreateIndex,      // CREATE [UNIQUE] INDEX [CONCURRENTLY] ... ON t
-  DropIndex,        // DROP INDEX [CONCURRENTLY] i (one action per index named)
-  Other,            // anything else (DML, functions, ALTER TABLE actions that relax)
+  CreateTable,         // CREATE TABLE t
+  DropTable,           // DROP TABLE t (one action per table named)
+  RenameTable,         // ALTER TABLE t RENAME TO n; MySQL RENAME TABLE t TO n
+  AddColumn,           // ALTER TABLE t ADD [COLUMN] c type ...
+  DropColumn,          // ALTER TABLE t DROP [COLUMN] c
+  RenameColumn,        // ALTER TABLE t RENAME [COLUMN] c TO n; MySQL CHANGE c n ...
+  AlterColumnType,     // ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE ...; MySQL MODIFY/CHANGE
+  SetNotNull,          // ALTER TABLE t ALTER [COLUMN] c SET NOT NULL
+  AddConstraint,       // ALTER TABLE t ADD [CONSTRAINT n] CHECK|UNIQUE|PRIMARY KEY|FOREIGN KEY|...
+  ValidateConstraint,  // ALTER TABLE t VALIDATE CONSTRAINT n
+  CreateIndex,         // CREATE [UNIQUE] INDEX [CONCURRENTLY] ... ON t
+  DropIndex,           // DROP INDEX [CONCURRENTLY] i (one action per index named)
+  Other,               // anything else (DML, functions, ALTER TABLE actions that relax)
 };
 
 // The kind of constraint an AddConstraint (or an AddColumn's column constraint) adds.
@@ -35,9 +36,10 @@ struct SqlAction {
   // Identifiers as the database sees them: unquoted ones lowercased, quoted ones verbatim,
   // the schema dropped.
   std::string table;
-  std::string column;    // AddColumn, DropColumn, RenameColumn, AlterColumnType, SetNotNull
-  std::string new_name;  // RenameTable, RenameColumn
-  std::string index;     // CreateIndex, DropIndex: the index name, when given
+  std::string column;           // AddColumn, DropColumn, RenameColumn, AlterColumnType, SetNotNull
+  std::string new_name;         // RenameTable, RenameColumn
+  std::string index;            // CreateIndex, DropIndex: the index name, when given
+  std::string constraint_name;  // AddConstraint (when named), ValidateConstraint
   SqlConstraintKind constraint = SqlConstraintKind::None;  // AddConstraint, AddColumn
   bool unique = false;                                     // CreateIndex: UNIQUE
   bool concurrently = false;    // CreateIndex, DropIndex, REINDEX, DETACH PARTITION: CONCURRENTLY

@@ -28,6 +28,8 @@ const char* kind_name(SqlActionKind k) {
       return "set-not-null";
     case SqlActionKind::AddConstraint:
       return "add-constraint";
+    case SqlActionKind::ValidateConstraint:
+      return "validate";
     case SqlActionKind::CreateIndex:
       return "create-index";
     case SqlActionKind::DropIndex:
@@ -65,6 +67,7 @@ std::vector<std::string> classify(std::string_view sql, SqlDialect d = SqlDialec
     if (!a.column.empty()) s += "." + a.column;
     if (!a.index.empty()) s += " index " + a.index;
     if (!a.new_name.empty()) s += " -> " + a.new_name;
+    if (!a.constraint_name.empty()) s += " named " + a.constraint_name;
     s += constraint_name(a.constraint);
     if (a.unique) s += " unique";
     if (a.concurrently) s += " concurrently";
@@ -106,16 +109,16 @@ TEST_CASE("sql: statements, their offsets and what each does") {
 
 TEST_CASE("sql: constraints, and NOT VALID or USING INDEX that make them cheap") {
   CHECK(classify("ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0)") ==
-        Actions{"@0 add-constraint t check"});
+        Actions{"@0 add-constraint t named c check"});
   CHECK(classify("ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID") ==
-        Actions{"@0 add-constraint t check not-valid"});
+        Actions{"@0 add-constraint t named c check not-valid"});
   CHECK(classify("ALTER TABLE t ADD FOREIGN KEY (u_id) REFERENCES u (id) DEFERRABLE") ==
         Actions{"@0 add-constraint t fk"});
   CHECK(classify("ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX k_idx") ==
-        Actions{"@0 add-constraint t unique using-index"});
+        Actions{"@0 add-constraint t named k unique using-index"});
   CHECK(classify("ALTER TABLE t ADD PRIMARY KEY (a, b)") == Actions{"@0 add-constraint t pk"});
   CHECK(classify("ALTER TABLE t VALIDATE CONSTRAINT c, DROP CONSTRAINT d") ==
-        Actions{"@0 other t", "@0 other t"});
+        Actions{"@0 validate t named c", "@0 other t"});
   CHECK(classify("ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0 CHECK (c >= 0)") ==
         Actions{"@0 add-column t.c check not-null default"});
   CHECK(classify("ALTER TABLE t ADD u_id bigint REFERENCES u (id)") ==
