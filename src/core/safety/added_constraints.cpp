@@ -84,7 +84,10 @@ void judge_altered_constraints(const Operation& op, const FieldDefinition& befor
   const FieldDefinition& now = *op.definition;
   const std::string column = fmt::format("`{}.{}`", op.model, op.field);
   const std::string_view base = checked_class_base(now.cls);
-  if (!base.empty() && checked_class_base(before.cls).empty()) {
+  // From a plain integer, where negative values are plausible; other classes (a relation
+  // becoming an id, a CharField) are alter-column's business.
+  if (!base.empty() && (before.cls == "IntegerField" || before.cls == "SmallIntegerField" ||
+                        before.cls == "BigIntegerField")) {
     fire(op, "add-check-constraint",
          fmt::format("AlterField makes {} a {}, which adds a CHECK (`{} >= 0`) to a table that "
                      "exists at the base: rows the old code writes with a negative value fail, "

@@ -1,6 +1,7 @@
 #include "core/safety/sql_rules.hpp"
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -146,6 +147,12 @@ class SqlJudge {
     if (c_.sql != nullptr && c_.sql->tables.count(key) != 0) return std::nullopt;
     auto it = tables_.find(key);
     if (it == tables_.end()) {
+      // `ALTER TABLE ... RENAME` also renames sequences (`<table>_<column>_seq`), which the
+      // old code never names: Django's columns hold their sequence by OID.
+      if (a.kind == SqlActionKind::RenameTable && key.size() > 4 &&
+          key.compare(key.size() - 4, 4, "_seq") == 0) {
+        return std::nullopt;
+      }
       unowned_ = true;
       return fmt::format("`{}`", a.table);
     }
@@ -209,6 +216,17 @@ class SqlJudge {
                                 "uses the old name during the deploy window and after a rollback",
                                 column, *table, a.new_name));
       case SqlActionKind::AlterColumnType:
+        if (const FieldDefinition* field = field_of(a)) {
+          if (widens(*field, a.new_type)) {
+            return emit("alter-column",
+                        fmt::format("RunSQL widens the column {} of {} from a {} to {}: a table "
+                                    "rewrite under an ACCESS EXCLUSIVE lock, which the old code "
+                                    "survives (it blocks reads and writes while it runs)",
+                                    column, *table, field->cls, a.new_type),
+                        Severity::Warning);
+          }
+          if (catalog_only(*field, a.new_type)) return;
+        }
         return fire("alter-column",
                     fmt::format("RunSQL changes the type of the column {} of {}: migline cannot "
                                 "tell from SQL whether the new type only widens the old one, so "
@@ -281,6 +299,36 @@ class SqlJudge {
       case SqlConstraintKind::None:
         return;
     }
+  }
+
+  // The field of the model that owns `a`'s table whose column `a` names, or nullptr.
+  const FieldDefinition* field_of(const SqlAction& a) const {
+    auto it = tables_.find(lowercase(a.table));
+    if (it == tables_.end() || it->second.deleted) return nullptr;
+    for (const auto& [name, field] : it->second.state->fields) {
+      const StaticValue db_column = field.get("db_column", "None");
+      const std::string made = db_column.known && db_column.text != "None"
+                                   ? table_name_of(db_column)
+                                   : name + (field.foreign_key() ? "_id" : "");
+      if (field.known && lowercase(made) == lowercase(a.column)) return &field;
+    }
+    return nullptr;
+  }
+
+  // An integer column made bigint: PostgreSQL rewrites the table; every old value fits.
+  static bool widens(const FieldDefinition& field, std::string_view type) {
+    static const std::set<std::string_view> kNarrowInts = {
+        "AutoField",         "SmallAutoField",       "IntegerField",
+        "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"};
+    return (type == "bigint" || type == "int8") && kNarrowInts.count(field.cls) != 0;
+  }
+
+  // A varchar column made text: PostgreSQL changes the catalog only (binary coercible, no
+  // rewrite, no check), and text takes every value the old code writes.
+  static bool catalog_only(const FieldDefinition& field, std::string_view type) {
+    static const std::set<std::string_view> kVarchars = {"CharField", "SlugField", "EmailField",
+                                                         "URLField", "TextField"};
+    return type == "text" && kVarchars.count(field.cls) != 0;
   }
 
   // VALIDATE CONSTRAINT alone takes SHARE UPDATE EXCLUSIVE (writes go on); in the transaction

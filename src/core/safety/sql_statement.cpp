@@ -328,8 +328,9 @@ class StatementReader {
       if (c.next_is({"constraint"})) return;
       c.accept({"column"});
       a.column = c.name();
-      if (c.next_is({"type"}) || c.next_is({"set", "data", "type"})) {
+      if (c.accept({"type"}) || c.accept({"set", "data", "type"})) {
         a.kind = SqlActionKind::AlterColumnType;
+        a.new_type = std::string(c.word());  // the type's first word: bigint, text, varchar...
       } else if (c.next_is({"set", "not", "null"})) {
         a.kind = SqlActionKind::SetNotNull;
       }

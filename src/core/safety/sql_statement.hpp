@@ -40,6 +40,7 @@ struct SqlAction {
   std::string new_name;         // RenameTable, RenameColumn
   std::string index;            // CreateIndex, DropIndex: the index name, when given
   std::string constraint_name;  // AddConstraint (when named), ValidateConstraint
+  std::string new_type;         // AlterColumnType (PostgreSQL form): the type's first word
   SqlConstraintKind constraint = SqlConstraintKind::None;  // AddConstraint, AddColumn
   bool unique = false;                                     // CreateIndex: UNIQUE
   bool concurrently = false;    // CreateIndex, DropIndex, REINDEX, DETACH PARTITION: CONCURRENTLY

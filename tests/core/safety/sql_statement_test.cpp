@@ -68,6 +68,7 @@ std::vector<std::string> classify(std::string_view sql, SqlDialect d = SqlDialec
     if (!a.index.empty()) s += " index " + a.index;
     if (!a.new_name.empty()) s += " -> " + a.new_name;
     if (!a.constraint_name.empty()) s += " named " + a.constraint_name;
+    if (!a.new_type.empty()) s += " type " + a.new_type;
     s += constraint_name(a.constraint);
     if (a.unique) s += " unique";
     if (a.concurrently) s += " concurrently";
@@ -93,9 +94,9 @@ TEST_CASE("sql: statements, their offsets and what each does") {
   CHECK(classify("ALTER TABLE t RENAME TO u") == Actions{"@0 rename-table t -> u"});
   CHECK(classify("ALTER TABLE t RENAME c TO d") == Actions{"@0 rename-column t.c -> d"});
   CHECK(classify("ALTER TABLE t ALTER COLUMN c TYPE numeric(10, 2) USING c::numeric") ==
-        Actions{"@0 alter-type t.c"});
+        Actions{"@0 alter-type t.c type numeric"});
   CHECK(classify("ALTER TABLE t ALTER c SET DATA TYPE text, ALTER d SET NOT NULL") ==
-        Actions{"@0 alter-type t.c", "@0 set-not-null t.d"});
+        Actions{"@0 alter-type t.c type text", "@0 set-not-null t.d"});
   CHECK(classify("ALTER TABLE t ALTER c DROP NOT NULL, ALTER c SET DEFAULT 0") ==
         Actions{"@0 other t.c", "@0 other t.c"});
   CHECK(classify("DROP TABLE IF EXISTS a, public.b CASCADE") ==
