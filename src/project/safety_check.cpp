@@ -8,6 +8,7 @@
 
 #include "core/plan/migration_name.hpp"
 #include "core/safety/safety_replay.hpp"
+#include "core/safety/sql_statement.hpp"
 
 namespace migline {
 namespace {
@@ -52,6 +53,26 @@ void touched_models(const std::string& app, const std::vector<Operation>& ops,
   }
 }
 
+// The models whose Django default table (`<label>_<model>`) a RunSQL of `ops` names, so that
+// the earlier migrations that define them are replayed too.
+void sql_models(const std::vector<Operation>& ops, const std::set<std::string>& labels,
+                SqlDialect dialect, std::set<std::string>& out) {
+  for (const Operation& op : ops) {
+    sql_models(op.database_operations, labels, dialect, out);
+    for (const SqlText& text : op.sql) {
+      if (!text.known) continue;
+      for (const SqlAction& a : classify_sql(text.text, dialect)) {
+        for (const std::string& label : labels) {
+          if (a.table.size() > label.size() + 1 && a.table.compare(0, label.size(), label) == 0 &&
+              a.table[label.size()] == '_') {
+            out.insert(label + "." + a.table.substr(label.size() + 1));
+          }
+        }
+      }
+    }
+  }
+}
+
 void renames(const std::string& app, const std::vector<Operation>& ops,
              std::vector<std::pair<std::string, std::string>>& out) {
   for (const Operation& op : ops) {
@@ -81,6 +102,13 @@ class SafetyRun {
 
     std::set<std::string> relevant;
     for (int i : on_branch) touched_models(app_of(i), read(i).operations, relevant);
+    std::set<std::string> labels;
+    for (const DjangoMigration& m : project_.migrations) labels.insert(m.app);
+    const SqlDialect dialect =
+        project_.config.safety.database == SafetyDatabase::MySQL    ? SqlDialect::MySQL
+        : project_.config.safety.database == SafetyDatabase::SQLite ? SqlDialect::SQLite
+                                                                    : SqlDialect::PostgreSQL;
+    for (int i : on_branch) sql_models(read(i).operations, labels, dialect, relevant);
     // A renamed model is the same table under two names: follow renames both ways.
     std::vector<std::pair<std::string, std::string>> renamed;
     for (std::size_t i = 0; i < project_.migrations.size(); ++i) {

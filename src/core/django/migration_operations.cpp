@@ -9,6 +9,10 @@
 namespace migline {
 namespace {
 
+bool ends_with(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
 std::string lowercase(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -68,9 +72,35 @@ StaticValue static_value(const PyExpr* e) {
 // function that builds one.
 bool is_field_class(std::string_view name) {
   if (name.empty() || !(name[0] >= 'A' && name[0] <= 'Z')) return false;
-  return name == "ForeignKey" || name == "ParentalKey" || name == "GenericRelation" ||
-         (name.size() >= 5 && name.substr(name.size() - 5) == "Field") ||
-         (name.size() >= 7 && name.substr(name.size() - 7) == "Manager");
+  return ends_with(name, "ForeignKey") || name == "ParentalKey" || name == "GenericRelation" ||
+         ends_with(name, "Field") || ends_with(name, "Manager");
+}
+
+// RunSQL's `sql` or `reverse_sql`: a string, a list or tuple of strings or `(sql, params)`.
+std::vector<SqlText> sql_of(const PyExpr* e) {
+  std::vector<SqlText> out;
+  if (e == nullptr || is_none(e) ||
+      (e->kind == PyExpr::Kind::Name && ends_with(e->text, ".noop"))) {
+    return out;
+  }
+  auto one = [&](const PyExpr& item) {
+    const PyExpr* sql = &item;
+    if ((item.kind == PyExpr::Kind::Tuple || item.kind == PyExpr::Kind::List) &&
+        !item.items.empty()) {
+      sql = &item.items.front();
+    }
+    SqlText t;
+    t.known = sql->kind == PyExpr::Kind::String;
+    t.text = t.known ? sql->text : std::string();
+    t.span = sql->span;
+    out.push_back(std::move(t));
+  };
+  if (e->kind == PyExpr::Kind::List || e->kind == PyExpr::Kind::Tuple) {
+    for (const PyExpr& item : e->items) one(item);
+  } else {
+    one(*e);
+  }
+  return out;
 }
 
 // `unique_together` as written: a set/list/tuple of field tuples, one tuple, or empty.
@@ -108,8 +138,7 @@ FieldDefinition field_of(const PyExpr* e) {
       f.base_field.push_back(field_of(base));
     }
   }
-  const bool relation =
-      f.cls == "ForeignKey" || f.cls == "OneToOneField" || f.cls == "ManyToManyField";
+  const bool relation = f.foreign_key() || f.many_to_many();
   // Positional arguments past `to, on_delete` or `verbose_name` are column attributes.
   f.starred = e->starred || e->items.size() > (relation ? 2U : 1U);
   if (relation && !e->items.empty()) f.kwargs["to"] = static_value(&e->items[0]);
@@ -256,8 +285,11 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
   } else if (t == "RunPython" || t == "RunSQL") {
     const PyExpr* reverse = call.argument(1, t == "RunPython" ? "reverse_code" : "reverse_sql");
     op.reversible = reverse != nullptr && !is_none(reverse);
-    if (t == "RunSQL")
+    if (t == "RunSQL") {
       op.state_operations = operations_of(call.argument(2, "state_operations"), source);
+      op.sql = sql_of(call.argument(0, "sql"));
+      op.reverse_sql = sql_of(reverse);
+    }
   } else if (t == "SeparateDatabaseAndState") {
     op.separate = true;
     op.database_operations = operations_of(call.argument(0, "database_operations"), source);
@@ -322,7 +354,9 @@ class OperationsVisitor : public ClassVisitor {
   }
 
   void statement(TokenStream& tokens, const Token& first, bool conditional) override {
-    if (!in_migration_ || conditional || !first.is_name("operations")) return;
+    if (!in_migration_) return;
+    if (first.is_name("atomic")) return read_atomic(tokens, conditional);
+    if (conditional || !first.is_name("operations")) return;
     tokens.take();
     if (!tokens.peek().is_op("=")) return;
     tokens.take();
@@ -335,6 +369,20 @@ class OperationsVisitor : public ClassVisitor {
   MigrationOperations& result() { return result_; }
 
  private:
+  void read_atomic(TokenStream& tokens, bool conditional) {
+    tokens.take();
+    if (!tokens.peek().is_op("=")) return;
+    tokens.take();
+    const PyExpr value = read_python_expression(tokens);
+    const bool literal = !conditional && value.kind == PyExpr::Kind::Name &&
+                         (value.text == "True" || value.text == "False");
+    if (literal) {
+      result_.atomic = value.text == "True";
+    } else {
+      result_.atomic = std::nullopt;
+    }
+  }
+
   std::string_view source_;
   MigrationOperations result_;
   bool in_migration_ = false;
@@ -413,6 +461,10 @@ std::vector<AllowComment> read_allow_comments(std::string_view source) {
 }
 
 }  // namespace
+
+bool FieldDefinition::foreign_key() const {
+  return ends_with(cls, "ForeignKey") || ends_with(cls, "OneToOneField") || cls == "ParentalKey";
+}
 
 StaticValue FieldDefinition::get(std::string_view name, std::string_view fallback) const {
   auto it = kwargs.find(std::string(name));

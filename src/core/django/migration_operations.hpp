@@ -37,6 +37,16 @@ struct FieldDefinition {
   StaticValue get(std::string_view name, std::string_view fallback) const;
   // True for ManyToManyField, which has no column on the model's table.
   bool many_to_many() const { return cls == "ManyToManyField"; }
+  // True for a column holding a foreign key: ForeignKey, OneToOneField and the subclasses whose
+  // name says so (mptt's TreeForeignKey, modelcluster's ParentalKey).
+  bool foreign_key() const;
+};
+
+// One SQL string of a RunSQL: a literal's value, or (known false) something else.
+struct SqlText {
+  bool known = false;
+  std::string text;
+  SourceSpan span;  // the literal (implicitly concatenated ones together), or the expression
 };
 
 // A uniqueness a table keeps: a UniqueConstraint, one unique_together entry, a unique field.
@@ -70,6 +80,7 @@ struct Operation {
   bool no_table = false;  // CreateModel options managed=False or proxy=True; AlterModelOptions
   std::optional<bool> managed;  // AlterModelOptions `managed`, when given as a literal
   bool reversible = false;      // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
+  std::vector<SqlText> sql, reverse_sql;       // RunSQL: each string, `(sql, params)` pair's first
   std::vector<Operation> database_operations;  // SeparateDatabaseAndState
   std::vector<Operation> state_operations;     // SeparateDatabaseAndState, RunSQL
   bool separate = false;                       // SeparateDatabaseAndState
@@ -90,6 +101,7 @@ struct MigrationOperations {
   std::vector<Operation> operations;
   std::vector<AllowComment> allows;
   bool ignored = false;  // django-migration-linter's `IgnoreMigration()` is among the operations
+  std::optional<bool> atomic = true;  // `atomic = ...` of the class; nullopt when not a literal
 };
 
 // Reads `operations` of the top-level `class Migration` of `source`, and the allow comments.

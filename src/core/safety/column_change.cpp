@@ -266,10 +266,8 @@ ColumnChange classify_column_change(const Column& before, const Column& after,
       merge(change, {ChangeKind::Breaking, "the foreign key's target",
                      "the constraint now checks another table, which the old code's values "
                      "need not be in"});
-    } else if (before.references.empty() || !before.constraint) {
-      merge(change, {ChangeKind::Rewrite, "a foreign key constraint",
-                     "the new constraint is validated over the whole table"});
     }
+    // A constraint gained is add-foreign-key's finding (core/safety/added_constraints).
   } else if (!before.references.empty() && before.constraint) {
     merge(change, {ChangeKind::Safe, "the foreign key constraint is dropped",
                    "dropping a constraint relaxes"});
@@ -278,12 +276,11 @@ ColumnChange classify_column_change(const Column& before, const Column& after,
     merge(change,
           {ChangeKind::Safe, "OneToOneField's unique is dropped", "dropping a constraint relaxes"});
   }
-  if (before.non_negative != after.non_negative) {
-    merge(change, before.non_negative
-                      ? ColumnChange{ChangeKind::Safe, "the CHECK (>= 0) is dropped",
-                                     "dropping a constraint relaxes"}
-                      : ColumnChange{ChangeKind::Breaking, "a CHECK (>= 0)",
-                                     "the old code may write negative values"});
+  // A CHECK (>= 0) gained is add-check-constraint's finding (core/safety/added_constraints),
+  // which knows when the old values may be negative.
+  if (before.non_negative && !after.non_negative) {
+    merge(change,
+          {ChangeKind::Safe, "the CHECK (>= 0) is dropped", "dropping a constraint relaxes"});
   }
   if (!before.type.empty() && !after.type.empty()) {
     merge(change, classify_type_change(before.type, after.type, database));

@@ -83,6 +83,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     ModelState& m = models_[key_of(app, op.model)];
     m = ModelState{};
     m.created_on_branch = on_branch;
+    deleted_.erase(key_of(app, op.model));
     m.fields_known = op.fields_known;
     for (const auto& [name, definition] : op.fields) m.fields[name] = definition;
     m.db_table = op.db_table;
@@ -90,7 +91,11 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     m.no_table = op.no_table;
     m.constraints = op.constraints;
   } else if (t == "DeleteModel") {
-    models_.erase(key_of(app, op.model));
+    auto it = models_.find(key_of(app, op.model));
+    ModelState& gone = deleted_[key_of(app, op.model)];
+    gone = it == models_.end() ? ModelState{} : std::move(it->second);
+    gone.deleted_on_branch = on_branch;
+    if (it != models_.end()) models_.erase(it);
   } else if (t == "RenameModel") {
     if (op.new_model.empty()) return;
     ModelState moved = std::move(touch(app, op.model));

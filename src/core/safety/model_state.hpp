@@ -23,6 +23,7 @@ struct ModelState {
   // Uniqueness the base guarantees that migrations new on the branch dropped: a replacement
   // added after the drop is not new.
   std::vector<UniqueDefinition> dropped_on_branch;
+  bool deleted_on_branch = false;  // in deleted_models(): its DeleteModel is new on the branch
 };
 
 // Every uniqueness `model` guarantees now, or guaranteed at the base: unique fields, primary
@@ -44,12 +45,18 @@ class ProjectState {
   void apply(const std::string& app, const Operation& op, bool on_branch);
   // "app.model" as it is called now, following every RenameModel replayed since.
   std::string current_name(std::string reference) const;
+  // Every model, by "app.model".
+  const std::map<std::string, ModelState>& models() const { return models_; }
+  // The models a replayed DeleteModel removed, by "app.model", as they were (a model no
+  // replayed operation created: Django's default table name).
+  const std::map<std::string, ModelState>& deleted_models() const { return deleted_; }
 
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
   std::map<std::string, ModelState> models_;    // "app.model"
   std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
+  std::map<std::string, ModelState> deleted_;
 };
 
 }  // namespace migline

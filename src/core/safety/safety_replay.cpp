@@ -63,7 +63,8 @@ void report_allow_comments(const ReplayedMigration& m, Diagnostics& out) {
 
 bool silenced(const ReplayedMigration& m, const SafetyFinding& f) {
   for (const AllowComment& allow : m.operations->allows) {
-    const bool on_operation = allow.line >= f.span.line && allow.line <= f.last_line;
+    const int first_line = f.first_line != 0 ? f.first_line : f.span.line;
+    const bool on_operation = allow.line >= first_line && allow.line <= f.last_line;
     const bool on_class = allow.line == m.operations->class_span.line;
     if ((on_operation || on_class) && allows(allow, f.rule)) return true;
   }
@@ -95,6 +96,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
                              const SafetyOptions& options) {
   Diagnostics out;
   ProjectState state;
+  SqlMemory sql;  // what RunSQL made on the branch
   for (const ReplayedMigration& m : migrations) {
     const MigrationOperations& ops = *m.operations;
     const bool judged = m.on_branch && !ops.ignored;
@@ -104,6 +106,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
       report_allow_comments(m, out);
     }
     std::vector<SafetyFinding> findings;
+    sql.not_valid.clear();  // one migration, one transaction
     if (judged && !ops.found) {
       Diagnostic d = error_at(m.path, m.source, ops.class_span,
                               "migline cannot read `operations` as a literal list, so no safety "
@@ -124,7 +127,9 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
         findings.push_back(std::move(f));
       }
       if (judged) {
-        const OperationContext context{m.app, state, options.database, defaults, &options.settings};
+        const OperationContext context{
+            m.app,    state, options.database, defaults, &options.settings, ops.atomic,
+            m.source, &sql};
         judge_database_side(op, context, findings);
       }
       state.apply(m.app, op, m.on_branch);

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/safety/added_constraints.hpp"
 #include "core/safety/column_change.hpp"
+#include "core/safety/sql_rules.hpp"
 
 namespace migline {
 namespace {
@@ -43,7 +45,11 @@ class Judge {
                          "release back stops here",
                          t, t == "RunPython" ? "reverse_code" : "reverse_sql"));
       }
+      if (t == "RunSQL") judge_run_sql(op_, c_, out_);
       return;
+    }
+    if (t == "AddIndexConcurrently" || t == "RemoveIndexConcurrently") {
+      return judge_concurrent_index(op_, c_, out_);
     }
     // Each judged operation and the rule that speaks when its model cannot be read.
     static const std::map<std::string_view, std::string_view> kJudged = {
@@ -103,6 +109,8 @@ class Judge {
                                        "that exists at the base: rows the old code writes may "
                                        "violate it, and existing duplicates fail the migration",
                                        op_.model));
+      } else if (op_.kind == "CheckConstraint") {
+        judge_added_check(op_, out_);
       } else if (op_.kind.empty()) {
         note("add-unique",
              "AddConstraint's constraint is not a literal call, so migline cannot tell "
@@ -219,6 +227,7 @@ class Judge {
                               column()));
     }
     if (f.many_to_many() || !column(f).exists) return;
+    judge_added_foreign_key(op_, c_, out_);
     const StaticValue null = f.get("null", "False");
     // db_default=None is DEFAULT NULL: no default for a NOT NULL column.
     const bool has_default =
@@ -267,6 +276,7 @@ class Judge {
                                                             "define it"
                                                           : "as this migration defines it"));
     }
+    judge_altered_constraints(op_, *before, c_, out_);
     const Column old_column = column(*before);
     const Column new_column = column(now);
     if (!old_column.exists && !new_column.exists) return;
@@ -523,6 +533,16 @@ const std::vector<SafetyRule>& safety_rules() {
        "a unique field, unique_together or UniqueConstraint on an existing table",
        "ship code that keeps the values unique and remove duplicates first; on PostgreSQL build "
        "the index CONCURRENTLY (SeparateDatabaseAndState with RunSQL), then add the constraint"},
+      {"add-check-constraint", Severity::Error, false,
+       "a CHECK added to an existing table (CheckConstraint, a Positive*Field, SQL ADD CHECK)",
+       "ship code that satisfies the check and fix the rows that do not first; then add it NOT "
+       "VALID (RunSQL `ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID`, the "
+       "AddConstraint as its state operation) and run `VALIDATE CONSTRAINT` in a later migration"},
+      {"concurrent-index-in-atomic", Severity::Error, true,
+       "CONCURRENTLY (AddIndexConcurrently, RemoveIndexConcurrently, RunSQL) in a migration that "
+       "runs in a transaction",
+       "set `atomic = False` on the Migration (and keep its other operations in another "
+       "migration, since a failure then leaves the first ones applied)"},
       {"runpython-irreversible", Severity::Warning, false, "RunPython without reverse_code",
        "pass reverse_code (migrations.RunPython.noop when nothing needs undoing)"},
       {"runsql-irreversible", Severity::Warning, false, "RunSQL without reverse_sql",
@@ -535,6 +555,14 @@ const std::vector<SafetyRule>& safety_rules() {
        "an index dropped without CONCURRENTLY on an existing table",
        "use django.contrib.postgres.operations.RemoveIndexConcurrently in a migration with "
        "atomic = False"},
+      {"add-foreign-key", Severity::Warning, false,
+       "a foreign key constraint added to an existing table (PostgreSQL, MySQL)",
+       "add the field with db_index=False and db_constraint=False, build its index with "
+       "AddIndexConcurrently (atomic = False), then RunSQL `ALTER TABLE ... ADD CONSTRAINT ... "
+       "FOREIGN KEY ... NOT VALID` and, in a later migration, `VALIDATE CONSTRAINT` "
+       "(SeparateDatabaseAndState brings Django's state to db_constraint=True)"},
+      {"runsql-unreadable", Severity::Note, false, "RunSQL whose SQL is not a string literal",
+       "check the SQL by hand, or write it as a literal"},
   };
   return kRules;
 }

@@ -10,6 +10,7 @@
 #include "core/django/migration_operations.hpp"
 #include "core/safety/column_types.hpp"
 #include "core/safety/model_state.hpp"
+#include "core/safety/sql_memory.hpp"
 #include "core/text/diagnostic.hpp"
 
 namespace migline {
@@ -39,6 +40,7 @@ struct SafetyFinding {
   Severity severity = Severity::Error;  // Note: the rule could not tell, and says why
   std::string message;
   SourceSpan span;
+  int first_line = 0;  // the operation's lines, where opt-outs apply; 0: span.line
   int last_line = 0;
 };
 
@@ -50,6 +52,9 @@ struct OperationContext {
   // (model, field) pairs given a database default in the same migration (AddDefaultValue).
   const std::set<std::pair<std::string, std::string>>& database_defaults;
   const SwappableSettings* settings = nullptr;  // resolves settings.AUTH_USER_MODEL & co.
+  std::optional<bool> atomic = true;  // the migration's `atomic`; nullopt when not a literal
+  std::string_view source = {};       // the migration's text, for findings inside SQL literals
+  SqlMemory* sql = nullptr;           // what RunSQL made earlier on the branch
 };
 
 // Judges `op` (a database operation of a migration new on the branch) against the state before
