@@ -38,8 +38,9 @@ std::string json_or_null(const std::string& text) {
 }
 
 std::string render_json(const DeployPlan& plan, const std::string& base) {
-  std::string out = fmt::format("{{\"base\": {}, \"stages\": {}, \"migrations\": [", json_quote(base),
-                                json_quote(deploy_convention_name(plan.convention)));
+  std::string out =
+      fmt::format("{{\"base\": {}, \"stages\": {}, \"migrations\": [", json_quote(base),
+                  json_quote(deploy_convention_name(plan.convention)));
   for (std::size_t i = 0; i < plan.migrations.size(); ++i) {
     const PlannedMigration& m = plan.migrations[i];
     std::vector<std::string> rollback;
@@ -105,10 +106,11 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   } else if (plan.migrations.empty()) {
     print_out(fmt::format("migline plan: no migrations new since {}\n", options.base));
   } else {
-    print_out(fmt::format("migline plan: {} migration{} new since {}, in the order `migrate` "
-                          "applies them (stages: {})\n",
-                          plan.migrations.size(), plan.migrations.size() == 1 ? "" : "s",
-                          options.base, deploy_convention_name(plan.convention)));
+    print_out(
+        fmt::format("migline plan: {} migration{} new since {}, in the order `migrate` "
+                    "applies them (stages: {})\n",
+                    plan.migrations.size(), plan.migrations.size() == 1 ? "" : "s", options.base,
+                    deploy_convention_name(plan.convention)));
     print_out("before the deploy:\n" + render_group(plan, false));
     print_out("after the deploy:\n" + render_group(plan, true));
     for (const Diagnostic& d : plan.findings) {

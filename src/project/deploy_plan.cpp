@@ -62,11 +62,9 @@ std::vector<int> migrate_order(const MigrationGraph& graph, const std::vector<bo
   return order;
 }
 
-const char* side(const PlannedMigration& m) {
-  return m.after_deploy ? "after the deploy" : "before the deploy";
+std::string label(const PlannedMigration& m) {
+  return m.app + "." + m.name;
 }
-
-std::string label(const PlannedMigration& m) { return m.app + "." + m.name; }
 
 // What a code rollback finds gone once `ops` (a post-deploy migration's) ran.
 void rollback_losses(const std::string& app, const std::vector<Operation>& ops,
@@ -82,8 +80,8 @@ void rollback_losses(const std::string& app, const std::vector<Operation>& ops,
     } else if (op.type == "DeleteModel") {
       out.push_back(fmt::format("the table of `{}.{}`", app, model));
     } else if (op.type == "RenameField") {
-      out.push_back(fmt::format("the column of `{}.{}.{}` under its old name", app, model,
-                                op.field));
+      out.push_back(
+          fmt::format("the column of `{}.{}.{}` under its old name", app, model, op.field));
     } else if (op.type == "RenameModel" || op.type == "AlterModelTable") {
       out.push_back(fmt::format("the table of `{}.{}` under its old name", app, model));
     }
@@ -122,7 +120,7 @@ class Planner {
       plan.findings.insert(plan.findings.end(), marks.unreadable.begin(), marks.unreadable.end());
       if (p.verdict.mixed) {
         Diagnostic d = error_at(m.path, text, p.verdict.mixed_span,
-                                fmt::format("`{}` {}: `migrate` cannot run it on one side of "
+                                fmt::format("`{}`: {}; `migrate` cannot run it on one side of "
                                             "the deploy",
                                             label(p), *p.verdict.mixed),
                                 "split it: a pre-deploy migration, and a post-deploy one that "
@@ -146,7 +144,8 @@ class Planner {
         plan.findings.push_back(inversion(m, text, p, post, n));
         break;
       }
-      if (p.verdict.stage == DeployStage::PostDeploy) rollback_losses(p.app, ops.operations, p.rollback);
+      if (p.verdict.stage == DeployStage::PostDeploy)
+        rollback_losses(p.app, ops.operations, p.rollback);
       planned[id] = plan.migrations.size();
       plan.migrations.push_back(std::move(p));
     }
@@ -184,18 +183,15 @@ class Planner {
     if (found) {
       const Node& pn = project_.graph.nodes()[static_cast<std::size_t>(*found)];
       const DjangoMigration& pm = project_.migrations[static_cast<std::size_t>(pn.migration)];
-      run_before = std::any_of(pm.run_before.begin(), pm.run_before.end(),
-                               [&](const MigrationRef& r) {
-                                 return r.app == pre.app && r.name == pre.name;
-                               });
+      run_before = std::any_of(
+          pm.run_before.begin(), pm.run_before.end(),
+          [&](const MigrationRef& r) { return r.app == pre.app && r.name == pre.name; });
     }
-    const std::string edge =
-        run_before ? fmt::format("`{}` lists it in `run_before`", label(post))
-                   : fmt::format("it depends on `{}`", label(post));
+    const std::string edge = run_before ? fmt::format("`{}` lists it in `run_before`", label(post))
+                                        : fmt::format("it depends on `{}`", label(post));
     const std::string post_why =
-        post.carried_by.empty()
-            ? post.verdict.why
-            : fmt::format("{}, after `{}`", post.verdict.why, post.carried_by);
+        post.carried_by.empty() ? post.verdict.why
+                                : fmt::format("{}, after `{}`", post.verdict.why, post.carried_by);
     Diagnostic d = error_at(
         m.path, text, m.class_span,
         fmt::format("`{}` must run before the deploy ({}), but {}, which runs after it ({}): "

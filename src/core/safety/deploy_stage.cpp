@@ -123,7 +123,8 @@ MarkExpr read_mark_expr(std::string_view text) {
     const Token open = tokens.take();
     m.called = !subscript;
     const char* close = subscript ? "]" : ")";
-    while (!tokens.peek().is_op(close) || tokens.peek().depth != open.depth + 1) {
+    // The closing bracket has the depth of the opening one.
+    while (!tokens.peek().is_op(close) || tokens.peek().depth != open.depth) {
       const Token t = tokens.peek();
       if (t.kind == TokenKind::End || t.kind == TokenKind::Error) return m;
       if (t.kind == TokenKind::String && t.depth == open.depth + 1) {
@@ -176,9 +177,10 @@ class MarkReader {
       }
     }
     if (member != "PRE_DEPLOY" && member != "POST_DEPLOY") {
-      unreadable(span, fmt::format("`{}` is not a stage migline can read: it is not syzygy's "
-                                   "Stage.PRE_DEPLOY or Stage.POST_DEPLOY as this file imports it",
-                                   written),
+      unreadable(span,
+                 fmt::format("`{}` is not a stage migline can read: it is not syzygy's "
+                             "Stage.PRE_DEPLOY or Stage.POST_DEPLOY as this file imports it",
+                             written),
                  "write `stage = Stage.POST_DEPLOY` with `from syzygy import Stage`");
       return std::nullopt;
     }
@@ -211,10 +213,11 @@ class MarkReader {
       mark.stage = DeployStage::PostDeploy;
       mark.delay = e.delay;
     } else {
-      unreadable(span, fmt::format("`{}` is not a safety migline can read: it is not "
-                                   "django_safemigrate's Safe.before_deploy(), "
-                                   "Safe.after_deploy() or Safe.always() as this file imports it",
-                                   mark.text),
+      unreadable(span,
+                 fmt::format("`{}` is not a safety migline can read: it is not "
+                             "django_safemigrate's Safe.before_deploy(), "
+                             "Safe.after_deploy() or Safe.always() as this file imports it",
+                             mark.text),
                  "write `safe = Safe.after_deploy()` with `from django_safemigrate import Safe`");
       return std::nullopt;
     }
@@ -299,6 +302,7 @@ std::optional<StageMark> comment_mark(std::string_view source, const SourceSpan&
 }
 
 std::string describe(const StageMark& mark) {
+  if (mark.convention == "migline") return fmt::format("`{}`", mark.text);
   return fmt::format("`{}` ({})", mark.text, mark.convention);
 }
 
@@ -342,8 +346,8 @@ DeployMarks read_deploy_marks(std::string_view path, std::string_view source,
   for (const MarkVisitor::Assignment& a : visitor.assignments) {
     const std::string written =
         fmt::format("{} = {}", a.name, std::string(text_of(source, a.value)));
-    auto mark = a.name == "stage" ? reader.syzygy(a.value, written)
-                                  : reader.safemigrate(a.value, written);
+    auto mark =
+        a.name == "stage" ? reader.syzygy(a.value, written) : reader.safemigrate(a.value, written);
     if (mark) out.migration.push_back(std::move(*mark));
   }
   if (auto mark = comment_mark(source, operations.class_span)) {
@@ -417,8 +421,8 @@ StageVerdict decide_deploy_stage(const DeployMarks& marks, const MigrationOperat
       staged.push_back(
           {stage, fmt::format("{} ({} by syzygy's inference)", type, stage_name(stage)), op.span});
     } else {
-      staged.push_back({DeployStage::PreDeploy, fmt::format("{} (unmarked: pre-deploy)", type),
-                        op.span});
+      staged.push_back(
+          {DeployStage::PreDeploy, fmt::format("{} (unmarked: pre-deploy)", type), op.span});
     }
   }
   for (const Staged& s : staged) {

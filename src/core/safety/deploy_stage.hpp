@@ -56,9 +56,10 @@ DeployMarks read_deploy_marks(std::string_view path, std::string_view source,
 struct StageVerdict {
   DeployStage stage = DeployStage::PreDeploy;
   StageOrigin origin = StageOrigin::Default;
-  bool either = false;  // safemigrate's always: runs after the deploy if it follows a post-deploy one
-  std::string why;      // e.g. "marked `stage = Stage.POST_DEPLOY` (syzygy)"
-  std::string delay;    // safemigrate's delay, as written
+  bool either =
+      false;          // safemigrate's always: runs after the deploy if it follows a post-deploy one
+  std::string why;    // e.g. "marked `stage = Stage.POST_DEPLOY` (syzygy)"
+  std::string delay;  // safemigrate's delay, as written
   // A migration whose marks or operations name both stages: why, and where. The stage above is
   // then the post-deploy one, the side that breaks nothing already shipped.
   std::optional<std::string> mixed;

@@ -63,13 +63,12 @@ void judge_new_code(const Operation& op, const OperationContext& c,
 
 void judge_after_deploy(const Operation& op, const OperationContext& context,
                         std::vector<SafetyFinding>& findings, std::size_t first) {
-  findings.erase(std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first),
-                                findings.end(),
-                                [](const SafetyFinding& f) {
-                                  return f.severity != Severity::Note &&
-                                         intended_after_deploy(f.rule);
-                                }),
-                 findings.end());
+  findings.erase(
+      std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+                     [](const SafetyFinding& f) {
+                       return f.severity != Severity::Note && intended_after_deploy(f.rule);
+                     }),
+      findings.end());
   judge_new_code(op, context, findings);
 }
 
