@@ -254,7 +254,10 @@ class MarkVisitor : public ClassVisitor {
     tokens.take();
     if (tokens.peek().is_op(":")) {  // an annotation: `stage: Stage = Stage.POST_DEPLOY`
       tokens.take();
-      read_python_expression(tokens);
+      while (!line_ends(tokens.peek()) &&
+             !(tokens.peek().is_op("=") && tokens.peek().depth == first.depth)) {
+        tokens.take();
+      }
     }
     if (!tokens.peek().is_op("=")) return;
     tokens.take();
