@@ -5,7 +5,7 @@
 
 syzygy: for each directory of migration files (default: the checkout's tests/test_migrations/*,
 syzygy_forms/ beside this script, tests/fixtures/stages/syzygy_*/branch/shop/migrations),
-syzygy's `get_migration_stage()` runs on every migration. safemigrate (default:
+syzygy's `must_post_deploy_migration()` runs on every migration. safemigrate (default:
 safemigrate_forms/, tests/fixtures/stages/safemigrate_*/...): its command's `safety()`. Both are
 imported by Debian's Django 3.2; `migline plan --format json` (`stages:` the same convention)
 reads the same files committed in a temporary git repository as the app `tests`. Prints one
@@ -51,13 +51,13 @@ def load(path):
 def syzygy_verdict(path):
     from syzygy import conf
     from syzygy.exceptions import AmbiguousStage
-    from syzygy.plan import get_migration_stage
+    from syzygy.plan import must_post_deploy_migration
     conf._configure()
     try:
-        stage = get_migration_stage(load(path))
+        post = must_post_deploy_migration(load(path))  # what `migrate --pre-deploy` uses
     except AmbiguousStage:
         return "ambiguous"
-    return "post-deploy" if stage is not None and stage.name == "POST_DEPLOY" else "pre-deploy"
+    return "post-deploy" if post else "pre-deploy"
 
 
 def safemigrate_verdict(path):
