@@ -124,6 +124,44 @@ class DeployStages(TestCase):
         self.assertIn("error: RemoveField drops `order.legacy` after the deploy, but it is NOT "
                       "NULL without a database default", run.stdout)
 
+    def test_impossible_plan_in_every_format_of_check(self):
+        ws = self.ws
+        self.release("inverted", {
+            "0003_remove_order_note": migration(
+                [("shop", "0002_order_paid")], ['migrations.RemoveField("order", "note")'],
+                "  # migline: post-deploy"),
+            "0004_order_total": migration(
+                [("shop", "0003_remove_order_note")],
+                ['migrations.AddField("order", "total", models.IntegerField(null=True))'])})
+        run = ws.migline("check", "--base", "main", "--format", "github")
+        self.assertRun(run, 1)
+        self.assertIn("::error file=shop/migrations/0004_order_total.py,line=4,col=7,"
+                      "title=migline stage-inversion::`shop.0004_order_total` must run before "
+                      "the deploy", run.stdout)
+        run = ws.migline("check", "--base", "main", "--format", "json")
+        self.assertRun(run, 1)
+        rules = [f["rule"] for f in json.loads(run.stdout)["findings"]]
+        self.assertEqual(rules, ["stage-inversion"])
+        run = ws.migline("plan", "--base", "main", "--format", "json")
+        self.assertRun(run, 1)
+        self.assertTrue(json.loads(run.stdout)["impossible"])
+        # Marked post-deploy too, the plan is possible again.
+        ws.write("shop/migrations/0004_order_total.py", migration(
+            [("shop", "0003_remove_order_note")],
+            ['migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)'],
+            "  # migline: post-deploy"))
+        ws.commit("mark it")
+        self.assertRun(ws.migline("check", "--base", "main"), 0)
+        self.assertRun(ws.migline("plan", "--base", "main"), 0)
+
+    def test_plan_usage_and_configuration_errors(self):
+        ws = self.ws
+        self.assertEqual(ws.migline("plan").returncode, 2)  # --base is required
+        ws.write(".migline.yaml", "safety:\n  stages: liquibase\n")
+        run = ws.migline("plan", "--base", "main")
+        self.assertRun(run, 2)
+        self.assertIn(".migline.yaml:2:11: error: unknown deploy stages 'liquibase'", run.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

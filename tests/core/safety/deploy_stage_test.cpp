@@ -220,6 +220,28 @@ TEST_CASE("deploy stage: migline's own comment on the class line") {
         "it is marked both `stage = Stage.PRE_DEPLOY` (syzygy) and `# migline: post-deploy`");
 }
 
+TEST_CASE("deploy stage: annotated marks, and hostile text never crashes") {
+  const Read annotated =
+      read("from syzygy import Stage", "    stage: Stage = Stage.POST_DEPLOY\n", kAdd);
+  CHECK(decide(annotated).stage == DeployStage::PostDeploy);
+  for (std::string_view text : {
+           "from syzygy import Stage\nclass Migration:\n    stage = Stage['POST_DEPLOY'\n",
+           "from syzygy import (\nclass Migration:\n    stage = Stage.POST_DEPLOY\n",
+           "import\nfrom\nfrom syzygy import\nclass Migration:\n    stage =\n    safe = \n",
+           "class Migration:\n    safe = Safe.after_deploy(delay=\n",
+           "class Migration:  # migline:\n    stage = Stage[[[[[[[[[[]]]]]]]]]]\n",
+           "class Migration(x):  # migline: post-deploy",
+           "\xef\xbb\xbf"
+           "class Migration:\r\n    stage = \"\\xff\"\r\n",
+       }) {
+    INFO(text);
+    const MigrationOperations ops = read_migration_operations("x.py", text);
+    const DeployMarks marks = read_deploy_marks("x.py", text, ops);
+    const StageVerdict v = decide_deploy_stage(marks, ops, DeployConvention::Syzygy);
+    CHECK_FALSE(v.why.empty());
+  }
+}
+
 TEST_CASE("deploy stage: conventions by name") {
   for (std::string_view name : {"off", "syzygy", "safemigrate", "migline"}) {
     auto c = parse_deploy_convention(name);
