@@ -141,7 +141,7 @@ class Planner {
           p.carried_by = label(post);
           break;
         }
-        plan.findings.push_back(inversion(m, text, p, post, n));
+        plan.findings.push_back(inversion(m, text, p, post));
         break;
       }
       if (p.verdict.stage == DeployStage::PostDeploy)
@@ -174,9 +174,7 @@ class Planner {
 
  private:
   Diagnostic inversion(const DjangoMigration& m, const std::string& text,
-                       const PlannedMigration& pre, const PlannedMigration& post,
-                       const Node& n) const {
-    (void)n;
+                       const PlannedMigration& pre, const PlannedMigration& post) const {
     // The edge is the post-deploy migration's `run_before` or this one's dependency.
     bool run_before = false;
     auto found = project_.graph.find(post.app, post.name);
