@@ -104,6 +104,7 @@ int run(int argc, char** argv) {
   add_graph_command(app, global, commands);
   add_update_command(app, global, commands);
   add_check_command(app, global, commands);
+  add_plan_command(app, global, commands);
   add_resolve_command(app, global, commands);
   add_merge_driver_command(app, global, commands);
   add_doctor_command(app, global, commands);

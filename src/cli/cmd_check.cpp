@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "core/text/plural.hpp"
 #include "project/checks.hpp"
+#include "project/deploy_plan.hpp"
 #include "project/safety_check.hpp"
 
 namespace migline::cli {
@@ -105,6 +106,10 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     if (!options.no_safety) {
       Diagnostics safety = check_safety(*project, **source, at_fork->first->paths());
       extra.insert(extra.end(), safety.begin(), safety.end());
+    }
+    // What makes the deploy plan impossible (SPEC §15); its notes are `plan`'s alone.
+    for (Diagnostic& d : plan_deploy(*project, **source, at_fork->first->paths()).findings) {
+      if (d.severity != Severity::Note) extra.push_back(std::move(d));
     }
   }
   findings.insert(findings.end(), extra.begin(), extra.end());

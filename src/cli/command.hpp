@@ -63,6 +63,7 @@ void add_leaves_command(CLI::App& app, const GlobalOptions& global, std::vector<
 void add_graph_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_update_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_check_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
+void add_plan_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_init_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_doctor_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);
 void add_resolve_command(CLI::App& app, const GlobalOptions& global, std::vector<Command>& out);

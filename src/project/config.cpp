@@ -86,7 +86,16 @@ std::set<std::string, std::less<>> rule_set(const YAML::Node& node, std::string_
 
 void parse_safety(const YAML::Node& safety, Config& config) {
   if (safety.IsNull()) return;
-  check_keys(safety, "`safety`", {"database", "off", "warn", "hook"});
+  check_keys(safety, "`safety`", {"database", "off", "warn", "hook", "stages"});
+  if (const YAML::Node stages = safety["stages"]) {
+    const std::string name = scalar(stages, "safety.stages");
+    auto parsed = parse_deploy_convention(name);
+    if (!parsed) {
+      throw ConfigError{stages.Mark(), fmt::format("unknown deploy stages '{}'", name),
+                        "use `syzygy`, `safemigrate`, `migline` or `off`"};
+    }
+    config.safety.stages = *parsed;
+  }
   if (const YAML::Node database = safety["database"]) {
     const std::string name = scalar(database, "safety.database");
     auto parsed = parse_safety_database(name);

@@ -139,6 +139,14 @@ class SafetyRun {
       m.operations = &read(i);
       m.source = sources_[i];
       m.on_branch = branch;
+      if (branch) {
+        const DeployMarks marks = read_deploy_marks(m.path, m.source, *m.operations);
+        // A migration mixing stages cannot run after the deploy: judged as today, with
+        // the plan's stage-mixed error beside it.
+        const StageVerdict stage =
+            decide_deploy_stage(marks, *m.operations, project_.config.safety.stages);
+        m.post_deploy = stage.stage == DeployStage::PostDeploy && !stage.mixed;
+      }
       replay.push_back(std::move(m));
     }
     SafetyOptions options = project_.config.safety;

@@ -89,6 +89,15 @@ TEST_CASE("config reads the safety block") {
   REQUIRE(defaults);
   CHECK(defaults->safety.database == SafetyDatabase::PostgreSQL);
   CHECK(defaults->safety_hook);
+  CHECK(defaults->safety.stages == DeployConvention::Off);
+  for (const auto& [name, convention] :
+       {std::pair{"syzygy", DeployConvention::Syzygy},
+        std::pair{"safemigrate", DeployConvention::SafeMigrate},
+        std::pair{"migline", DeployConvention::Migline}, std::pair{"off", DeployConvention::Off}}) {
+    auto stages = parse_config(".migline.yaml", std::string("safety: {stages: ") + name + "}\n");
+    REQUIRE(stages);
+    CHECK(stages->safety.stages == convention);
+  }
 }
 
 TEST_CASE("safety config errors carry line and column") {
@@ -104,13 +113,17 @@ TEST_CASE("safety config errors carry line and column") {
         ".migline.yaml:2:3: error: unknown key 'databse' in `safety`\n"
         "  databse: sqlite\n"
         "  ^\n"
-        "hint: known keys: database, off, warn, hook\n");
+        "hint: known keys: database, off, warn, hook, stages\n");
   auto database = parse_config(".migline.yaml", "safety: {database: oracle}\n");
   REQUIRE_FALSE(database);
   CHECK(database.error().message == "unknown database 'oracle'");
   auto hook = parse_config(".migline.yaml", "safety: {hook: block}\n");
   REQUIRE_FALSE(hook);
   CHECK(hook.error().message == "unknown hook setting 'block'");
+  auto stages = parse_config(".migline.yaml", "safety:\n  stages: liquibase\n");
+  REQUIRE_FALSE(stages);
+  CHECK(stages.error().line == 2);
+  CHECK(stages.error().message == "unknown deploy stages 'liquibase'");
 }
 
 }  // namespace migline

@@ -217,6 +217,7 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
   op.type = std::string(call.last_name());
   op.span = call.span;
   op.last_line = last_line_of(source, call.span);
+  if (const PyExpr* stage = call.keyword("stage")) op.stage = *stage;
   const std::string& t = op.type;
   if (t == "CreateModel") {
     op.model = string_of(call.argument(0, "name"));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/safety/model_state.hpp"
+#include "core/safety/post_deploy_rules.hpp"
 
 namespace migline {
 namespace {
@@ -130,7 +131,9 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
         const OperationContext context{
             m.app,    state, options.database, defaults, &options.settings, ops.atomic,
             m.source, &sql};
+        const std::size_t first = findings.size();
         judge_database_side(op, context, findings);
+        if (m.post_deploy) judge_after_deploy(op, context, findings, first);
       }
       state.apply(m.app, op, m.on_branch);
     }

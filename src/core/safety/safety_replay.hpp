@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/django/migration_operations.hpp"
+#include "core/safety/deploy_stage.hpp"
 #include "core/safety/safety_rules.hpp"
 #include "core/text/diagnostic.hpp"
 
@@ -14,9 +15,10 @@ namespace migline {
 // Project-wide choices of `.migline.yaml` `safety:`.
 struct SafetyOptions {
   SafetyDatabase database = SafetyDatabase::PostgreSQL;
-  std::set<std::string, std::less<>> off;   // rules not run
-  std::set<std::string, std::less<>> warn;  // error rules reported as warnings
-  SwappableSettings settings;               // `settings:` of the config (AUTH_USER_MODEL)
+  std::set<std::string, std::less<>> off;           // rules not run
+  std::set<std::string, std::less<>> warn;          // error rules reported as warnings
+  SwappableSettings settings;                       // `settings:` of the config (AUTH_USER_MODEL)
+  DeployConvention stages = DeployConvention::Off;  // what an unmarked migration is
 };
 
 // One migration to replay: its operations as read, and whether it is new on the branch.
@@ -26,6 +28,7 @@ struct ReplayedMigration {
   std::string_view source;
   const MigrationOperations* operations = nullptr;
   bool on_branch = false;
+  bool post_deploy = false;  // runs once only the new code is live: judged against it
 };
 
 // Replays `migrations` (in an order where every migration follows its dependencies) into a

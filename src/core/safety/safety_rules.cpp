@@ -543,6 +543,14 @@ const std::vector<SafetyRule>& safety_rules() {
        "runs in a transaction",
        "set `atomic = False` on the Migration (and keep its other operations in another "
        "migration, since a failure then leaves the first ones applied)"},
+      {"post-deploy-add-field", Severity::Error, false,
+       "a column added by a post-deploy migration, which the new code selects before it exists",
+       "add columns before the deploy (nullable or with db_default); keep post-deploy "
+       "migrations for drops and for NOT NULL after a backfill"},
+      {"post-deploy-remove-not-null", Severity::Error, false,
+       "a NOT NULL column without a database default dropped after the deploy",
+       "in the release that stops using the field, make it nullable (AlterField null=True) "
+       "or give it a db_default in a pre-deploy migration; drop it post-deploy"},
       {"runpython-irreversible", Severity::Warning, false, "RunPython without reverse_code",
        "pass reverse_code (migrations.RunPython.noop when nothing needs undoing)"},
       {"runsql-irreversible", Severity::Warning, false, "RunSQL without reverse_sql",

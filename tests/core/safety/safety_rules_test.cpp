@@ -121,7 +121,7 @@ TEST_CASE("safety: every rule has an id, a severity and a safe sequence") {
     CHECK_FALSE(rule.safe.empty());
   }
   CHECK(find_safety_rule("remove-feild") == nullptr);
-  CHECK(safety_rules().size() == 18);
+  CHECK(safety_rules().size() == 20);
 }
 
 }  // namespace migline

@@ -1,0 +1,10 @@
+from django.db import migrations, models
+from syzygy.constants import *
+
+
+class Migration(migrations.Migration):
+    stage = Stage.POST_DEPLOY
+    dependencies = []
+
+    operations = [
+    ]
