@@ -33,6 +33,20 @@ def git(git_dir, *args):
                           capture_output=True).stdout
 
 
+CONSTANTS = {}  # --constant cli.CONTRACT_BRANCH=contract: names the project defines elsewhere
+
+
+def _constants(node):
+    """node with every name or attribute in CONSTANTS replaced by its string."""
+    class Replace(ast.NodeTransformer):
+        def visit_Attribute(self, n):
+            return ast.Constant(CONSTANTS[ast.unparse(n)]) if ast.unparse(n) in CONSTANTS else n
+
+        def visit_Name(self, n):
+            return ast.Constant(CONSTANTS[n.id]) if n.id in CONSTANTS else n
+    return Replace().visit(node)
+
+
 def read_record(text):
     """The four variables of a revision file, by ast; None when they are not literals."""
     try:
@@ -55,7 +69,7 @@ def read_record(text):
         else:
             continue
         if name in NAMES:
-            record[name] = ast.literal_eval(value)
+            record[name] = ast.literal_eval(_constants(value))
     if "revision" not in record:
         return None
     return record
@@ -79,6 +93,10 @@ def main():
     git_dir, versions_dir = sys.argv[1], sys.argv[2].rstrip("/")
     count = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 40
     recursive = "--recursive" in sys.argv
+    for arg in sys.argv:
+        if arg.startswith("--constant="):
+            name, value = arg[len("--constant="):].split("=", 1)
+            CONSTANTS[name] = value
     program = os.environ.get("MIGLINE_HEADS", "/tmp/h24scratch/driver")
     commits = git(git_dir, "log", "--format=%H", "--", versions_dir).decode().split()
     commits = commits[::-1]

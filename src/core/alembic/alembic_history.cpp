@@ -63,9 +63,14 @@ std::vector<char> AlembicHistory::ancestors(int from) const {
 }
 
 AlembicHistory build_alembic_history(std::string location, std::vector<AlembicRevision> revisions,
-                                     Diagnostics& diagnostics) {
+                                     Diagnostics& diagnostics,
+                                     const std::vector<std::string>& unreadable) {
+  const auto known_unreadable = [&](const std::string& id) {
+    return std::find(unreadable.begin(), unreadable.end(), id) != unreadable.end();
+  };
   AlembicHistory h;
   h.location = std::move(location);
+  h.broken = !unreadable.empty();
   std::sort(revisions.begin(), revisions.end(),
             [](const AlembicRevision& a, const AlembicRevision& b) { return a.path < b.path; });
 
@@ -120,6 +125,8 @@ AlembicHistory build_alembic_history(std::string location, std::vector<AlembicRe
     for (const RevisionIdRef& d : r.down_revisions) {
       auto it = by_id.find(d.id);
       if (it == by_id.end()) {
+        h.broken = true;
+        if (known_unreadable(d.id)) continue;
         diagnostics.push_back(at_span(r, d.span, "missing-parent",
                                       "down_revision '" + d.id + "' of revision " + r.revision +
                                           " names no revision of " + h.location,
@@ -138,6 +145,8 @@ AlembicHistory build_alembic_history(std::string location, std::vector<AlembicRe
         if (label != by_label.end()) target = label->second;
       }
       if (target < 0) {
+        h.broken = true;
+        if (known_unreadable(d.id)) continue;
         diagnostics.push_back(at_span(r, d.span, "missing-parent",
                                       "depends_on '" + d.id + "' of revision " + r.revision +
                                           " names no revision or branch label of " + h.location,

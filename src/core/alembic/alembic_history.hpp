@@ -37,8 +37,10 @@ struct AlembicHistory {
 // down_revision; depends_on never removes a head), each head's branch labels (its own and
 // those of every down_revision ancestor), and as errors in `diagnostics`: a duplicate id, a
 // down_revision or depends_on naming nothing, a cycle, a branch label used twice, an id over
-// 32 characters.
+// 32 characters. A reference to one of `unreadable` (ids of files that failed to read,
+// reported already) is not reported again.
 AlembicHistory build_alembic_history(std::string location, std::vector<AlembicRevision> revisions,
-                                     Diagnostics& diagnostics);
+                                     Diagnostics& diagnostics,
+                                     const std::vector<std::string>& unreadable = {});
 
 }  // namespace migline

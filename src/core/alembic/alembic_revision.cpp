@@ -95,8 +95,24 @@ class RevisionVisitor : public ClassVisitor {
   }
 };
 
+// A Name the config states, read as its string.
+PyExpr with_constants(const PyExpr& e, const AlembicConstants& constants) {
+  PyExpr out = e;
+  if (e.kind == PyExpr::Kind::Name) {
+    auto it = constants.find(e.text);
+    if (it != constants.end()) {
+      out.kind = PyExpr::Kind::String;
+      out.text = it->second;
+    }
+  }
+  for (PyExpr& item : out.items) item = with_constants(item, constants);
+  return out;
+}
+
 // Reads None / a string / a tuple or list of strings into `out`; false when it is another form.
-bool read_ids(const PyExpr& e, std::vector<RevisionIdRef>& out, bool& none) {
+bool read_ids(const PyExpr& raw, std::vector<RevisionIdRef>& out, bool& none,
+              const AlembicConstants& constants) {
+  const PyExpr e = constants.empty() ? raw : with_constants(raw, constants);
   none = false;
   if (e.kind == PyExpr::Kind::Name && e.text == "None") {
     none = true;
@@ -166,8 +182,26 @@ bool is_alembic_revision_file(std::string_view file_name) {
   return true;
 }
 
-tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(std::string_view path,
-                                                                 std::string_view source) {
+std::optional<std::string> unreadable_revision_id(std::string_view path, std::string_view source) {
+  TokenStream tokens(path, source);
+  RevisionVisitor visitor;
+  visit_classes(tokens, visitor);
+  if (visitor.revision.found && visitor.revision.expr.kind == PyExpr::Kind::String) {
+    return visitor.revision.expr.text;
+  }
+  const std::size_t slash = path.find_last_of('/');
+  std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  std::size_t end = 0;
+  while (end < file.size() &&
+         ((file[end] >= '0' && file[end] <= '9') || (file[end] >= 'a' && file[end] <= 'f'))) {
+    ++end;
+  }
+  if (end == 0) return std::nullopt;
+  return std::string(file.substr(0, end));
+}
+
+tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(
+    std::string_view path, std::string_view source, const AlembicConstants& constants) {
   TokenStream tokens(path, source);
   RevisionVisitor visitor;
   visit_classes(tokens, visitor);
@@ -183,7 +217,7 @@ tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(std::string_vie
   };
 
   if (visitor.revision.found) {
-    const PyExpr& e = visitor.revision.expr;
+    const PyExpr e = with_constants(visitor.revision.expr, constants);
     if (e.kind != PyExpr::Kind::String) {
       bad_form(e, "revision");
     } else {
@@ -223,17 +257,18 @@ tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(std::string_vie
   } else {
     const PyExpr& e = visitor.down_revision.expr;
     out.down_revision_span = e.span;
-    if (!read_ids(e, out.down_revisions, out.down_revision_none)) {
+    if (!read_ids(e, out.down_revisions, out.down_revision_none, constants)) {
       out.down_revisions.clear();
       bad_form(e, "down_revision");
     }
   }
   bool none = false;
   if (visitor.branch_labels.found &&
-      !read_ids(visitor.branch_labels.expr, out.branch_labels, none)) {
+      !read_ids(visitor.branch_labels.expr, out.branch_labels, none, constants)) {
     bad_form(visitor.branch_labels.expr, "branch_labels");
   }
-  if (visitor.depends_on.found && !read_ids(visitor.depends_on.expr, out.depends_on, none)) {
+  if (visitor.depends_on.found &&
+      !read_ids(visitor.depends_on.expr, out.depends_on, none, constants)) {
     bad_form(visitor.depends_on.expr, "depends_on");
   }
   if (has_errors(tokens.diagnostics())) return tl::make_unexpected(std::move(tokens.diagnostics()));

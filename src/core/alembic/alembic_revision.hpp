@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,13 +36,21 @@ struct AlembicRevision {
   bool has_revises_line = false;
 };
 
+// Names a project defines outside its revision files and that `.migline.yaml` states, e.g.
+// neutron's `cli.CONTRACT_BRANCH` -> "contract": read as that string wherever a literal may be.
+using AlembicConstants = std::map<std::string, std::string, std::less<>>;
+
 // Reads `revision`, `down_revision`, `branch_labels` and `depends_on` at module level of
 // `source` without running it, plain or annotated. A value that is not a string literal, None
 // or a tuple or list of string literals is a diagnostic, never a guess; so are a missing
 // `revision` (unless the file name is hex, Alembic's legacy rule), a missing `down_revision`,
 // and a revision id holding `@`, `-` or `+`.
-tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(std::string_view path,
-                                                                 std::string_view source);
+tl::expected<AlembicRevision, Diagnostics> read_alembic_revision(
+    std::string_view path, std::string_view source, const AlembicConstants& constants = {});
+
+// The revision id a file that failed to read still states (`revision = "..."` as a literal),
+// else the hex prefix of its file name: what other revisions would call it.
+std::optional<std::string> unreadable_revision_id(std::string_view path, std::string_view source);
 
 // Whether Alembic loads the file named `file_name` (no directory) in a versions directory:
 // `*.py`, except `__init__*` and editor lock files `.#*`.
