@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/alembic/alembic_revision.hpp"
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 #include "core/graph/dag.hpp"
 
 namespace migline {

@@ -3,8 +3,8 @@
 #include <optional>
 #include <utility>
 
-#include "core/python_expression.hpp"
-#include "core/python_outline.hpp"
+#include "core/python/python_expression.hpp"
+#include "core/python/python_outline.hpp"
 
 namespace migline {
 

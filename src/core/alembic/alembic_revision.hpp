@@ -8,7 +8,7 @@
 
 #include <tl/expected.hpp>
 
-#include "core/diagnostic.hpp"
+#include "core/text/diagnostic.hpp"
 
 namespace migline {
 
