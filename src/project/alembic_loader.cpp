@@ -54,9 +54,9 @@ std::string normalize(std::string_view path, std::string_view base) {
 std::string interpolate(std::string_view value, std::string_view here) {
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value.compare(i, 9, "%(here)s") == 0) {
+    if (value.compare(i, 8, "%(here)s") == 0) {
       out += here.empty() ? "." : std::string(here);
-      i += 8;
+      i += 7;
     } else if (value.compare(i, 2, "%%") == 0) {
       out += '%';
       ++i;
@@ -93,11 +93,6 @@ std::vector<std::string> split_locations(const std::map<std::string, std::string
   }
   if (!trim(current).empty()) out.emplace_back(trim(current));
   return out;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string file_name(std::string_view path) {
@@ -285,6 +280,14 @@ tl::expected<std::vector<AlembicHistory>, Diagnostic> load_alembic_histories(
         if (!is_alembic_revision_file(file_name(rest))) continue;
         files.insert(*it);
       }
+    }
+    // A location named by a config file that holds neither env.py nor a revision here is
+    // not this repository's history (e.g. an ini for a deployment elsewhere).
+    if (files.empty() &&
+        !std::binary_search(paths.begin(), paths.end(),
+                            loc.script_location.empty() ? std::string("env.py")
+                                                        : loc.script_location + "/env.py")) {
+      continue;
     }
     std::vector<AlembicRevision> revisions;
     std::vector<std::string> unreadable;

@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import alembic_oracle  # noqa: E402
-from testing import TestCase  # noqa: E402
+from testing import MIGLINE, TestCase  # noqa: E402
 
 INI = "[alembic]\nscript_location = %(here)s/alembic\nsqlalchemy.url = sqlite://\n"
 
@@ -119,7 +119,7 @@ class Leaves(TestCase):
             run, got = leaves(ws)
             self.assertEqual(run.returncode, 1)
             self.assertEqual(got["alembic"], {})
-            self.assertIn("alembic/versions/b2.py:17:17: error: `down_revision` is not a literal "
+            self.assertIn("alembic/versions/b2.py:14:17: error: `down_revision` is not a literal "
                           "migline can read\n", run.stderr)
 
 
@@ -231,6 +231,30 @@ class Manifest(TestCase):
             self.assertNotEqual(merge.returncode, 0)
             self.assertIn("CONFLICT (content): Merge conflict in migrations.lock.yaml",
                           merge.stdout)
+
+
+class Setup(TestCase):
+    def test_init_and_the_hook_on_an_alembic_only_repository(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.env["MIGLINE"] = MIGLINE
+            ws.env["PATH"] = os.path.dirname(MIGLINE) + os.pathsep + ws.env["PATH"]
+            alembic_project(ws, revisions=[("a1.py", revision("a1", None))])
+            self.assertRun(ws.migline("init"), 0)
+            with open(ws.path("migrations.lock.yaml")) as f:
+                self.assertIn('\nalembic:\n\n  alembic: a1\n', f.read())
+            ws.commit("initial")
+            self.assertRun(ws.migline("doctor"), 0)
+            ws.write("alembic/versions/b1.py", revision("b1", "a1"))
+            ws.write("alembic/versions/b2.py", revision("b2", "a1"))
+            ws.git("add", "-A")
+            commit = ws.git("commit", "-q", "-m", "two heads", check=False)
+            self.assertNotEqual(commit.returncode, 0)
+            self.assertIn("alembic alembic (b1, b2)", commit.stderr)
+            ws.remove("alembic/versions/b2.py")
+            ws.git("add", "-A")
+            ws.git("commit", "-q", "-m", "one head")
+            self.assertIn("  alembic: b1\n", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
 
 
 if __name__ == "__main__":
