@@ -200,7 +200,7 @@ class Errors(TestCase):
                 ".migline.yaml:2:1: error: unknown key 'strategy' in .migline.yaml\n"
                 "strategy: merge\n^\n"
                 "hint: known keys: manifest, include, exclude, labels, settings, "
-                "protected_branch, resolve, safety\n"))
+                "protected_branch, resolve, safety, alembic\n"))
 
     def test_json_is_one_document_whatever_the_state(self):
         with self.workspace() as ws:
