@@ -8,7 +8,6 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "project/alembic_loader.hpp"
 #include "project/write_journal.hpp"
 
 namespace migline::cli {
@@ -39,9 +38,6 @@ tl::expected<Loaded, Diagnostic> load_any_project(const GlobalOptions& global,
   if (!files) return tl::make_unexpected(files.error());
   auto project = load_project(**files);
   if (!project) return tl::make_unexpected(project.error());
-  auto alembic = load_alembic_histories(**files, project->config, project->diagnostics);
-  if (!alembic) return tl::make_unexpected(alembic.error());
-  project->alembic = std::move(*alembic);
   return Loaded{std::move(*context), std::move(*files), std::move(*project)};
 }
 

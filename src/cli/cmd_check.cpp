@@ -4,7 +4,6 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "project/alembic_loader.hpp"
 #include "project/checks.hpp"
 #include "project/safety_check.hpp"
 
@@ -66,9 +65,6 @@ tl::expected<std::pair<std::unique_ptr<FileSource>, Project>, Diagnostic> load_a
   if (!source) return tl::make_unexpected(source.error());
   auto project = load_project(**source);
   if (!project) return tl::make_unexpected(project.error());
-  auto alembic = load_alembic_histories(**source, project->config, project->diagnostics);
-  if (!alembic) return tl::make_unexpected(alembic.error());
-  project->alembic = std::move(*alembic);
   return std::make_pair(std::move(*source), std::move(*project));
 }
 
@@ -89,9 +85,6 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
   if (!source) return fail(source.error());
   auto project = load_project(**source);
   if (!project) return fail(project.error());
-  auto alembic = load_alembic_histories(**source, project->config, project->diagnostics);
-  if (!alembic) return fail(alembic.error());
-  project->alembic = std::move(*alembic);
 
   Diagnostics findings = project->diagnostics;
   Diagnostics extra;
