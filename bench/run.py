@@ -12,6 +12,9 @@ For each size and shape it generates a git repository of about that many migrati
     comments inside the lists (the shape of a large monorepo);
   - long: a single app, one chain;
   - squash: apps of 66 migrations, every one squashed once (33 squashes replacing pairs);
+  - alembic: one Alembic history (alembic.ini, alembic/env.py, alembic/versions/) of that
+    many revisions in the annotated template, a fork and its merge revision every 50; its
+    "Django" column is Alembic's own ScriptDirectory heads (every revision imported);
 then measures, alternating the commands within each repetition and taking medians:
   - `migline update --check` and `migline check` cold (.git/migline, both caches, deleted
     before the run), "parse-warm" (the parse cache left by the run before, answers off with
@@ -59,7 +62,7 @@ class Migration(migrations.Migration):
 '''
 
 
-SHAPES = ("today", "dense", "long", "squash")
+SHAPES = ("today", "dense", "long", "squash", "alembic")
 
 
 def layout(shape, size):
@@ -100,8 +103,73 @@ def dense_deps(a, n, apps, per_app):
     return "".join(lines)
 
 
+ALEMBIC_REVISION = '''"""step {n}
+
+Revision ID: {rev}
+Revises: {revises}
+Create Date: 2026-01-01 00:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = "{rev}"
+down_revision: Union[str, None] = {down}
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.add_column("model{m}", sa.Column("field_{n}", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("model{m}", "field_{n}")
+'''
+
+
+def write_alembic(root, size):
+    """One Alembic history of `size` revisions: a chain, and every 50 a fork of two revisions
+    joined by a merge revision."""
+    versions = os.path.join(root, "alembic", "versions")
+    os.makedirs(versions)
+    with open(os.path.join(root, "alembic.ini"), "w") as f:
+        f.write("[alembic]\nscript_location = %(here)s/alembic\n")
+    with open(os.path.join(root, "alembic", "env.py"), "w") as f:
+        f.write("from alembic import context\n")
+    rev_of = lambda n: "%012x" % (n * 2654435761 % (1 << 48))
+    previous = None
+    n = 0
+    while n < size:
+        if previous is not None and n % 50 == 49 and n + 3 <= size:
+            a, b, m = n + 1, n + 2, n + 3
+            for side in (a, b):
+                write_alembic_revision(versions, side, rev_of(side), [previous])
+            write_alembic_revision(versions, m, rev_of(m), [rev_of(a), rev_of(b)])
+            previous, n = rev_of(m), m
+            continue
+        n += 1
+        write_alembic_revision(versions, n, rev_of(n), [previous] if previous else [])
+        previous = rev_of(n)
+    return n
+
+
+def write_alembic_revision(versions, n, rev, down):
+    down_text = "None" if not down else '"%s"' % down[0] if len(down) == 1 else \
+        "(%s)" % ", ".join('"%s"' % d for d in down)
+    with open(os.path.join(versions, "%s_step_%d.py" % (rev, n)), "w") as f:
+        f.write(ALEMBIC_REVISION.format(n=n, rev=rev, revises=", ".join(down), down=down_text,
+                                        m=n % 7))
+
+
 def write_migrations(root, shape, size):
     """The migration files of a shape; returns how many."""
+    if shape == "alembic":
+        return write_alembic(root, size)
     apps, per_app = layout(shape, size)
     count = 0
     for a in range(apps):
@@ -191,9 +259,17 @@ assert len(loader.graph.leaf_nodes()) == len(apps)
 '''
 
 
-def measure(root, reps, django):
+ALEMBIC = r'''
+import sys
+from alembic.script import ScriptDirectory
+assert len(ScriptDirectory(sys.argv[1] + "/alembic").get_heads()) == 1
+'''
+
+
+def measure(root, reps, django, shape="today"):
     """Medians of each command over `reps` alternating repetitions."""
-    files = subprocess.run(["git", "ls-files", "*/migrations/[0-9]*.py"], cwd=root, env=ENV,
+    pattern = "alembic/versions/*.py" if shape == "alembic" else "*/migrations/[0-9]*.py"
+    files = subprocess.run(["git", "ls-files", pattern], cwd=root, env=ENV,
                            capture_output=True, text=True, check=True).stdout.split()
     listing = os.path.join(root, ".git", "bench-files")
     with open(listing, "w") as f:
@@ -219,7 +295,8 @@ def measure(root, reps, django):
         "git status": (["git", "status", "--porcelain"], None, None),
     }
     if django:
-        commands["Django"] = (["/usr/bin/python3", "-c", DJANGO, root], None, None)
+        oracle = ALEMBIC if shape == "alembic" else DJANGO
+        commands["Django"] = (["/usr/bin/python3", "-c", oracle, root], None, None)
     times = {name: [] for name in commands}
     cpu = {name: [] for name in commands}
     rss = []
@@ -269,7 +346,7 @@ def main():
             generate(root, shape, size)
             if args.generate_only:
                 continue
-            results[(shape, size)] = measure(root, args.reps, size <= args.django_max)
+            results[(shape, size)] = measure(root, args.reps, size <= args.django_max, shape)
     if args.generate_only:
         return
 

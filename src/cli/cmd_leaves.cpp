@@ -14,8 +14,9 @@ struct LeavesOptions {
   std::string format = "text";
 };
 
-// {"django": {label: [leaves]}}, and "findings" when there are any. Apps with a migration
-// that failed to read are left out: their leaves are not known.
+// {"django": {label: [leaves]}, "alembic": {script location: [heads]}}, and "findings" when
+// there are any. Apps and histories with a file that failed to read are left out: their
+// leaves are not known.
 std::string render_json(const Project* project, const Diagnostics& findings) {
   std::string out = "{\"django\": {";
   bool first_app = true;
@@ -29,6 +30,19 @@ std::string render_json(const Project* project, const Diagnostics& findings) {
       out += fmt::format("{}{}", first_leaf ? "" : ", ",
                          json_quote(project->graph.nodes()[static_cast<std::size_t>(id)].name));
       first_leaf = false;
+    }
+    out += "]";
+  }
+  out += "}, \"alembic\": {";
+  bool first_history = true;
+  for (const AlembicHistory& h : project ? project->alembic : std::vector<AlembicHistory>{}) {
+    if (h.broken) continue;  // a gap or a cycle: its heads are not known
+    out += fmt::format("{}{}: [", first_history ? "" : ", ", json_quote(h.location));
+    first_history = false;
+    bool first_head = true;
+    for (const std::string& id : h.head_ids()) {
+      out += fmt::format("{}{}", first_head ? "" : ", ", json_quote(id));
+      first_head = false;
     }
     out += "]";
   }
@@ -49,6 +63,10 @@ std::string render_text(const Project& project) {
     }
     out += fmt::format("{:<{}}  {}{}\n", app, width, fmt::join(names, " "),
                        names.size() > 1 ? "  (divergent: run `migline resolve`)" : "");
+  }
+  for (const AlembicHistory& h : project.alembic) {
+    out += fmt::format("alembic {}  {}{}\n", h.location, fmt::join(h.head_ids(), " "),
+                       h.divergent_groups().empty() ? "" : "  (divergent: run `migline resolve`)");
   }
   return out;
 }

@@ -18,11 +18,23 @@ struct UpdateOptions {
   bool check = false;
 };
 
-// Apps whose leaves diverge, as "label (a, b)".
-std::vector<std::string> divergent_apps(const LeafMap& leaves) {
+// Apps whose leaves diverge, as "label (a, b)", and Alembic histories with two heads on one
+// branch, as "alembic LOCATION (a, b)": separately labelled branches are not divergence.
+std::vector<std::string> divergent_apps(const Project& project) {
   std::vector<std::string> out;
-  for (const auto& [app, names] : leaves) {
+  for (const auto& [app, names] : leaf_map(project)) {
+    if (is_alembic_manifest_key(app)) continue;
     if (names.size() > 1) out.push_back(fmt::format("{} ({})", app, fmt::join(names, ", ")));
+  }
+  for (const AlembicHistory& h : project.alembic) {
+    for (const std::vector<int>& group : h.divergent_groups()) {
+      std::vector<std::string> ids;
+      for (int g : group) {
+        ids.push_back(
+            h.revisions[static_cast<std::size_t>(h.heads[static_cast<std::size_t>(g)])].revision);
+      }
+      out.push_back(fmt::format("alembic {} ({})", h.location, fmt::join(ids, ", ")));
+    }
   }
   return out;
 }
@@ -55,7 +67,7 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
   const bool color = context.color_stderr();
 
   if (options.source.staged && !options.check) {
-    const std::vector<std::string> divergent = divergent_apps(leaf_map(loaded->project));
+    const std::vector<std::string> divergent = divergent_apps(loaded->project);
     if (!divergent.empty()) {
       Diagnostic d;
       d.message = fmt::format("the staged migrations have several leaves in an app: {}",

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/plan/migration_name.hpp"
+#include "project/alembic_checks.hpp"
 #include "project/manifest_files.hpp"
 
 namespace migline {
@@ -287,6 +288,8 @@ Diagnostics check_project(const Project& project, const FileSource& source,
     check_published(project, source, *base, out);
     check_behind(project, *base, out);
   }
+  Diagnostics alembic = check_alembic(project, source, base);
+  out.insert(out.end(), alembic.begin(), alembic.end());
   return out;
 }
 

@@ -117,12 +117,49 @@ void parse_safety(const YAML::Node& safety, Config& config) {
   }
 }
 
+void parse_alembic(const YAML::Node& alembic, Config& config) {
+  if (alembic.IsNull()) return;
+  check_keys(alembic, "`alembic`", {"histories", "constants"});
+  if (const YAML::Node constants = alembic["constants"]) {
+    for (const auto& [name, value] : string_map(constants, "alembic.constants")) {
+      config.alembic.constants[name] = value;
+    }
+  }
+  const YAML::Node histories = alembic["histories"];
+  if (!histories || histories.IsNull()) return;
+  if (!histories.IsSequence()) {
+    throw ConfigError{histories.Mark(), "`alembic.histories` must be a list",
+                      "write `histories: [{script_location: db/alembic}]`"};
+  }
+  for (const YAML::Node& item : histories) {
+    check_keys(item, "an `alembic.histories` entry",
+               {"script_location", "version_locations", "recursive"});
+    AlembicHistoryConfig h;
+    const YAML::Node location = item["script_location"];
+    if (!location) {
+      throw ConfigError{item.Mark(), "an `alembic.histories` entry needs `script_location`", {}};
+    }
+    h.script_location = scalar(location, "alembic.histories.script_location");
+    if (const YAML::Node versions = item["version_locations"]) {
+      h.version_locations = string_list(versions, "alembic.histories.version_locations");
+    }
+    if (const YAML::Node recursive = item["recursive"]) {
+      const std::string value = scalar(recursive, "alembic.histories.recursive");
+      if (value != "true" && value != "false") {
+        throw ConfigError{recursive.Mark(), "`recursive` must be true or false", {}};
+      }
+      h.recursive = value == "true";
+    }
+    config.alembic.histories.push_back(std::move(h));
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   if (root.IsNull()) return config;
   check_keys(root, ".migline.yaml",
              {"manifest", "include", "exclude", "labels", "settings", "protected_branch", "resolve",
-              "safety"});
+              "safety", "alembic"});
   if (const YAML::Node manifest = root["manifest"]) {
     check_keys(manifest, "`manifest`", {"path", "layout"});
     if (const YAML::Node path = manifest["path"])
@@ -187,6 +224,7 @@ Config parse(const YAML::Node& root) {
     }
   }
   if (const YAML::Node safety = root["safety"]) parse_safety(safety, config);
+  if (const YAML::Node alembic = root["alembic"]) parse_alembic(alembic, config);
   return config;
 }
 

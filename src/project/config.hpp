@@ -18,6 +18,20 @@ inline constexpr std::string_view kConfigFileName = ".migline.yaml";
 
 enum class ManifestLayout { Single, PerApp };
 
+// An Alembic history `.migline.yaml` declares: what only `env.py` knows (SPEC section 14).
+struct AlembicHistoryConfig {
+  std::string script_location;                 // relative to the project root
+  std::vector<std::string> version_locations;  // relative to the root; empty: <location>/versions
+  bool recursive = false;                      // also the sub-directories of each of them
+};
+
+// `alembic:` in `.migline.yaml`.
+struct AlembicConfig {
+  std::vector<AlembicHistoryConfig> histories;
+  // Names the revision files use for literals, e.g. neutron's cli.CONTRACT_BRANCH: contract.
+  std::map<std::string, std::string, std::less<>> constants;
+};
+
 // The optional `.migline.yaml` at the project root; defaults when absent.
 struct Config {
   std::string manifest_path = "migrations.lock.yaml";
@@ -33,6 +47,7 @@ struct Config {
   // `resolve: {auto: true}`: a merge completes without stopping (the merge driver writes a
   // divergent entry instead of a conflict) and the post-merge hook linearizes it.
   bool resolve_auto = false;
+  AlembicConfig alembic;
 };
 
 // Parses the text of `.migline.yaml`; unknown keys and wrong types are an error at

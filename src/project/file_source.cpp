@@ -233,8 +233,13 @@ bool is_relevant_path(std::string_view path) {
   if (path == kConfigFileName) return true;
   const std::string_view file = path_basename(path);
   if (file == "apps.py") return true;
+  // Alembic: its config files, env.py, and revisions anywhere below a `versions` directory.
+  if (file == "alembic.ini" || file == "pyproject.toml" || file == "env.py") return true;
   if (file.size() < 3 || file.substr(file.size() - 3) != ".py") return false;
-  return path_basename(path_dirname(path)) == "migrations";
+  const std::string_view dir = path_dirname(path);
+  if (path_basename(dir) == "migrations") return true;
+  const std::string padded = "/" + std::string(dir) + "/";
+  return padded.find("/versions/") != std::string::npos;
 }
 
 tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(

@@ -48,7 +48,8 @@ class FileSource {
   virtual bool reads_concurrently() const { return false; }
 };
 
-// True for paths migline reads: `*/migrations/*.py`, `*/apps.py` and the config file.
+// True for paths migline reads: `*/migrations/*.py`, `*/apps.py`, the config file, and
+// Alembic's: `alembic.ini`, `pyproject.toml`, `env.py`, `*.py` below a `versions` directory.
 bool is_relevant_path(std::string_view path);
 
 // Tracked and untracked-but-not-ignored files of the work tree below `prefix`.

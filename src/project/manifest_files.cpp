@@ -14,6 +14,10 @@ LeafMap leaf_map(const Project& project) {
       names.push_back(project.graph.nodes()[static_cast<std::size_t>(id)].name);
     }
   }
+  for (const AlembicHistory& h : project.alembic) {
+    if (h.heads.empty()) continue;
+    out[alembic_manifest_key(h.location)] = h.head_ids();
+  }
   return out;
 }
 

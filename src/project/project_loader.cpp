@@ -8,6 +8,7 @@
 
 #include "core/django/migration_module.hpp"
 #include "core/text/repo_path.hpp"
+#include "project/alembic_loader.hpp"
 #include "project/app_labels.hpp"
 #include "project/migration_packages.hpp"
 #include "project/migration_reader.hpp"
@@ -210,6 +211,14 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   add_source_lines(source, project.diagnostics.begin() + static_cast<std::ptrdiff_t>(before_graph),
                    project.diagnostics.end());
   project.unreadable = std::move(unreadable);
+  // Alembic histories beside the apps (project/alembic_loader), with their own findings.
+  const std::size_t before_alembic = project.diagnostics.size();
+  auto alembic = load_alembic_histories(source, project.config, project.diagnostics);
+  if (!alembic) return tl::make_unexpected(alembic.error());
+  project.alembic = std::move(*alembic);
+  add_source_lines(source,
+                   project.diagnostics.begin() + static_cast<std::ptrdiff_t>(before_alembic),
+                   project.diagnostics.end());
   sort_diagnostics(project.diagnostics);
   return project;
 }

@@ -5,6 +5,7 @@
 
 #include <tl/expected.hpp>
 
+#include "core/alembic/alembic_history.hpp"
 #include "core/django/django_migration.hpp"
 #include "core/graph/migration_graph.hpp"
 #include "core/text/diagnostic.hpp"
@@ -37,6 +38,7 @@ struct Project {
   MigrationGraph::Unreadable unreadable;  // migrations that failed to read: their apps' leaves
                                           // are not known
   Diagnostics diagnostics;  // findings about the project's files: parse errors, dangling, cycles
+  std::vector<AlembicHistory> alembic;  // by script location (project/alembic_loader)
 };
 
 // Reads the config, finds migration packages and labels, parses every migration once and

@@ -44,7 +44,7 @@ def main():
             errors_agreed += ok
         else:
             ok = run.returncode == 0 and run.stdout.endswith("\n") and \
-                json.loads(run.stdout) == expected
+                json.loads(run.stdout) == dict(expected, alembic={})
         if ok:
             passed += 1
             shutil.rmtree(root)

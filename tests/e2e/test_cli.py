@@ -168,7 +168,7 @@ class Errors(TestCase):
                      "from django.db import migrations\n\nclass Migration(migrations.Migration):\n"
                      "    dependencies = [(\"orders\", \"0001_initial\")] + EXTRA\n")
             run = ws.migline("leaves", "--format", "json")
-            self.assertEqual(json.loads(run.stdout), {"django": {}, "findings": [{
+            self.assertEqual(json.loads(run.stdout), {"django": {}, "alembic": {}, "findings": [{
                 "rule": "parse-error", "severity": "error", "path": "orders/migrations/0002_bad.py",
                 "line": 4, "column": 49,
                 "message": "`dependencies` continues with '+' and cannot be evaluated statically",
@@ -200,7 +200,7 @@ class Errors(TestCase):
                 ".migline.yaml:2:1: error: unknown key 'strategy' in .migline.yaml\n"
                 "strategy: merge\n^\n"
                 "hint: known keys: manifest, include, exclude, labels, settings, "
-                "protected_branch, resolve, safety\n"))
+                "protected_branch, resolve, safety, alembic\n"))
 
     def test_json_is_one_document_whatever_the_state(self):
         with self.workspace() as ws:
@@ -256,7 +256,8 @@ class Output(TestCase):
             run = ws.migline("-C", EXAMPLE, "leaves", "--format", "json")
             self.assertRun(run, 0, stdout=(
                 '{"django": {"accounts": ["0002_user_timezone"], "catalog": ["0004_product_stock"], '
-                '"orders": ["0003_order_status_index"], "payments": ["0002_payment_provider"]}}\n'))
+                '"orders": ["0003_order_status_index"], "payments": ["0002_payment_provider"]}, '
+                '"alembic": {}}\n'))
 
     def test_divergent_leaves_are_listed_and_flagged(self):
         with self.workspace() as ws:

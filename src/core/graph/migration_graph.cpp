@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/graph/dag.hpp"
 #include "core/plan/migration_name.hpp"
 
 namespace migline {
@@ -299,80 +300,40 @@ void MigrationGraph::report_dangling(const std::vector<DjangoMigration>& migrati
 
 void MigrationGraph::report_cycles(const std::vector<DjangoMigration>& migrations,
                                    Diagnostics& diagnostics) {
-  // Iterative Tarjan: deep chains must not exhaust the stack.
-  const int n = static_cast<int>(nodes_.size());
-  std::vector<int> index(static_cast<std::size_t>(n), -1), low(static_cast<std::size_t>(n), 0);
-  std::vector<char> on_stack(static_cast<std::size_t>(n), 0);
-  std::vector<int> stack;
-  std::vector<std::pair<int, std::size_t>> work;
-  int counter = 0;
   auto at = [](auto& v, int i) -> auto& {
     return v[static_cast<std::size_t>(i)];
   };
-  for (int start = 0; start < n; ++start) {
-    if (at(index, start) >= 0 || at(nodes_, start).removed) continue;
-    work.emplace_back(start, 0);
-    while (!work.empty()) {
-      auto& [v, next] = work.back();
-      if (next == 0 && at(index, v) < 0) {
-        at(index, v) = at(low, v) = counter++;
-        stack.push_back(v);
-        at(on_stack, v) = 1;
-      }
-      const std::vector<int>& parents = at(nodes_, v).parents;
-      if (next < parents.size()) {
-        int w = parents[next++];
-        if (at(index, w) < 0) {
-          work.emplace_back(w, 0);
-        } else if (at(on_stack, w)) {
-          at(low, v) = std::min(at(low, v), at(index, w));
-        }
-        continue;
-      }
-      const int done = v;
-      work.pop_back();
-      if (!work.empty()) {
-        int up = work.back().first;
-        at(low, up) = std::min(at(low, up), at(low, done));
-      }
-      if (at(low, done) != at(index, done)) continue;
-      std::vector<int> component;
-      int w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        at(on_stack, w) = 0;
-        component.push_back(w);
-      } while (w != done);
-      const auto& self = at(nodes_, done).parents;
-      if (component.size() == 1 && !std::binary_search(self.begin(), self.end(), done)) continue;
-      std::vector<std::string> names;
-      for (int c : component) names.push_back(at(nodes_, c).app + "." + at(nodes_, c).name);
-      std::sort(names.begin(), names.end());
-      auto first = std::min_element(component.begin(), component.end(), [&](int a, int b) {
-        return at(nodes_, a).app + "." + at(nodes_, a).name <
-               at(nodes_, b).app + "." + at(nodes_, b).name;
-      });
-      Diagnostic d;
-      const Node& culprit = at(nodes_, *first);
-      if (culprit.migration >= 0) {
-        const DjangoMigration& m = migrations[static_cast<std::size_t>(culprit.migration)];
-        d.path = m.path;
-        d.line = m.class_span.line;
-        d.column = m.class_span.column;
-        for (const MigrationRef& ref : m.dependencies) {
-          if (std::binary_search(names.begin(), names.end(), ref.app + "." + ref.name)) {
-            d.line = ref.span.line;
-            d.column = ref.span.column;
-            break;
-          }
+  // The framework-neutral part (core/graph/dag): which nodes form cycles.
+  const std::vector<std::vector<int>> cycles = find_cycles(
+      nodes_.size(), [&](int v) -> const std::vector<int>& { return at(nodes_, v).parents; },
+      [&](int v) { return at(nodes_, v).removed; });
+  for (const std::vector<int>& component : cycles) {
+    std::vector<std::string> names;
+    for (int c : component) names.push_back(at(nodes_, c).app + "." + at(nodes_, c).name);
+    std::sort(names.begin(), names.end());
+    auto first = std::min_element(component.begin(), component.end(), [&](int a, int b) {
+      return at(nodes_, a).app + "." + at(nodes_, a).name <
+             at(nodes_, b).app + "." + at(nodes_, b).name;
+    });
+    Diagnostic d;
+    const Node& culprit = at(nodes_, *first);
+    if (culprit.migration >= 0) {
+      const DjangoMigration& m = migrations[static_cast<std::size_t>(culprit.migration)];
+      d.path = m.path;
+      d.line = m.class_span.line;
+      d.column = m.class_span.column;
+      for (const MigrationRef& ref : m.dependencies) {
+        if (std::binary_search(names.begin(), names.end(), ref.app + "." + ref.name)) {
+          d.line = ref.span.line;
+          d.column = ref.span.column;
+          break;
         }
       }
-      d.message = fmt::format("circular dependency between {}", fmt::join(names, ", "));
-      d.hint = "one of these migrations must stop depending on the others";
-      d.rule = "cycle";
-      diagnostics.push_back(std::move(d));
     }
+    d.message = fmt::format("circular dependency between {}", fmt::join(names, ", "));
+    d.hint = "one of these migrations must stop depending on the others";
+    d.rule = "cycle";
+    diagnostics.push_back(std::move(d));
   }
 }
 

@@ -56,7 +56,32 @@ std::string_view unquote(std::string_view s) {
   return is_plain_name(s) ? s : std::string_view();
 }
 
+// A double-quoted scalar with no quote or backslash inside, or a plain name.
+std::string_view unquote_loose(std::string_view s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
+    s = s.substr(1, s.size() - 2);
+    if (s.empty() || s.find_first_of("\"\\") != std::string_view::npos) return {};
+    return s;
+  }
+  return is_plain_name(s) ? s : std::string_view();
+}
+
 }  // namespace
+
+std::string alembic_manifest_key(std::string_view script_location) {
+  return std::string(kAlembicKeyPrefix) + std::string(script_location);
+}
+
+bool is_alembic_manifest_key(std::string_view key) {
+  return key.substr(0, kAlembicKeyPrefix.size()) == kAlembicKeyPrefix;
+}
+
+std::string render_manifest_section_break(std::string_view previous, std::string_view key) {
+  if (is_alembic_manifest_key(key) && (previous.empty() || !is_alembic_manifest_key(previous))) {
+    return "\nalembic:\n";
+  }
+  return {};
+}
 
 std::string render_manifest_header(std::string_view file_name) {
   return fmt::format(
@@ -72,12 +97,19 @@ std::string render_manifest_entry(std::string_view app, const std::vector<std::s
   for (const std::string& n : leaves) values.push_back(scalar(n));
   const std::string value =
       values.size() == 1 ? values.front() : fmt::format("[{}]", fmt::join(values, ", "));
+  if (is_alembic_manifest_key(app)) {
+    return fmt::format("  {}: {}\n", scalar(app.substr(kAlembicKeyPrefix.size())), value);
+  }
   return fmt::format("  {}: {}\n", scalar(app), value);
 }
 
 std::string render_manifest(std::string_view file_name, const LeafMap& leaves) {
   std::string out = render_manifest_header(file_name);
-  for (const auto& [app, names] : leaves) out += "\n" + render_manifest_entry(app, names);
+  std::string_view previous;
+  for (const auto& [app, names] : leaves) {
+    out += render_manifest_section_break(previous, app) + "\n" + render_manifest_entry(app, names);
+    previous = app;
+  }
   return out;
 }
 
@@ -86,6 +118,7 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
   LeafMap leaves;
   bool version = false;
   bool in_django = false;
+  bool in_alembic = false;
   auto fail = [&](std::size_t offset, std::string message, std::string hint = {}) {
     errors.push_back(
         error_at(path, text, span_at(text, offset), std::move(message), std::move(hint)));
@@ -102,10 +135,13 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
     const bool indented = line.front() == ' ' || line.front() == '\t';
     if (!indented) {
       in_django = false;
+      in_alembic = false;
       if (content == "version: 1") {
         version = true;
       } else if (content == "django:") {
         in_django = true;
+      } else if (content == "alembic:") {
+        in_alembic = true;
       } else {
         fail(offset, fmt::format("unexpected line '{}'", content.substr(0, 60)),
              "regenerate the manifest with `migline update`");
@@ -115,13 +151,23 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
     const std::size_t colon = content.find(':');
     const std::size_t entry_offset =
         offset + static_cast<std::size_t>(content.data() - line.data());
-    if (!in_django || colon == std::string_view::npos) {
+    if ((!in_django && !in_alembic) || colon == std::string_view::npos) {
       fail(entry_offset, fmt::format("unexpected line '{}'", content.substr(0, 60)),
            "regenerate the manifest with `migline update`");
       return;
     }
-    const std::string_view app = unquote(trim(content.substr(0, colon)));
-    std::string_view value = trim(content.substr(colon + 1));
+    // An Alembic script location holds '/', so its key is quoted and may hold ':'.
+    const std::size_t key_end =
+        in_alembic && content.front() == '"' ? content.find("\":", 1) + 1 : colon;
+    const std::string_view app = key_end == 0 || key_end == std::string_view::npos
+                                     ? std::string_view()
+                                 : in_alembic ? unquote_loose(trim(content.substr(0, key_end)))
+                                              : unquote(trim(content.substr(0, colon)));
+    std::string_view value =
+        app.empty() ? std::string_view() : trim(content.substr((in_alembic ? key_end : colon) + 1));
+    const auto unquote_value = [&](std::string_view v) {
+      return in_alembic ? unquote_loose(v) : unquote(v);
+    };
     std::vector<std::string> names;
     bool valid = !app.empty() && !value.empty();
     if (valid && value.front() == '[' && value.back() == ']') {
@@ -130,13 +176,13 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
       while (valid && begin <= value.size()) {
         std::size_t end = value.find(',', begin);
         if (end == std::string_view::npos) end = value.size();
-        const std::string_view name = unquote(trim(value.substr(begin, end - begin)));
+        const std::string_view name = unquote_value(trim(value.substr(begin, end - begin)));
         valid = !name.empty();
         names.emplace_back(name);
         begin = end + 1;
       }
     } else if (valid) {
-      const std::string_view name = unquote(value);
+      const std::string_view name = unquote_value(value);
       valid = !name.empty();
       names.emplace_back(name);
     }
@@ -145,7 +191,8 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
            "an entry is `app_label: migration_name` or `app_label: [name, name]`");
       return;
     }
-    if (!leaves.emplace(std::string(app), std::move(names)).second) {
+    const std::string key = in_alembic ? alembic_manifest_key(app) : std::string(app);
+    if (!leaves.emplace(key, std::move(names)).second) {
       fail(entry_offset, fmt::format("app '{}' is listed twice", app), std::string(kResolveHint));
     }
   });

@@ -11,12 +11,23 @@
 
 namespace migline {
 
-// Each app label's leaves, sorted; more than one leaf means the app is divergent.
+// Each app label's leaves, sorted; more than one leaf means the app is divergent. An Alembic
+// history's heads are under alembic_manifest_key(script location): after every app label.
 using LeafMap = std::map<std::string, std::vector<std::string>>;
+
+// The LeafMap key of an Alembic history: a prefix no app label has, and that sorts after them.
+inline constexpr std::string_view kAlembicKeyPrefix = "~alembic:";
+std::string alembic_manifest_key(std::string_view script_location);
+// True for an Alembic history's key.
+bool is_alembic_manifest_key(std::string_view key);
+// What goes before the entry of `key` besides its blank line: `alembic:` and a blank line
+// before the first Alembic history (`previous` is the key rendered last, or empty).
+std::string render_manifest_section_break(std::string_view previous, std::string_view key);
 
 // The single-file manifest (`migrations.lock.yaml`): a fixed header naming `file_name`,
 // `version: 1`, then `django:` with one entry per app, sorted, each followed by a blank line
-// so that changes to different apps never touch adjacent lines. Byte-stable, LF endings.
+// so that changes to different apps never touch adjacent lines; then, when there are any,
+// `alembic:` with one entry per history (`"script/location": head`). Byte-stable, LF endings.
 std::string render_manifest(std::string_view file_name, const LeafMap& leaves);
 
 // The fixed start of a single-file manifest, through `django:`.

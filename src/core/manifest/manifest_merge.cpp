@@ -62,12 +62,17 @@ std::optional<ManifestMerge> merge_manifest(std::string_view file_name, std::str
     for (const auto& entry : *side) apps.insert(entry.first);
   }
   ManifestMerge out{render_manifest_header(file_name), {}};
+  std::string previous;
   for (const std::string& app : apps) {
     const Value o = value_in(*our_leaves, app);
     const Value t = value_in(*their_leaves, app);
     std::optional<Value> merged = merge_value(value_in(*base_leaves, app), o, t);
     if (!merged) out.conflicts.push_back(app);
     if (!merged && on_conflict == OnConflict::Union) merged = union_of(o, t);
+    if (!merged || *merged) {
+      out.text += render_manifest_section_break(previous, app);
+      previous = app;
+    }
     if (!merged) {
       out.text += "\n" + conflict_hunk(app, o ? render_manifest_entry(app, *o) : "",
                                        t ? render_manifest_entry(app, *t) : "", labels);

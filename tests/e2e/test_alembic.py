@@ -1,0 +1,261 @@
+"""Alembic histories end to end (SPEC section 14): the real binary, real git, Alembic's own
+RevisionMap as the oracle where heads are asserted."""
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import alembic_oracle  # noqa: E402
+from testing import MIGLINE, TestCase  # noqa: E402
+
+INI = "[alembic]\nscript_location = %(here)s/alembic\nsqlalchemy.url = sqlite://\n"
+
+
+def revision(rev, down, labels=None, depends=None, annotated=False, message="change"):
+    """A revision file as `alembic revision` writes it (1.13's template when annotated)."""
+    down_text = repr(down) if not isinstance(down, list) else repr(tuple(down))
+    revises = ", ".join(down) if isinstance(down, list) else (down or "")
+    lines = ['"""%s' % message, "", "Revision ID: %s" % rev, "Revises: %s" % revises,
+             "Create Date: 2026-01-01 00:00:00.000000", "", '"""']
+    if annotated:
+        lines += ["from typing import Sequence, Union", ""]
+    lines += ["from alembic import op", "import sqlalchemy as sa", "", "",
+              "# revision identifiers, used by Alembic."]
+    if annotated:
+        lines += ["revision: str = %r" % rev,
+                  "down_revision: Union[str, None] = %s" % down_text,
+                  "branch_labels: Union[str, Sequence[str], None] = %r" % (labels,),
+                  "depends_on: Union[str, Sequence[str], None] = %r" % (depends,)]
+    else:
+        lines += ["revision = %r" % rev, "down_revision = %s" % down_text,
+                  "branch_labels = %r" % (labels,), "depends_on = %r" % (depends,)]
+    lines += ["", "", "def upgrade():", "    op.execute('SELECT 1')", "", "",
+              "def downgrade():", "    pass", ""]
+    return "\n".join(lines)
+
+
+def alembic_project(ws, location="alembic", revisions=(), ini=True):
+    if ini:
+        ws.write("alembic.ini", INI.replace("/alembic", "/" + location))
+    ws.write(location + "/env.py", "from alembic import context\n")
+    ws.write(location + "/script.py.mako", '"""${message}\n"""\n')
+    for name, text in revisions:
+        ws.write(location + "/versions/" + name, text)
+
+
+def leaves(ws):
+    run = ws.migline("leaves", "--format", "json")
+    return run, json.loads(run.stdout)
+
+
+class Leaves(TestCase):
+    def test_heads_of_a_standard_layout_match_alembic(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[
+                ("1975ea83b712_initial.py", revision("1975ea83b712", None)),
+                ("ae1027a6acf_email.py", revision("ae1027a6acf", "1975ea83b712", annotated=True)),
+                ("27c6a30d7c24_price.py", revision("27c6a30d7c24", "ae1027a6acf"))])
+            run, got = leaves(ws)
+            self.assertRun(run, 0)
+            self.assertEqual(got, {"django": {}, "alembic": {"alembic": ["27c6a30d7c24"]}})
+            oracle = alembic_oracle.heads_of_location(ws.path("alembic"))
+            self.assertEqual(got["alembic"]["alembic"], oracle["heads"])
+
+    def test_flask_migrate_layout_without_alembic_ini(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, "migrations", ini=False, revisions=[
+                ("a1_initial.py", revision("a1", None)), ("b2_next.py", revision("b2", "a1"))])
+            ws.write("migrations/alembic.ini", "[alembic]\n# template used to generate files\n")
+            run, got = leaves(ws)
+            self.assertRun(run, 0)
+            self.assertEqual(got["alembic"], {"migrations": ["b2"]})
+
+    def test_script_location_from_alembic_ini_and_pyproject(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.write("backend/alembic.ini", "[alembic]\nscript_location = %(here)s/../db/schema\n")
+            ws.write("db/schema/env.py", "")
+            ws.write("db/schema/versions/a1.py", revision("a1", None))
+            ws.write("pyproject.toml", '[project]\nname = "x"\n\n[tool.alembic]\n'
+                     'script_location = "%(here)s/other"\n'
+                     'version_locations = ["%(here)s/other/v1", "%(here)s/other/versions"]\n')
+            ws.write("other/env.py", "")
+            ws.write("other/versions/b1.py", revision("b1", None))
+            ws.write("other/versions/v1/c1.py", revision("c1", "b1"))
+            run, got = leaves(ws)
+            self.assertRun(run, 0)
+            self.assertEqual(got["alembic"], {"db/schema": ["a1"], "other": ["b1"]})
+
+    def test_declared_history_with_recursive_version_locations(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.write(".migline.yaml", "alembic:\n  histories:\n"
+                     "    - script_location: db/alembic_migrations\n      recursive: true\n"
+                     "  constants: {cli.EXPAND_BRANCH: expand, cli.CONTRACT_BRANCH: contract}\n")
+            alembic_project(ws, "db/alembic_migrations", ini=False, revisions=[
+                ("kilo_initial.py", revision("kilo", None)),
+                ("liberty/expand/e1.py", revision("e1", "kilo").replace(
+                    "branch_labels = None", "branch_labels = (cli.EXPAND_BRANCH,)")),
+                ("liberty/contract/c1.py", revision("c1", "kilo").replace(
+                    "branch_labels = None", "branch_labels = (cli.CONTRACT_BRANCH,)")),
+                ("mitaka/expand/e2.py", revision("e2", "e1"))])
+            run, got = leaves(ws)
+            self.assertRun(run, 0)
+            self.assertEqual(got["alembic"], {"db/alembic_migrations": ["c1", "e2"]})
+            text = ws.migline("leaves")
+            self.assertNotIn("divergent", text.stdout)
+
+    def test_a_name_is_a_diagnostic_never_a_guess(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[
+                ("a1.py", revision("a1", None)),
+                ("b2.py", revision("b2", "a1").replace("down_revision = 'a1'",
+                                                       "down_revision = PREVIOUS"))])
+            run, got = leaves(ws)
+            self.assertEqual(run.returncode, 1)
+            self.assertEqual(got["alembic"], {})
+            self.assertIn("alembic/versions/b2.py:14:17: error: `down_revision` is not a literal "
+                          "migline can read\n", run.stderr)
+
+
+class Check(TestCase):
+    def test_divergent_heads_missing_parent_long_id(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[
+                ("a1.py", revision("a1", None)), ("b1.py", revision("b1", "a1")),
+                ("b2.py", revision("b2", "a1"))])
+            ws.migline("update")
+            run = ws.migline("check", "--format", "json")
+            self.assertEqual(run.returncode, 1)
+            rules = [f["rule"] for f in json.loads(run.stdout)["findings"]]
+            self.assertEqual(rules, ["divergent-heads"])
+            ws.write("alembic/versions/c1.py", revision("c" * 33, "zz"))
+            run = ws.migline("check", "--format", "json")
+            rules = sorted(f["rule"] for f in json.loads(run.stdout)["findings"])
+            self.assertIn("missing-parent", rules)
+            self.assertIn("revision-id-too-long", rules)
+
+    def test_expand_and_contract_branches_are_not_divergent(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[
+                ("a1.py", revision("a1", None)),
+                ("e1.py", revision("e1", "a1", labels=("expand",))),
+                ("c1.py", revision("c1", "a1", labels=("contract",))),
+                ("e2.py", revision("e2", "e1", depends="c1"))])
+            self.assertRun(ws.migline("update"), 0)
+            self.assertRun(ws.migline("check"), 0)
+
+    def test_branch_behind_and_published_modified_with_base(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[("a1.py", revision("a1", None))])
+            ws.migline("update")
+            ws.commit("base")
+            ws.git("checkout", "-q", "-b", "feature")
+            ws.write("alembic/versions/f1.py", revision("f1", "a1"))
+            ws.write("alembic/versions/a1.py", revision("a1", None, message="edited"))
+            ws.migline("update")
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            ws.write("alembic/versions/m1.py", revision("m1", "a1"))
+            ws.migline("update")
+            ws.commit("main moves on")
+            ws.git("checkout", "-q", "feature")
+            run = ws.migline("check", "--base", "main", "--format", "json", "--no-safety")
+            rules = sorted(f["rule"] for f in json.loads(run.stdout)["findings"])
+            self.assertEqual(rules, ["branch-behind", "published-modified"], run.stdout)
+
+
+MANIFEST = """# migrations.lock.yaml - generated by migline; do not edit by hand.
+# It records each app's newest migration. A merge conflict in this file means
+# another branch added a migration to the same app: run `migline resolve`.
+version: 1
+
+django:
+
+alembic:
+
+  "db/analytics": b1
+
+  "db/main": a2
+"""
+
+
+class Manifest(TestCase):
+    def two_histories(self, ws):
+        ws.init_git()
+        alembic_project(ws, "db/main", ini=False, revisions=[
+            ("a1.py", revision("a1", None)), ("a2.py", revision("a2", "a1"))])
+        alembic_project(ws, "db/analytics", ini=False, revisions=[("b1.py", revision("b1", None))])
+
+    def test_manifest_section_is_byte_stable(self):
+        with self.workspace() as ws:
+            self.two_histories(ws)
+            self.assertRun(ws.migline("update"), 0)
+            with open(ws.path("migrations.lock.yaml")) as f:
+                self.assertEqual(f.read(), MANIFEST)
+            self.assertRun(ws.migline("update", "--check"), 0)
+
+    def test_plain_git_conflicts_on_one_history_never_across_histories(self):
+        with self.workspace() as ws:
+            self.two_histories(ws)
+            ws.migline("update")
+            ws.commit("base")
+            ws.git("checkout", "-q", "-b", "other")
+            ws.write("db/analytics/versions/b2.py", revision("b2", "b1"))
+            ws.migline("update")
+            ws.commit("analytics")
+            ws.git("checkout", "-q", "main")
+            ws.write("db/main/versions/a3.py", revision("a3", "a2"))
+            ws.migline("update")
+            ws.commit("main history")
+            self.assertEqual(ws.git("merge", "-q", "other", "-m", "merge").returncode, 0)
+            self.assertRun(ws.migline("check"), 0)
+            # Two branches that each add a revision to the same history conflict.
+            ws.git("checkout", "-q", "-b", "second")
+            ws.write("db/main/versions/a4x.py", revision("a4x", "a3"))
+            ws.migline("update")
+            ws.commit("x")
+            ws.git("checkout", "-q", "main")
+            ws.write("db/main/versions/a4y.py", revision("a4y", "a3"))
+            ws.migline("update")
+            ws.commit("y")
+            merge = ws.git("merge", "-q", "second", "-m", "merge", check=False)
+            self.assertNotEqual(merge.returncode, 0)
+            self.assertIn("CONFLICT (content): Merge conflict in migrations.lock.yaml",
+                          merge.stdout)
+
+
+class Setup(TestCase):
+    def test_init_and_the_hook_on_an_alembic_only_repository(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            ws.env["MIGLINE"] = MIGLINE
+            ws.env["PATH"] = os.path.dirname(MIGLINE) + os.pathsep + ws.env["PATH"]
+            alembic_project(ws, revisions=[("a1.py", revision("a1", None))])
+            self.assertRun(ws.migline("init"), 0)
+            with open(ws.path("migrations.lock.yaml")) as f:
+                self.assertIn('\nalembic:\n\n  alembic: a1\n', f.read())
+            ws.commit("initial")
+            self.assertRun(ws.migline("doctor"), 0)
+            ws.write("alembic/versions/b1.py", revision("b1", "a1"))
+            ws.write("alembic/versions/b2.py", revision("b2", "a1"))
+            ws.git("add", "-A")
+            commit = ws.git("commit", "-q", "-m", "two heads", check=False)
+            self.assertNotEqual(commit.returncode, 0)
+            self.assertIn("alembic alembic (b1, b2)", commit.stderr)
+            ws.remove("alembic/versions/b2.py")
+            ws.git("add", "-A")
+            ws.git("commit", "-q", "-m", "one head")
+            self.assertIn("  alembic: b1\n", ws.git("show", "HEAD:migrations.lock.yaml").stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
