@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "core/alembic/alembic_revision.hpp"
-#include "core/text/diagnostic.hpp"
 #include "core/graph/dag.hpp"
+#include "core/text/diagnostic.hpp"
 
 namespace migline {
 
