@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/django/migration_module.hpp"
 #include "core/text/repo_path.hpp"
 #include "fs/file_io.hpp"
 #include "git/commit_rewrite.hpp"
@@ -63,10 +64,8 @@ using MigrationDirs = std::map<std::string, std::set<std::string>>;
 tl::expected<MigrationDirs, std::string> migration_dirs_at(const GitRepository& repo,
                                                            const std::string& rev) {
   MigrationDirs out;
-  auto files = repo.tree_files(rev, [](std::string_view path) {
-    return path.find("migrations/") != std::string_view::npos &&
-           path.substr(path.size() - std::min<std::size_t>(path.size(), 3)) == ".py";
-  });
+  auto files =
+      repo.tree_files(rev, [](std::string_view path) { return is_migration_module_path(path); });
   if (!files) return tl::make_unexpected(files.error());
   for (GitFile& f : *files) {
     out[std::string(path_dirname(f.path))].insert(std::string(path_basename(f.path)));

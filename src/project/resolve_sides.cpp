@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/django/migration_module.hpp"
 #include "core/plan/side_choice.hpp"
 #include "core/text/repo_path.hpp"
 #include "project/resolve_planner.hpp"
@@ -97,7 +98,7 @@ KnownRenames Planner::known_renames() const {
   KnownRenames out;
   for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {
     auto renamed = repo_->renames(fork, side, [](std::string_view path) {
-      return is_relevant_path(path) && path.size() > 3 && path.substr(path.size() - 3) == ".py";
+      return is_relevant_path(path) && is_migration_module_path(path);
     });
     if (!renamed) continue;  // e.g. a root commit has no parent: nothing to follow
     for (const auto& [from, to] : *renamed) {

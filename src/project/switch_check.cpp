@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/django/migration_module.hpp"
 #include "core/text/repo_path.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
@@ -10,16 +11,9 @@
 namespace migline {
 namespace {
 
-bool is_migration_path(const std::string& path) {
-  const std::string_view file = path_basename(path);
-  return path.find("migrations/") != std::string::npos && file.size() > 3 &&
-         file.substr(file.size() - 3) == ".py" && file[0] != '_' && file[0] != '~';
-}
-
 // The app directory of a migration path: what is before `/migrations/`.
 std::string app_dir_of(const std::string& path) {
-  const std::size_t at = path.rfind("migrations/");
-  return at == 0 ? std::string() : path.substr(0, at - 1);
+  return std::string(path_dirname(path_dirname(path)));
 }
 
 // App directories of the migration paths of `from` that `to` lacks.
@@ -27,7 +21,7 @@ std::set<std::string> dirs_losing_migrations(const FileSource& from, const FileS
   std::set<std::string> out;
   const std::vector<std::string>& kept = to.paths();
   for (const std::string& path : from.paths()) {
-    if (is_migration_path(path) && !std::binary_search(kept.begin(), kept.end(), path)) {
+    if (is_migration_module_path(path) && !std::binary_search(kept.begin(), kept.end(), path)) {
       out.insert(app_dir_of(path));
     }
   }
@@ -42,7 +36,7 @@ class SubsetSource : public FileSource {
   SubsetSource(const FileSource& base, const std::set<std::string>& dirs) : base_(base) {
     for (const std::string& path : base.paths()) {
       const std::string dir(path_dirname(path));
-      const bool in_migrations = path.find("migrations/") != std::string::npos;
+      const bool in_migrations = path_basename(dir) == "migrations";  // a module or __init__.py
       const bool in_app =
           dirs.count(dir) != 0 || (in_migrations && dirs.count(app_dir_of(path)) != 0);
       if (in_app || path.find('/') == std::string::npos) paths_.push_back(path);

@@ -1,5 +1,7 @@
 #include "core/django/migration_module.hpp"
 
+#include "core/text/repo_path.hpp"
+
 namespace migline {
 
 std::optional<std::string_view> package_app_dir(std::string_view path) {
@@ -18,6 +20,11 @@ std::string_view migration_module_name(std::string_view file) {
     return {};
   }
   return file.substr(0, file.size() - 3);
+}
+
+bool is_migration_module_path(std::string_view path) {
+  const std::string_view dir = path_dirname(path);
+  return path_basename(dir) == "migrations" && !migration_module_name(path_basename(path)).empty();
 }
 
 }  // namespace migline

@@ -20,4 +20,8 @@ std::optional<std::string_view> package_app_dir(std::string_view path);
 // empty otherwise. A name holding '.' is returned: Django cannot import it (the loader says so).
 std::string_view migration_module_name(std::string_view file);
 
+// True for "<app dir>/migrations/<module>.py" whose module Django loads (see
+// migration_module_name): directly inside a directory named exactly `migrations`.
+bool is_migration_module_path(std::string_view path);
+
 }  // namespace migline

@@ -30,4 +30,16 @@ TEST_CASE("migration_module_name: the modules Django loads from a package") {
   CHECK(migration_module_name("0001.initial.py") == "0001.initial");
 }
 
+TEST_CASE("is_migration_module_path: where the five copies of this rule disagreed") {
+  CHECK(is_migration_module_path("orders/migrations/0001_initial.py"));
+  CHECK(is_migration_module_path("migrations/0001_initial.py"));
+  CHECK(is_migration_module_path("a/b/orders/migrations/0002_x.py"));
+  CHECK_FALSE(is_migration_module_path("orders/migrations/__init__.py"));
+  CHECK_FALSE(is_migration_module_path("orders/migrations/old/0001_initial.py"));
+  CHECK_FALSE(is_migration_module_path("orders/foomigrations/0001_initial.py"));
+  CHECK_FALSE(is_migration_module_path("orders/migrations/0001_initial.pyc"));
+  CHECK_FALSE(is_migration_module_path("orders/migrations/_helpers.py"));
+  CHECK_FALSE(is_migration_module_path("0001_initial.py"));
+}
+
 }  // namespace migline
