@@ -48,25 +48,24 @@ if [ "$mode" = test ]; then
   if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git ls-files -z '*.cpp' '*.hpp' '*.c' | xargs -0 clang-format --dry-run --Werror
   fi
-  # 1. The suite on a normal build, warnings as errors.
-  cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGLINE_BUILD_TESTS=ON \
-    -DMIGLINE_WERROR=ON
-  cmake --build build/test -j "$JOBS"
-  (cd build/test && ctest --output-on-failure -j "$JOBS")
+  # 1. The suite on the Release build, warnings as errors. It is also the build the GitHub
+  #    Action and `pip install .` make (Release, the system's shared libraries), so the
+  #    packaging tests below reuse it instead of compiling the same sources again: the
+  #    action's test finds it already built in its runner.temp (build/ci), and pre-commit's
+  #    pip packs its binary (MIGLINE_PIP_PREBUILT). The action's own cmake step then only
+  #    turns the tests off, which recompiles nothing.
+  ci=$(pwd)/build/ci
+  cmake -S "$(pwd)" -B "$ci/migline-build" -DCMAKE_BUILD_TYPE=Release \
+    -DMIGLINE_BUILD_TESTS=ON -DMIGLINE_WERROR=ON
+  cmake --build "$ci/migline-build" -j "$JOBS"
+  (cd "$ci/migline-build" && ctest --output-on-failure -j "$JOBS")
   # 2. The release artifacts (packaging/build.sh), then what ships them: the static binary
   #    through the e2e suites, the .deb, the wheel in a fresh venv, the pre-commit framework
   #    building from a copy of this tree, and the GitHub Action's steps run locally.
   JOBS=$JOBS packaging/build.sh
-  #    The Release build the action makes and `pip install .` makes is one configuration:
-  #    built once here, where the action's test finds it already built (its runner.temp) and
-  #    pre-commit's pip packs it (MIGLINE_PREBUILT) instead of compiling it twice more.
-  action_temp=$(pwd)/build/action
-  cmake -S "$(pwd)" -B "$action_temp/migline-build" -DCMAKE_BUILD_TYPE=Release \
-    -DMIGLINE_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$action_temp/migline-build" -j "$JOBS"
   for test in tests/packaging/test_*.py; do
-    MIGLINE=build/test/migline MIGLINE_ACTION_TEMP=$action_temp \
-      MIGLINE_PIP_PREBUILT=$action_temp/migline-build/migline /usr/bin/python3 "$test"
+    MIGLINE=$ci/migline-build/migline MIGLINE_ACTION_TEMP=$ci \
+      MIGLINE_PIP_PREBUILT=$ci/migline-build/migline /usr/bin/python3 "$test"
   done
   # 3. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 30).
   fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-30}"

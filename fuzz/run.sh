@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets and runs each for SECONDS (default 30) on a seed corpus made
-# from the test fixtures. Usage: fuzz/run.sh [SECONDS] [TARGET...]
+# from the test fixtures, JOBS (default 2) targets at a time.
+# Usage: fuzz/run.sh [SECONDS] [TARGET...]
 # Findings are written to $MIGLINE_FUZZ_BUILD/findings/ (default build/fuzz); the exit
 # status is non-zero on any.
 set -eu
@@ -34,16 +35,39 @@ for d in tests/fixtures/merge/*; do
   { printf '\007'; cat "$d/ours"; } >"$seeds/conflict_text/$n"
 done
 
+# One target for $seconds, its verdict written beside its log.
+run_target() {
+  corpus=$build/corpus/$1
+  mkdir -p "$corpus"
+  log=$build/findings/$1.log
+  if "$build/fuzz/fuzz_$1" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$build/findings/$1-" "$corpus" "$seeds/$1" >"$log" 2>&1; then
+    echo "fuzz_$1: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)" >"$log.verdict"
+  else
+    echo "fuzz_$1: FAILED, see $log" >"$log.verdict"
+  fi
+}
+
+# JOBS targets at a time (default 2, one per core of the CI machine): each is one process.
+jobs=${JOBS:-2}
+running=0
+for t in $targets; do
+  run_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait
+    running=0
+  fi
+done
+wait
+
 status=0
 for t in $targets; do
-  corpus=$build/corpus/$t
-  mkdir -p "$corpus"
   log=$build/findings/$t.log
-  if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$build/findings/$t-" "$corpus" "$seeds/$t" >"$log" 2>&1; then
-    echo "fuzz_$t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)"
-  else
-    echo "fuzz_$t: FAILED, see $log"; tail -30 "$log"; status=1
+  cat "$log.verdict"
+  if grep -q FAILED "$log.verdict"; then
+    tail -30 "$log"
+    status=1
   fi
 done
 exit $status
