@@ -1,4 +1,5 @@
 #include "project/write_journal.hpp"
+#include "project/journal_plan.hpp"
 
 #include <sys/stat.h>
 
