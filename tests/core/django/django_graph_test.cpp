@@ -1,4 +1,4 @@
-#include "core/graph/migration_graph.hpp"
+#include "core/django/django_graph.hpp"
 
 #include <algorithm>
 #include <string>
@@ -46,7 +46,7 @@ struct Built {
 Built build(const std::vector<DjangoMigration>& ms, std::set<std::string> apps = {}) {
   for (const auto& m : ms) apps.insert(m.app);
   Built b;
-  b.graph = MigrationGraph::build(ms, apps, b.diagnostics);
+  b.graph = build_django_graph(ms, apps, b.diagnostics);
   sort_diagnostics(b.diagnostics);
   return b;
 }
