@@ -4,7 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "core/text/plural.hpp"
+#include "cli/plural.hpp"
 #include "project/checks.hpp"
 #include "project/deploy_plan.hpp"
 #include "project/safety_check.hpp"
@@ -107,7 +107,8 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
       Diagnostics safety = check_safety(*project, **source, at_fork->first->paths());
       extra.insert(extra.end(), safety.begin(), safety.end());
     }
-    // What makes the deploy plan impossible (SPEC §15); its notes are `plan`'s alone.
+    // What makes the deploy plan impossible (core/safety/deploy_stage); its notes are `plan`'s
+    // alone.
     for (Diagnostic& d : plan_deploy(*project, **source, at_fork->first->paths()).findings) {
       if (d.severity != Severity::Note) extra.push_back(std::move(d));
     }
@@ -115,20 +116,13 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
   findings.insert(findings.end(), extra.begin(), extra.end());
   sort_diagnostics(findings);
 
-  int errors = 0;
-  int warnings = 0;
-  int notes = 0;
-  for (const Diagnostic& d : findings) {
-    (d.severity == Severity::Error ? errors : d.severity == Severity::Warning ? warnings : notes)++;
-  }
+  const auto [errors, warnings, notes] = count_findings(findings);
   if (options.format == "json") {
     print_out(render_json(findings, errors, warnings));
   } else if (options.format == "github") {
     print_out(render_github(findings));
   } else {
-    for (const Diagnostic& d : findings) {
-      print_out(format_diagnostic(d, context->color_stdout()));
-    }
+    print_findings(findings, context->color_stdout());
   }
   if (options.format != "json") {
     if (findings.empty()) {

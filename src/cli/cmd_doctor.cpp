@@ -1,5 +1,4 @@
 
-#include <cstdio>
 #include <string>
 
 #include <fmt/format.h>
@@ -7,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "cli/setup.hpp"
+#include "fs/command_output.hpp"
 
 namespace migline::cli {
 namespace {
@@ -15,15 +15,7 @@ namespace {
 // spawn a process; no hot path does.
 std::string installed_version(const std::string& binary) {
   if (binary.empty()) return {};
-  const std::string command = shell_quote(binary) + " --version 2>/dev/null";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return {};
-  char buffer[128] = {};
-  std::string out;
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-  ::pclose(pipe);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  return command_output(shell_quote(binary) + " --version 2>/dev/null");
 }
 
 int run_doctor(const GlobalOptions& global) {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/json_writer.hpp"
 #include "cli/output.hpp"
-#include "core/text/json_writer.hpp"
 
 namespace migline::cli {
 namespace {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/json_writer.hpp"
 #include "cli/output.hpp"
-#include "core/text/json_writer.hpp"
 #include "project/deploy_plan.hpp"
 
 namespace migline::cli {
@@ -99,8 +99,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   if (!fork) return fail(fork.error());
 
   const DeployPlan plan = plan_deploy(*project, **source, (*fork)->paths());
-  int errors = 0;
-  for (const Diagnostic& d : plan.findings) errors += d.severity == Severity::Error ? 1 : 0;
+  const int errors = count_findings(plan.findings).errors;
   if (json) {
     print_out(render_json(plan, options.base));
   } else if (plan.migrations.empty()) {
@@ -113,9 +112,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
                     deploy_convention_name(plan.convention)));
     print_out("before the deploy:\n" + render_group(plan, false));
     print_out("after the deploy:\n" + render_group(plan, true));
-    for (const Diagnostic& d : plan.findings) {
-      print_out(format_diagnostic(d, context->color_stdout()));
-    }
+    print_findings(plan.findings, context->color_stdout());
     print_out(errors == 0 ? std::string("migline plan: ok\n")
                           : fmt::format("migline plan: impossible ({} error{})\n", errors,
                                         errors == 1 ? "" : "s"));
@@ -129,7 +126,7 @@ void add_plan_command(CLI::App& app, const GlobalOptions& global, std::vector<Co
   auto options = std::make_shared<PlanOptions>();
   CLI::App* sub = app.add_subcommand("plan",
                                      "The migrations new since a revision in the order migrate "
-                                     "applies them, before and after the deploy (SPEC 15)");
+                                     "applies them, before and after the deploy");
   add_source_options(*sub, options->source);
   sub->add_option("--base", options->base, "The revision deployed now (e.g. origin/main)")
       ->type_name("REV")

@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "git/unified_diff.hpp"
+#include "project/journal_plan.hpp"
 #include "project/manifest_files.hpp"
 #include "project/safety_check.hpp"
 #include "project/write_journal.hpp"

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/text/json_writer.hpp"
+#include "cli/json_writer.hpp"
 
 namespace migline::cli {
 namespace {

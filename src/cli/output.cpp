@@ -1,13 +1,12 @@
 #include "cli/output.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "core/text/json_writer.hpp"
+#include "cli/json_writer.hpp"
+#include "fs/terminal.hpp"
 
 namespace migline::cli {
 namespace {
@@ -35,13 +34,27 @@ bool use_color(const std::string& mode, std::FILE* stream) {
   if (no_color != nullptr && *no_color != '\0') return false;
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
-  return ::isatty(fileno(stream)) != 0;
+  return is_terminal(stream);
 }
 
 void print_diagnostics(const Diagnostics& diagnostics, bool color) {
   Diagnostics sorted = diagnostics;
   sort_diagnostics(sorted);
   for (const Diagnostic& d : sorted) print_err(format_diagnostic(d, color));
+}
+
+FindingCounts count_findings(const Diagnostics& findings) {
+  FindingCounts counts;
+  for (const Diagnostic& d : findings) {
+    (d.severity == Severity::Error     ? counts.errors
+     : d.severity == Severity::Warning ? counts.warnings
+                                       : counts.notes)++;
+  }
+  return counts;
+}
+
+void print_findings(const Diagnostics& findings, bool color) {
+  for (const Diagnostic& d : findings) print_out(format_diagnostic(d, color));
 }
 
 void print_error(const Diagnostic& error, bool color) {

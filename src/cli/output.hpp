@@ -20,6 +20,19 @@ void print_diagnostics(const Diagnostics& diagnostics, bool color);
 // Prints one error to stderr: `migline: error: message` or in compiler style when it has a path.
 void print_error(const Diagnostic& error, bool color);
 
+// How many findings there are of each severity.
+struct FindingCounts {
+  int errors = 0;
+  int warnings = 0;
+  int notes = 0;
+};
+
+// Counts `findings` by severity.
+FindingCounts count_findings(const Diagnostics& findings);
+
+// Prints `findings` to stdout in the order given, each in compiler style (a report's body).
+void print_findings(const Diagnostics& findings, bool color);
+
 // `findings` as a JSON array of objects (rule, severity, path, line, column, message, hint),
 // one per line, in the order given.
 std::string json_findings(const Diagnostics& findings);

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/hook_template.hpp"
-#include "core/text/plural.hpp"
+#include "cli/plural.hpp"
 #include "fs/atomic_write.hpp"
 #include "fs/file_io.hpp"
 #include "fs/file_ops.hpp"
@@ -247,7 +247,7 @@ SetupItem remove_hook_item(const std::string& dir, const HookSpec& spec) {
   item.change = restore ? fmt::format("put back the earlier hook from {}", chained)
                         : fmt::format("delete {}", hook);
   item.apply = [hook, chained, restore]() -> tl::expected<void, std::string> {
-    auto done = restore ? rename_path(chained, hook) : remove_file(hook);
+    auto done = restore ? rename_path(chained, hook) : remove_file(hook).map([](bool) {});
     if (!done) {
       return tl::make_unexpected("cannot " + std::string(restore ? "restore " : "delete ") + hook +
                                  ": " + done.error());

@@ -86,6 +86,27 @@ tl::expected<std::optional<std::string>, std::string> read_file_if_present(
   return tl::make_unexpected(text.error());
 }
 
+tl::expected<std::optional<std::string>, std::string> read_file_tail(const std::string& path,
+                                                                     std::size_t count,
+                                                                     std::size_t at_least) {
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return tl::make_unexpected(std::string(std::strerror(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return tl::make_unexpected(std::string(std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) return tl::make_unexpected(std::string("not a regular file"));
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size < at_least) return tl::make_unexpected(std::string("too short"));
+  std::string tail(count, '\0');
+  const ssize_t n = ::pread(fd.get(), tail.data(), count, static_cast<off_t>(size - count));
+  if (n != static_cast<ssize_t>(count)) {
+    return tl::make_unexpected(n < 0 ? std::string(std::strerror(errno)) : "cut short");
+  }
+  return std::optional<std::string>(std::move(tail));
+}
+
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 

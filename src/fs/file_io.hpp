@@ -54,6 +54,13 @@ class MappedFile {
 // ENOTDIR); any other failure is an error that names its cause.
 tl::expected<std::optional<std::string>, std::string> read_file_if_present(const std::string& path);
 
+// The last `count` bytes of the regular file `path`, opened without following a final symlink
+// or blocking on a FIFO: nullopt when nothing is there (ENOENT). An error when it cannot be
+// opened or read, is not a regular file, or holds fewer than `at_least` (>= `count`) bytes.
+tl::expected<std::optional<std::string>, std::string> read_file_tail(const std::string& path,
+                                                                     std::size_t count,
+                                                                     std::size_t at_least);
+
 // Why a symlink where a file was expected is refused.
 inline constexpr const char* kSymlinkRefused =
     "is a symbolic link; migline does not follow links (Django would): replace it with the "

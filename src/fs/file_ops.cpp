@@ -17,16 +17,17 @@
 
 namespace migline {
 
-tl::expected<void, std::string> remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return {};
+tl::expected<bool, std::string> remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
   return tl::make_unexpected(std::string(std::strerror(errno)));
 }
 
-tl::expected<void, std::string> make_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) == 0) return {};
+tl::expected<bool, std::string> make_directory(const std::string& path, unsigned mode) {
+  if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) == 0) return true;
   const int error = errno;
   struct stat st {};
-  if (error == EEXIST && ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
+  if (error == EEXIST && ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
   if (error == EEXIST) return tl::make_unexpected(std::string("is in the way: not a directory"));
   return tl::make_unexpected(std::string(std::strerror(error)));
 }

@@ -7,13 +7,14 @@
 
 namespace migline {
 
-// Removes the file `path` (never a directory); a file already gone is not an error. The error
-// names the cause.
-tl::expected<void, std::string> remove_file(const std::string& path);
+// Removes the file `path` (never a directory): true when it removed it, false when it was
+// already gone. The error names the cause.
+tl::expected<bool, std::string> remove_file(const std::string& path);
 
-// Creates the directory `path` (mode 0777 less the umask) unless a directory is already
-// there; its parent must exist. The error names the cause (a file in the way is one).
-tl::expected<void, std::string> make_directory(const std::string& path);
+// Creates the directory `path` (`mode` less the umask) unless a directory is already there:
+// true when it created it. Its parent must exist. The error names the cause (a file in the
+// way is one).
+tl::expected<bool, std::string> make_directory(const std::string& path, unsigned mode = 0777);
 
 // Renames `from` to `to` (rename(2): atomic, replacing a file at `to`). The error names the
 // cause.

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <sys/stat.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +11,7 @@
 #include <tl/expected.hpp>
 
 #include "core/plan/file_change.hpp"
+#include "fs/file_status.hpp"
 #include "git/git_error.hpp"
 
 namespace migline {
@@ -41,7 +40,7 @@ struct GitFile {
 
 // True when the file `st` describes is still the one the index recorded for `file`, so its
 // content is blob `file.id`: same type, size, inode, mtime and ctime, to the nanosecond.
-bool stat_matches(const GitFile& file, const struct stat& st);
+bool stat_matches(const GitFile& file, const FileStatus& st);
 
 // The id git gives a blob holding `content`.
 git_oid blob_id(std::string_view content);

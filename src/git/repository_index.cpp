@@ -1,9 +1,5 @@
 #include "git/repository.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -17,19 +13,27 @@
 
 #include "core/codec/git_index_file.hpp"
 #include "fs/file_io.hpp"
-#include "fs/stat_time.hpp"
-#include "fs/unique_fd.hpp"
+#include "fs/file_status.hpp"
 #include "git/file_mode.hpp"
 #include "git/oid.hpp"
 
 namespace migline {
 namespace {
 
-bool is_racy(const IndexStat& entry, const struct stat& index) {
-  const timespec mtime = modified_time(index);
-  return entry.mtime_s > mtime.tv_sec ||
-         (entry.mtime_s == mtime.tv_sec &&
-          entry.mtime_ns >= static_cast<std::uint32_t>(mtime.tv_nsec));
+// A time in nanoseconds since the epoch as seconds and nanoseconds, as struct timespec has it.
+std::pair<std::int64_t, std::uint32_t> split_time(std::int64_t ns) {
+  std::int64_t seconds = ns / 1'000'000'000;
+  std::int64_t rest = ns % 1'000'000'000;
+  if (rest < 0) {
+    --seconds;
+    rest += 1'000'000'000;
+  }
+  return {seconds, static_cast<std::uint32_t>(rest)};
+}
+
+bool is_racy(const IndexStat& entry, const FileStatus& index) {
+  const auto [seconds, nanoseconds] = split_time(index.mtime_ns);
+  return entry.mtime_s > seconds || (entry.mtime_s == seconds && entry.mtime_ns >= nanoseconds);
 }
 
 git_oid oid_of(const GitIndexEntry& entry) {
@@ -46,15 +50,15 @@ bool read_index_directly(const std::string& path,
 
 }  // namespace
 
-bool stat_matches(const GitFile& file, const struct stat& st) {
-  if (!file.stat || !S_ISREG(st.st_mode) || !is_regular_blob(file.mode)) return false;
+bool stat_matches(const GitFile& file, const FileStatus& st) {
+  if (!file.stat || !st.is_regular() || !is_regular_blob(file.mode)) return false;
   const IndexStat& s = *file.stat;
+  const auto mtime = split_time(st.mtime_ns);
+  const auto ctime = split_time(st.ctime_ns);
   // The index keeps the low 32 bits of inode and size, as git does.
-  return s.size == static_cast<std::uint32_t>(st.st_size) &&
-         s.ino == static_cast<std::uint32_t>(st.st_ino) && s.mtime_s == modified_time(st).tv_sec &&
-         s.mtime_ns == static_cast<std::uint32_t>(modified_time(st).tv_nsec) &&
-         s.ctime_s == changed_time(st).tv_sec &&
-         s.ctime_ns == static_cast<std::uint32_t>(changed_time(st).tv_nsec);
+  return s.size == static_cast<std::uint32_t>(st.size) &&
+         s.ino == static_cast<std::uint32_t>(st.ino) && s.mtime_s == mtime.first &&
+         s.mtime_ns == mtime.second && s.ctime_s == ctime.first && s.ctime_ns == ctime.second;
 }
 
 std::string GitRepository::index_path() const {
@@ -66,11 +70,11 @@ tl::expected<std::vector<GitFile>, std::string> GitRepository::index_files(
     const GitPathFilter& keep) const {
   // Stat first: an index replaced between the two then has entries that look racy, never the
   // reverse. Without the index file's own mtime no entry can vouch for the work tree.
-  struct stat index_stat {};
   const std::string path = index_path();
-  const bool stat_known = ::stat(path.c_str(), &index_stat) == 0;
+  const auto index_status = followed_file_status(path);
+  const bool stat_known = index_status && *index_status;
   auto trusted = [&](const IndexStat& s) -> std::optional<IndexStat> {
-    if (!stat_known || is_racy(s, index_stat)) return std::nullopt;
+    if (!stat_known || is_racy(s, **index_status)) return std::nullopt;
     return s;
   };
   std::vector<GitFile> out;
@@ -232,20 +236,14 @@ tl::expected<std::vector<std::string>, std::string> GitRepository::conflicted_pa
 }
 
 std::optional<std::string> GitRepository::index_checksum() const {
-  const std::string path = index_path();
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (!fd) return errno == ENOENT ? std::optional<std::string>("none") : std::nullopt;
-  struct stat st {};
-  unsigned char raw[GIT_OID_RAWSZ] = {};
-  const bool read = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
-                    st.st_size >= 12 + GIT_OID_RAWSZ &&
-                    ::pread(fd.get(), raw, sizeof raw, st.st_size - GIT_OID_RAWSZ) == GIT_OID_RAWSZ;
-  if (!read ||
-      std::all_of(std::begin(raw), std::end(raw), [](unsigned char c) { return c == 0; })) {
-    return std::nullopt;
-  }
+  // The header (12 bytes) and the trailing checksum at least.
+  auto tail = read_file_tail(index_path(), GIT_OID_RAWSZ, 12 + GIT_OID_RAWSZ);
+  if (!tail) return std::nullopt;
+  if (!*tail) return std::optional<std::string>("none");
+  const std::string& raw = **tail;
+  if (std::all_of(raw.begin(), raw.end(), [](char c) { return c == 0; })) return std::nullopt;
   git_oid id;
-  git_oid_fromraw(&id, raw);
+  git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(raw.data()));
   return oid_hex(id);
 }
 

@@ -10,14 +10,8 @@ namespace {
 
 Diagnostic finding(const AlembicRevision& r, std::string rule, std::string message,
                    std::string hint) {
-  Diagnostic d;
-  d.path = r.path;
-  d.line = r.revision_span.line;
-  d.column = r.revision_span.column;
-  d.rule = std::move(rule);
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  return d;
+  return rule_finding(r.path, r.revision_span, std::move(rule), std::move(message),
+                      std::move(hint));
 }
 
 const AlembicHistory* history_at(const Project& project, const std::string& location) {

@@ -7,7 +7,7 @@
 
 namespace migline {
 
-// The findings of `migline check` about the project's Alembic histories (SPEC section 14):
+// The findings of `migline check` about the project's Alembic histories:
 // divergent heads (two heads on one branch), and with `base`: published revisions changed,
 // renamed or deleted, and new revisions that do not continue from the base's heads.
 Diagnostics check_alembic(const Project& project, const FileSource& source,

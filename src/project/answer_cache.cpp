@@ -98,17 +98,10 @@ bool all_unchanged(const std::vector<std::pair<std::string, Stamp>>& watched) {
 
 }  // namespace
 
-bool Stamp::operator==(const Stamp& other) const {
-  return dev == other.dev && ino == other.ino && size == other.size && mtime_ns == other.mtime_ns &&
-         ctime_ns == other.ctime_ns && mode == other.mode;
-}
-
 std::optional<Stamp> stamp_of(const std::string& path) {
   auto status = file_status(path);
   if (!status) return std::nullopt;
-  if (!*status) return Stamp{};
-  const FileStatus& st = **status;
-  return Stamp{st.dev, st.ino, st.size, st.mtime_ns, st.ctime_ns, st.mode};
+  return status->value_or(Stamp{});
 }
 
 std::string AnswerCache::file_of(std::string_view command_line) const {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fs/file_status.hpp"
+
 namespace migline {
 
 // One piece of what a command printed, in order.
@@ -24,16 +26,7 @@ struct Answer {
 // What lstat says of a path: any change to a file's bytes or a directory's entries changes
 // it, since the kernel sets ctime on every change and no one can set it back. A missing path
 // is all zeros.
-struct Stamp {
-  std::uint64_t dev = 0;
-  std::uint64_t ino = 0;
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
-  std::uint32_t mode = 0;
-  bool operator==(const Stamp& other) const;
-  bool operator!=(const Stamp& other) const { return !(*this == other); }
-};
+using Stamp = FileStatus;
 
 // The stamp of `path` (not following a final symlink); nullopt when lstat fails other than
 // for a missing path.

@@ -24,15 +24,8 @@ const DjangoMigration& migration_of(const Project& project, int node) {
 
 Diagnostic finding(const DjangoMigration& m, std::string rule, std::string message,
                    std::string hint, Severity severity = Severity::Error) {
-  Diagnostic d;
-  d.severity = severity;
-  d.path = m.path;
-  d.line = m.class_span.line;
-  d.column = m.class_span.column;
-  d.rule = std::move(rule);
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  return d;
+  return rule_finding(m.path, m.class_span, std::move(rule), std::move(message), std::move(hint),
+                      severity);
 }
 
 std::string numeric_prefix(const std::string& name) {

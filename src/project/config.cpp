@@ -84,26 +84,27 @@ std::set<std::string, std::less<>> rule_set(const YAML::Node& node, std::string_
   return out;
 }
 
+// The scalar `node` (the setting `key`) as `parse` reads it (an optional); an unknown value is
+// an error that names `what` it should be, with `hint` listing the choices.
+template <typename Parse>
+auto one_of(const YAML::Node& node, std::string_view key, Parse&& parse, std::string_view what,
+            const char* hint) {
+  const std::string name = scalar(node, key);
+  auto parsed = parse(name);
+  if (!parsed) throw ConfigError{node.Mark(), fmt::format("unknown {} '{}'", what, name), hint};
+  return *parsed;
+}
+
 void parse_safety(const YAML::Node& safety, Config& config) {
   if (safety.IsNull()) return;
   check_keys(safety, "`safety`", {"database", "off", "warn", "hook", "stages"});
   if (const YAML::Node stages = safety["stages"]) {
-    const std::string name = scalar(stages, "safety.stages");
-    auto parsed = parse_deploy_convention(name);
-    if (!parsed) {
-      throw ConfigError{stages.Mark(), fmt::format("unknown deploy stages '{}'", name),
-                        "use `syzygy`, `safemigrate`, `migline` or `off`"};
-    }
-    config.safety.stages = *parsed;
+    config.safety.stages = one_of(stages, "safety.stages", parse_deploy_convention, "deploy stages",
+                                  "use `syzygy`, `safemigrate`, `migline` or `off`");
   }
   if (const YAML::Node database = safety["database"]) {
-    const std::string name = scalar(database, "safety.database");
-    auto parsed = parse_safety_database(name);
-    if (!parsed) {
-      throw ConfigError{database.Mark(), fmt::format("unknown database '{}'", name),
-                        "use `postgresql`, `mysql` or `sqlite`"};
-    }
-    config.safety.database = *parsed;
+    config.safety.database = one_of(database, "safety.database", parse_safety_database, "database",
+                                    "use `postgresql`, `mysql` or `sqlite`");
   }
   if (const YAML::Node off = safety["off"]) config.safety.off = rule_set(off, "safety.off");
   if (const YAML::Node warn = safety["warn"]) config.safety.warn = rule_set(warn, "safety.warn");

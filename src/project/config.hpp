@@ -18,7 +18,7 @@ inline constexpr std::string_view kConfigFileName = ".migline.yaml";
 
 enum class ManifestLayout { Single, PerApp };
 
-// An Alembic history `.migline.yaml` declares: what only `env.py` knows (SPEC section 14).
+// An Alembic history `.migline.yaml` declares: what only `env.py` knows.
 struct AlembicHistoryConfig {
   std::string script_location;                 // relative to the project root
   std::vector<std::string> version_locations;  // relative to the root; empty: <location>/versions

@@ -22,7 +22,7 @@ struct PlannedMigration {
 };
 
 // The migrations new since a base, in the order `migrate` applies them, each with its stage
-// (SPEC §15), and what makes that order impossible to split around a deploy.
+// (core/safety/deploy_stage), and what makes that order impossible to split around a deploy.
 struct DeployPlan {
   DeployConvention convention = DeployConvention::Off;
   std::vector<PlannedMigration> migrations;

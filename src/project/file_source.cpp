@@ -1,8 +1,5 @@
 #include "project/file_source.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -13,6 +10,7 @@
 #include "fs/directory_reader.hpp"
 #include "fs/directory_walk.hpp"
 #include "fs/file_io.hpp"
+#include "fs/file_status.hpp"
 #include "git/repository.hpp"
 #include "project/config.hpp"
 
@@ -259,15 +257,12 @@ tl::expected<std::unique_ptr<FileSource>, std::string> open_worktree_source(
   for (const GitFile& f : *tracked) {
     // A tracked file deleted from the work tree no longer counts; a symlink does (and is
     // refused when read).
-    struct stat st {};
-    const int found = workdir.fd() < 0
-                          ? ::lstat((repo->workdir() + "/" + f.path).c_str(), &st)
-                          : ::fstatat(workdir.fd(), f.path.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-    if (found != 0) continue;
+    const auto found = workdir.fd() < 0 ? file_status(repo->workdir() + "/" + f.path)
+                                        : file_status_at(workdir.fd(), f.path);
+    if (!found || !*found) continue;
+    const FileStatus& st = **found;
     paths.emplace_back(strip_prefix(f.path, prefix));
-    if (!*filtered && stat_matches(f, st)) {
-      blobs.emplace(paths.back(), KnownBlob{f.id, static_cast<std::uint64_t>(st.st_size)});
-    }
+    if (!*filtered && stat_matches(f, st)) blobs.emplace(paths.back(), KnownBlob{f.id, st.size});
   }
   for (const std::string& p : *untracked) paths.emplace_back(strip_prefix(p, prefix));
   return std::make_unique<DiskSource>(std::move(root), std::move(paths), "work tree",

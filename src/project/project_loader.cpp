@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/django/django_graph.hpp"
 #include "core/django/migration_module.hpp"
 #include "core/text/repo_path.hpp"
 #include "project/alembic_loader.hpp"
@@ -181,7 +182,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
 
   // The migrations of the packages kept, by label then name.
   std::set<std::string> apps;
-  MigrationGraph::Unreadable unreadable;
+  UnreadableMigrations unreadable;
   std::vector<std::size_t> order;
   order.reserve(migrations.size());
   for (ReadPackage& read : packages) {
@@ -207,7 +208,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
 
   const std::size_t before_graph = project.diagnostics.size();
   warn_unconfigured_settings(project, project.diagnostics);
-  project.graph = MigrationGraph::build(project.migrations, apps, project.diagnostics, unreadable);
+  project.graph = build_django_graph(project.migrations, apps, project.diagnostics, unreadable);
   add_source_lines(source, project.diagnostics.begin() + static_cast<std::ptrdiff_t>(before_graph),
                    project.diagnostics.end());
   project.unreadable = std::move(unreadable);

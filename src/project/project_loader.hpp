@@ -6,6 +6,7 @@
 #include <tl/expected.hpp>
 
 #include "core/alembic/alembic_history.hpp"
+#include "core/django/django_graph.hpp"
 #include "core/django/django_migration.hpp"
 #include "core/graph/migration_graph.hpp"
 #include "core/text/diagnostic.hpp"
@@ -35,8 +36,8 @@ struct Project {
   std::vector<SkippedPackage> skipped;     // in path order
   std::vector<DjangoMigration> migrations;
   MigrationGraph graph;
-  MigrationGraph::Unreadable unreadable;  // migrations that failed to read: their apps' leaves
-                                          // are not known
+  UnreadableMigrations unreadable;  // migrations that failed to read: their apps' leaves
+                                    // are not known
   Diagnostics diagnostics;  // findings about the project's files: parse errors, dangling, cycles
   std::vector<AlembicHistory> alembic;  // by script location (project/alembic_loader)
 };

@@ -3,6 +3,7 @@
 #include "fs/file_io.hpp"
 #include "fs/file_status.hpp"
 #include "project/file_source.hpp"
+#include "project/journal_plan.hpp"
 #include "project/write_journal.hpp"
 
 namespace migline {

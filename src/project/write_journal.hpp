@@ -2,13 +2,10 @@
 
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include <tl/expected.hpp>
 
 #include "core/codec/journal_codec.hpp"
-#include "core/plan/file_change.hpp"
 #include "core/text/diagnostic.hpp"
 #include "git/repository.hpp"
 
@@ -24,13 +21,6 @@ tl::expected<std::optional<WriteJournal>, std::string> read_journal(const GitRep
 // What other commands say while a journal is pending: which write was interrupted and the two
 // commands that finish or undo it.
 std::string interrupted_message(const WriteJournal& journal);
-
-// The journal of `changes` by `operation`: the state of every path now (work tree and index)
-// and after, and the move of HEAD's branch to make first, if any. Reads only.
-tl::expected<WriteJournal, Diagnostic> plan_journal(
-    const GitRepository& repo, const std::string& operation, const std::vector<FileChange>& changes,
-    std::vector<std::pair<std::string, std::string>> renames,
-    std::optional<JournalRefMove> ref_move = std::nullopt);
 
 // Records `journal` durably, carries it out (the ref move first), makes the result durable,
 // then drops the record. A failure midway undoes what was done, the ref move included; if

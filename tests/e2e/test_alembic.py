@@ -1,4 +1,4 @@
-"""Alembic histories end to end (SPEC section 14): the real binary, real git, Alembic's own
+"""Alembic histories end to end: the real binary, real git, Alembic's own
 RevisionMap as the oracle where heads are asserted."""
 
 import json

@@ -1,4 +1,4 @@
-"""Deploy stages with real git (SPEC 15): the two-release column drop passes `check --base` at
+"""Deploy stages with real git: the two-release column drop passes `check --base` at
 each release, the same drop in one unmarked migration fails it, and the one-release split
 (nullable before the deploy, drop after it) passes only with the drop marked post-deploy."""
 

@@ -1,4 +1,4 @@
-"""Fixture directories under tests/fixtures/stages, one test each: deploy stages (SPEC 15).
+"""Fixture directories under tests/fixtures/stages, one test each: deploy stages.
 
 A case is `branch/` (files written over tests/fixtures/safety_base, committed on `main`; the
 branch is committed on `feature`) and the exact stdout of three commands on the branch:

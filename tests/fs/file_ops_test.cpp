@@ -24,9 +24,9 @@ bool exists(const std::string& path) {
 TEST_CASE("remove_file removes a file; one already gone is fine; a directory is an error") {
   TempDir dir;
   spit(dir.path + "/f", "x");
-  CHECK(remove_file(dir.path + "/f"));
+  CHECK(remove_file(dir.path + "/f") == true);
   CHECK_FALSE(exists(dir.path + "/f"));
-  CHECK(remove_file(dir.path + "/f"));
+  CHECK(remove_file(dir.path + "/f") == false);
   REQUIRE(::mkdir((dir.path + "/d").c_str(), 0755) == 0);
   CHECK_FALSE(remove_file(dir.path + "/d"));
   CHECK(exists(dir.path + "/d"));
@@ -34,8 +34,11 @@ TEST_CASE("remove_file removes a file; one already gone is fine; a directory is 
 
 TEST_CASE("make_directory creates once, accepts an existing directory, refuses a file") {
   TempDir dir;
-  CHECK(make_directory(dir.path + "/d"));
-  CHECK(make_directory(dir.path + "/d"));
+  CHECK(make_directory(dir.path + "/d") == true);
+  CHECK(make_directory(dir.path + "/d") == false);
+  CHECK(make_directory(dir.path + "/e", 0700) == true);
+  REQUIRE(file_status(dir.path + "/e"));
+  CHECK(((*file_status(dir.path + "/e"))->mode & 0077) == 0);
   auto status = file_status(dir.path + "/d");
   REQUIRE(status);
   REQUIRE(*status);

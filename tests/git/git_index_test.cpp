@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -10,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/codec/git_index_file.hpp"
+#include "fs/file_status.hpp"
 #include "git/repository.hpp"
 #include "temp_dir.hpp"
 
@@ -20,19 +19,9 @@ int run(const std::string& directory, const std::string& command) {
   return std::system(("cd '" + directory + "' && " + command + " >/dev/null 2>&1").c_str());
 }
 
-std::string output_of(const std::string& directory, const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(("cd '" + directory + "' && " + command).c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  REQUIRE(::pclose(pipe) == 0);
-  return out;
-}
-
 // `git ls-files -s` of the stage-0 files and symlinks, as index_files lists them.
 std::string listed_by_git(const std::string& directory) {
-  std::istringstream lines(output_of(directory, "git ls-files -s"));
+  std::istringstream lines(shell_output(directory, "git ls-files -s"));
   std::string out, line;
   while (std::getline(lines, line)) {
     const bool listed = line.rfind("100644 ", 0) == 0 || line.rfind("100755 ", 0) == 0 ||
@@ -95,9 +84,14 @@ TEST_CASE("the index is read as git reads it, in formats 2, 3 and 4") {
       (*repo)->index_files([](std::string_view p) { return p == "a/migrations/0001_initial.py"; });
   REQUIRE(files);
   REQUIRE(files->size() == 1);
-  struct stat st {};
-  REQUIRE(::lstat((dir.path + "/a/migrations/0001_initial.py").c_str(), &st) == 0);
-  CHECK(stat_matches(files->front(), st));
+  auto st = file_status(dir.path + "/a/migrations/0001_initial.py");
+  REQUIRE(st);
+  REQUIRE(*st);
+  CHECK(stat_matches(files->front(), **st));
+  // Touched since: the stat data no longer vouches for it.
+  FileStatus touched = **st;
+  touched.mtime_ns += 1;
+  CHECK_FALSE(stat_matches(files->front(), touched));
   auto entry = (*repo)->index_entry("a/migrations/0001_initial.py");
   REQUIRE(entry);
   REQUIRE(*entry);
@@ -182,7 +176,7 @@ TEST_CASE("untracked files are those git lists, without looking into what git do
   std::string listed;
   for (const std::string& path : *untracked) listed += path + "\n";
   std::string by_git;
-  std::istringstream lines(output_of(d, "git ls-files --others --exclude-standard"));
+  std::istringstream lines(shell_output(d, "git ls-files --others --exclude-standard"));
   for (std::string line; std::getline(lines, line);) {
     if (relevant(line) && line.rfind("node_modules/", 0) != 0) by_git += line + "\n";
   }

@@ -1,4 +1,5 @@
 #include "project/write_journal.hpp"
+#include "project/journal_plan.hpp"
 
 #include <sys/stat.h>
 
@@ -13,13 +14,9 @@
 namespace migline {
 namespace {
 
+// shell_output() without its trailing newlines.
 std::string output_of(const std::string& directory, const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(("cd '" + directory + "' && " + command).c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  REQUIRE(::pclose(pipe) == 0);
+  std::string out = shell_output(directory, command);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }

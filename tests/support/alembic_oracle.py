@@ -3,12 +3,11 @@
 Runs Debian python3-alembic's own ScriptDirectory and RevisionMap: every revision file is
 imported by Alembic (util.load_python_file), exactly as `alembic heads` does, so the oracle
 also checks how migline reads the files. A history is a script location: a directory with
-`env.py` and `versions/` (SPEC section 14), found by walking the tree the way migline's spec
-says; `alembic.ini` is not consulted here (the generator writes standard layouts only).
+`env.py` and `versions/`, found by walking the tree the way migline does; `alembic.ini` is not consulted here (the generator writes standard layouts only).
 
 For each history the answer is its heads (RevisionMap.heads, sorted) and, for each head, the
 branch labels Alembic propagated to it (Revision.branch_labels after _add_branches), from
-which divergence follows (two heads with the same labels, SPEC section 14). Alembic's failures
+which divergence follows (two heads with the same labels). Alembic's failures
 are answers too, by kind:
   duplicate   "Revision X is present more than once" (Alembic only warns; migline refuses)
   missing     a down_revision or depends_on that names nothing (KeyError inside RevisionMap)

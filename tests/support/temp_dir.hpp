@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -29,6 +30,17 @@ inline std::string slurp(const std::string& path) {
 
 inline void spit(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// What `command` printed, run by sh in `directory`; the test fails unless it exits 0.
+inline std::string shell_output(const std::string& directory, const std::string& command) {
+  std::string out;
+  std::FILE* pipe = ::popen(("cd '" + directory + "' && " + command).c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  REQUIRE(::pclose(pipe) == 0);
+  return out;
 }
 
 }  // namespace migline

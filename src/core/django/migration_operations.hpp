@@ -84,7 +84,7 @@ struct Operation {
   std::vector<Operation> database_operations;  // SeparateDatabaseAndState
   std::vector<Operation> state_operations;     // SeparateDatabaseAndState, RunSQL
   bool separate = false;                       // SeparateDatabaseAndState
-  std::optional<PyExpr> stage;                 // syzygy's `stage=` keyword as written (SPEC §15)
+  std::optional<PyExpr> stage;                 // syzygy's `stage=` keyword as written
 };
 
 // `# migline: allow RULE[, RULE] -- reason` on one line of a migration file.

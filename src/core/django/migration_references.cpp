@@ -7,12 +7,6 @@
 namespace migline {
 namespace {
 
-SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
-  SourceSpan s = first;
-  s.length = last.offset + last.length - first.offset;
-  return s;
-}
-
 // One reading of one reference list; every method reports on the stream.
 class ReferenceListReader {
  public:
@@ -102,7 +96,7 @@ class ReferenceListReader {
     if (!expect(tokens, ")", "')'")) return std::nullopt;
     ref.app = model.substr(0, model.find('.'));
     ref.name = "__first__";
-    ref.span = join(start.span, close.span);
+    ref.span = join_spans(start.span, close.span);
     return ref;
   }
 
@@ -163,7 +157,7 @@ class ReferenceListReader {
     if (!expect(tokens, ")", "')' closing `dependency(`")) return std::nullopt;
     ref.app = model.substr(0, model.find('.'));
     ref.name = std::move(version);
-    ref.span = join(start.span, close.span);
+    ref.span = join_spans(start.span, close.span);
     return ref;
   }
 
@@ -194,7 +188,7 @@ class ReferenceListReader {
     ref.name = std::move(name->value);
     ref.name_span = name->span;
     ref.plain = app->parts == 1 && name->parts == 1;
-    ref.span = join(open.span, close.span);
+    ref.span = join_spans(open.span, close.span);
     return ref;
   }
 

@@ -17,12 +17,6 @@ bool ends_expression(const Token& t, int depth) {
   return t.depth == depth && (t.is_op(",") || t.is_op(":") || t.is_op(";"));
 }
 
-SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
-  SourceSpan s = first;
-  s.length = last.offset + last.length - first.offset;
-  return s;
-}
-
 class ExpressionReader {
  public:
   explicit ExpressionReader(TokenStream& tokens) : tokens_(tokens) {}
@@ -37,7 +31,7 @@ class ExpressionReader {
       e = PyExpr{};
       e.span = first.span;
       while (!ends_expression(tokens_.peek(), depth))
-        e.span = join(first.span, tokens_.take().span);
+        e.span = join_spans(first.span, tokens_.take().span);
     }
     return e;
   }
@@ -66,7 +60,7 @@ class ExpressionReader {
         tokens_.take();
       }
       tokens_.take();
-      e.span = join(t.span, read(nesting + 1).span);
+      e.span = join_spans(t.span, read(nesting + 1).span);
       return e;
     }
     if (t.kind == TokenKind::Name && t.text != "not" && t.text != "await") {
@@ -92,7 +86,7 @@ class ExpressionReader {
         e.text += *value;
       }
     }
-    e.span = join(first, last);
+    e.span = join_spans(first, last);
     if (!known) {
       e.kind = PyExpr::Kind::Unknown;
       e.text.clear();
@@ -123,7 +117,8 @@ class ExpressionReader {
       const SourceSpan first = e.span;
       e = PyExpr{};
       e.span = first;
-      while (!ends_expression(tokens_.peek(), depth)) e.span = join(first, tokens_.take().span);
+      while (!ends_expression(tokens_.peek(), depth))
+        e.span = join_spans(first, tokens_.take().span);
     }
     return e;
   }
@@ -135,7 +130,7 @@ class ExpressionReader {
       const Token t = tokens_.take();
       e.text += ".";
       e.text += t.text;
-      e.span = join(e.span, t.span);
+      e.span = join_spans(e.span, t.span);
     }
     if (!tokens_.peek().is_op("(")) return e;
     return arguments(std::move(e), nesting);
@@ -187,7 +182,8 @@ class ExpressionReader {
         callee.starred = true;
       }
     }
-    if (closes(tokens_.peek(), open.depth)) callee.span = join(callee.span, tokens_.take().span);
+    if (closes(tokens_.peek(), open.depth))
+      callee.span = join_spans(callee.span, tokens_.take().span);
     return callee;
   }
 
@@ -226,7 +222,7 @@ class ExpressionReader {
         unknown = true;
       }
     }
-    if (closes(tokens_.peek(), open.depth)) e.span = join(e.span, tokens_.take().span);
+    if (closes(tokens_.peek(), open.depth)) e.span = join_spans(e.span, tokens_.take().span);
     if (open.is_op("{") && e.items.empty()) e.kind = PyExpr::Kind::Dict;
     if (unknown) {
       const SourceSpan span = e.span;

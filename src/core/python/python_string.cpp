@@ -1,7 +1,6 @@
 #include "core/python/python_string.hpp"
 
 namespace migline {
-namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -27,8 +26,6 @@ void append_utf8(std::string& out, unsigned cp) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
-
-}  // namespace
 
 tl::expected<std::string, StringLiteralError> decode_string_literal(std::string_view literal) {
   std::size_t quote = 0;

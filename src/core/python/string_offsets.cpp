@@ -2,15 +2,10 @@
 
 #include <string>
 
+#include "core/python/python_string.hpp"
+
 namespace migline {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes literals as python_string does, recording each value byte's source offset.
 class OffsetDecoder {
@@ -43,21 +38,9 @@ class OffsetDecoder {
   }
 
   void put_utf8(unsigned cp, std::size_t from) {
-    if (cp < 0x80) {
-      put(static_cast<char>(cp), from);
-    } else if (cp < 0x800) {
-      put(static_cast<char>(0xC0 | (cp >> 6)), from);
-      put(static_cast<char>(0x80 | (cp & 0x3F)), from);
-    } else if (cp < 0x10000) {
-      put(static_cast<char>(0xE0 | (cp >> 12)), from);
-      put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), from);
-      put(static_cast<char>(0x80 | (cp & 0x3F)), from);
-    } else {
-      put(static_cast<char>(0xF0 | (cp >> 18)), from);
-      put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)), from);
-      put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), from);
-      put(static_cast<char>(0x80 | (cp & 0x3F)), from);
-    }
+    std::string bytes;
+    append_utf8(bytes, cp);
+    for (char c : bytes) put(c, from);
   }
 
   // One literal starting at `pos` (its prefix); leaves `pos` after its closing quote.

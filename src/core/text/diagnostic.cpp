@@ -99,6 +99,25 @@ Diagnostic file_error(std::string_view path, std::string message, std::string hi
   return d;
 }
 
+SourceSpan join_spans(const SourceSpan& first, const SourceSpan& last) {
+  SourceSpan s = first;
+  s.length = last.offset + last.length - first.offset;
+  return s;
+}
+
+Diagnostic rule_finding(std::string_view path, const SourceSpan& span, std::string rule,
+                        std::string message, std::string hint, Severity severity) {
+  Diagnostic d;
+  d.severity = severity;
+  d.path = std::string(path);
+  d.line = span.line;
+  d.column = span.column;
+  d.rule = std::move(rule);
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
+}
+
 const char* severity_name(Severity severity) {
   switch (severity) {
     case Severity::Error:

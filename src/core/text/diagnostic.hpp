@@ -18,6 +18,10 @@ struct SourceSpan {
   int column = 1;
 };
 
+// The span from the start of `first` to the end of `last` (later in the same text), with
+// `first`'s line and column.
+SourceSpan join_spans(const SourceSpan& first, const SourceSpan& last);
+
 // The largest source text a SourceSpan can point into.
 inline constexpr std::size_t kMaxSourceSize = UINT32_MAX;
 
@@ -44,6 +48,12 @@ Diagnostic error_at(std::string_view path, std::string_view source, const Source
 
 // Returns an error about the whole of `path` (no line), e.g. one that cannot be read.
 Diagnostic file_error(std::string_view path, std::string message, std::string hint = {});
+
+// Returns a finding of `rule` at `span` of `path` (no source line), an error unless `severity`
+// says otherwise.
+Diagnostic rule_finding(std::string_view path, const SourceSpan& span, std::string rule,
+                        std::string message, std::string hint = {},
+                        Severity severity = Severity::Error);
 
 // Returns the text of the line holding byte `offset`, without its line ending.
 std::string_view line_containing(std::string_view source, std::size_t offset);

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/django/django_graph.hpp"
 #include "core/django/merge_migration.hpp"
 
 namespace migline {
@@ -29,7 +30,7 @@ struct Tree {
       apps.insert(app);
     }
     Diagnostics diagnostics;
-    graph = MigrationGraph::build(migrations, apps, diagnostics);
+    graph = build_django_graph(migrations, apps, diagnostics);
     REQUIRE(diagnostics.empty());
   }
   std::vector<std::string_view> sources() const {

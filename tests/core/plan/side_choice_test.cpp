@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/django/django_graph.hpp"
+
 namespace migline {
 namespace {
 
@@ -21,7 +23,7 @@ struct Fork {
     add("0003_b", "0002_b");
     add("0004_b", "0003_b");
     Diagnostics diagnostics;
-    graph = MigrationGraph::build(migrations, {"orders"}, diagnostics);
+    graph = build_django_graph(migrations, {"orders"}, diagnostics);
     REQUIRE(diagnostics.empty());
     REQUIRE(graph.leaves("orders").size() == 2);
   }

@@ -33,3 +33,29 @@ TEST_CASE("string literals without a static str value are errors") {
 }
 
 }  // namespace migline
+
+namespace migline {
+
+TEST_CASE("hex_value reads one hexadecimal digit, either case; anything else is -1") {
+  CHECK(hex_value('0') == 0);
+  CHECK(hex_value('9') == 9);
+  CHECK(hex_value('a') == 10);
+  CHECK(hex_value('F') == 15);
+  CHECK(hex_value('g') == -1);
+  CHECK(hex_value('G') == -1);
+  CHECK(hex_value('/') == -1);
+  CHECK(hex_value(':') == -1);
+  CHECK(hex_value('@') == -1);
+  CHECK(hex_value('`') == -1);
+}
+
+TEST_CASE("append_utf8 encodes one to four bytes") {
+  std::string out;
+  append_utf8(out, 0x41);
+  append_utf8(out, 0xE9);
+  append_utf8(out, 0x20AC);
+  append_utf8(out, 0x1F600);
+  CHECK(out == "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
+}  // namespace migline

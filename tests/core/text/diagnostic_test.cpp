@@ -42,3 +42,48 @@ TEST_CASE("span_at counts CRLF and CR as one line break") {
 }
 
 }  // namespace migline
+
+namespace migline {
+
+TEST_CASE("rule_finding places a rule's finding at a span, an error unless told otherwise") {
+  SourceSpan span;
+  span.line = 4;
+  span.column = 9;
+  const Diagnostic d = rule_finding("a/migrations/0002_x.py", span, "divergent-leaves",
+                                    "two leaves", "run `migline resolve`");
+  CHECK(d.severity == Severity::Error);
+  CHECK(d.path == "a/migrations/0002_x.py");
+  CHECK(d.line == 4);
+  CHECK(d.column == 9);
+  CHECK(d.rule == "divergent-leaves");
+  CHECK(d.message == "two leaves");
+  CHECK(d.hint == "run `migline resolve`");
+  CHECK(d.source_line.empty());
+  CHECK(format_diagnostic(d, false) ==
+        "a/migrations/0002_x.py:4:9: error: two leaves\nhint: run `migline resolve`\n");
+  CHECK(rule_finding("p", span, "r", "m", "", Severity::Warning).severity == Severity::Warning);
+}
+
+}  // namespace migline
+
+namespace migline {
+
+TEST_CASE("join_spans covers both spans and keeps the first one's position") {
+  SourceSpan first;
+  first.offset = 10;
+  first.length = 3;
+  first.line = 2;
+  first.column = 5;
+  SourceSpan last;
+  last.offset = 20;
+  last.length = 4;
+  last.line = 3;
+  last.column = 1;
+  const SourceSpan joined = join_spans(first, last);
+  CHECK(joined.offset == 10);
+  CHECK(joined.length == 14);
+  CHECK(joined.line == 2);
+  CHECK(joined.column == 5);
+}
+
+}  // namespace migline

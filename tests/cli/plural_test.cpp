@@ -1,8 +1,8 @@
-#include "core/text/plural.hpp"
+#include "cli/plural.hpp"
 
 #include <catch2/catch.hpp>
 
-namespace migline {
+namespace migline::cli {
 namespace {
 
 TEST_CASE("count_of: the noun agrees with the count") {
@@ -15,4 +15,4 @@ TEST_CASE("count_of: the noun agrees with the count") {
 }
 
 }  // namespace
-}  // namespace migline
+}  // namespace migline::cli

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/graph/migration_graph.hpp"
+#include "core/django/django_graph.hpp"
 
 // Shapes of 100,000 migrations that a quadratic step would make slow: each must build, with
 // the leaves it should have and no findings. No timing assertion: a regression shows up as a
@@ -67,7 +67,7 @@ Built build(const std::vector<DjangoMigration>& migrations) {
   std::set<std::string> apps;
   for (const DjangoMigration& m : migrations) apps.insert(m.app);
   Built b;
-  b.graph = MigrationGraph::build(migrations, apps, b.diagnostics);
+  b.graph = build_django_graph(migrations, apps, b.diagnostics);
   return b;
 }
 

@@ -1,8 +1,8 @@
-#include "core/text/plural.hpp"
+#include "cli/plural.hpp"
 
 #include <fmt/format.h>
 
-namespace migline {
+namespace migline::cli {
 
 std::string count_of(std::size_t count, std::string_view singular, std::string_view plural) {
   if (count == 1) return fmt::format("1 {}", singular);
@@ -10,4 +10,4 @@ std::string count_of(std::size_t count, std::string_view singular, std::string_v
   return fmt::format("{} {}", count, plural);
 }
 
-}  // namespace migline
+}  // namespace migline::cli

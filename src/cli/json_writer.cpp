@@ -1,8 +1,8 @@
-#include "core/text/json_writer.hpp"
+#include "cli/json_writer.hpp"
 
 #include <fmt/format.h>
 
-namespace migline {
+namespace migline::cli {
 
 std::string json_quote(std::string_view text) {
   std::string out;
@@ -37,4 +37,4 @@ std::string json_quote(std::string_view text) {
   return out;
 }
 
-}  // namespace migline
+}  // namespace migline::cli
