@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "core/manifest/manifest.hpp"
 #include "fs/file_io.hpp"
 #include "project/auto_merge.hpp"
 #include "project/config.hpp"
@@ -57,24 +58,39 @@ std::optional<HookProject> set_up_project(const GlobalOptions& global) {
 void print_arrivals(const HookProject& project, const std::string& from, const std::string& to) {
   auto arrived = arrivals_between(project.context.repo(), project.context.prefix(), from, to);
   if (!arrived || arrived->empty()) return;
-  std::string text = "migline: new migrations arrived; `python manage.py migrate` applies them:\n";
+  std::string django, alembic;
   for (const auto& [app, names] : *arrived) {
-    text += fmt::format("  {}: {}\n", app, fmt::join(names, ", "));
+    (is_alembic_manifest_key(app) ? alembic : django) +=
+        fmt::format("  {}: {}\n", manifest_key_name(app), fmt::join(names, ", "));
   }
-  print_err(text);
+  if (!django.empty()) {
+    print_err("migline: new migrations arrived; `python manage.py migrate` applies them:\n" +
+              django);
+  }
+  if (!alembic.empty()) {
+    print_err("migline: new revisions arrived; `alembic upgrade heads` applies them:\n" + alembic);
+  }
 }
 
-void print_rollbacks(const std::vector<AppRollback>& rollbacks) {
-  if (rollbacks.empty()) return;
+void print_rollbacks(const SwitchRollbacks& rollbacks) {
+  if (rollbacks.apps.empty() && rollbacks.alembic.empty()) return;
   std::string text =
       "migline: this checkout leaves behind migrations your database may have applied:\n";
-  for (const AppRollback& r : rollbacks) {
+  for (const AppRollback& r : rollbacks.apps) {
     text += fmt::format("  {}: {}\n", r.app, fmt::join(r.removed, ", "));
   }
+  for (const AlembicRollback& r : rollbacks.alembic) {
+    text += fmt::format("  alembic history {}: {}\n", r.location, fmt::join(r.removed, ", "));
+  }
   text += "migline: to roll them back, run on the branch that has them:\n";
-  for (const AppRollback& r : rollbacks) {
+  for (const AppRollback& r : rollbacks.apps) {
     text += fmt::format("  git checkout - && python manage.py migrate {} {} && git checkout -\n",
                         r.app, r.target);
+  }
+  for (const AlembicRollback& r : rollbacks.alembic) {
+    for (const std::string& target : r.targets) {
+      text += fmt::format("  git checkout - && alembic downgrade {} && git checkout -\n", target);
+    }
   }
   print_err(text);
 }

@@ -28,6 +28,32 @@ TEST_CASE("manifest: the alembic section follows the apps, one blank line apart"
   CHECK(render_manifest("m.yaml", {{"orders", {"0002_x"}}}) == kHeader + "\n  orders: 0002_x\n");
 }
 
+TEST_CASE("manifest: separately labelled heads are a map by branch, not a divergent list",
+          "[manifest]") {
+  const LeafMap leaves = {{alembic_manifest_key("db/neutron"), {"contract@c2", "expand@e2"}}};
+  const std::string text = render_manifest("m.yaml", leaves);
+  CHECK(text == kHeader + "\nalembic:\n\n  \"db/neutron\": {contract: c2, expand: e2}\n");
+  auto parsed = parse_manifest("m.yaml", text);
+  REQUIRE(parsed);
+  CHECK(*parsed == leaves);
+  CHECK(!parse_manifest("m.yaml", kHeader + "\nalembic:\n\n  \"db/n\": {contract}\n"));
+}
+
+TEST_CASE("manifest merge: a conflict names an alembic history as people do", "[manifest_merge]") {
+  const LeafMap base = {{alembic_manifest_key("db/a"), {"a1"}}};
+  LeafMap ours = base, theirs = base;
+  ours[alembic_manifest_key("db/a")] = {"a2"};
+  theirs[alembic_manifest_key("db/a")] = {"a3"};
+  auto merged =
+      merge_manifest("m.yaml", render_manifest("m.yaml", base), render_manifest("m.yaml", ours),
+                     render_manifest("m.yaml", theirs), {});
+  REQUIRE(merged);
+  CHECK(merged->text.find("migrations of alembic history db/a; run") != std::string::npos);
+  CHECK(merged->text.find("~alembic") == std::string::npos);
+  CHECK(manifest_key_name(alembic_manifest_key("db/a")) == "alembic history db/a");
+  CHECK(manifest_key_name("orders") == "orders");
+}
+
 TEST_CASE("manifest merge: different histories merge, one history changed twice conflicts",
           "[manifest_merge]") {
   const LeafMap base = {{alembic_manifest_key("db/a"), {"a1"}},
