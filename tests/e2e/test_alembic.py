@@ -355,6 +355,52 @@ class Resolve(TestCase):
             self.assertIn("Revises: a1\n", self.read(ws, "alembic/versions/f1_feature.py"))
 
 
+    def test_three_heads_with_no_operation_in_progress_become_one_chain(self):
+        # backend.ai's tree once held three heads at a time and merged two of them; with
+        # nothing published and no merge in progress, every head but the first moves, each
+        # chain after the one before it.
+        with self.workspace() as ws:
+            ws.git("init", "-q", "-b", "dev")
+            alembic_project(ws, revisions=[
+                ("a1.py", revision("a1", None)), ("b1.py", revision("b1", "a1")),
+                ("c1.py", revision("c1", "a1")), ("c2.py", revision("c2", "c1")),
+                ("d1.py", revision("d1", "a1"))])
+            ws.commit("three heads")
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("alembic alembic: 3 heads; b1 stays, c2, d1 move", run.stdout)
+            self.assertEqual(alembic_oracle.order_of_location(ws.path("alembic")),
+                             ["a1", "b1", "c1", "c2", "d1"])
+            self.assertEqual(run.stderr.count("warning: revision"), 2, run.stderr)
+
+    def test_numbered_files_are_renumbered_after_the_kept_chain(self):
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[("0001_initial.py", revision("a1", None))])
+            ws.migline("update")
+            ws.commit("base")
+            ws.git("checkout", "-q", "-b", "feature")
+            ws.write("alembic/versions/0002_feature.py", revision("f1", "a1"))
+            ws.migline("update")
+            ws.commit("feature")
+            ws.git("checkout", "-q", "main")
+            ws.write("alembic/versions/0002_main.py", revision("m1", "a1"))
+            ws.migline("update")
+            ws.commit("main")
+            ws.git("merge", "-q", "feature", "-m", "merge", check=False)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("rename  alembic/versions/0002_feature.py -> "
+                          "alembic/versions/0003_feature.py", run.stdout)
+            self.assertEqual(sorted(os.listdir(ws.path("alembic/versions"))),
+                             ["0001_initial.py", "0002_main.py", "0003_feature.py"])
+            self.assertEqual(ws.git("ls-files", "alembic/versions").stdout.split(),
+                             ["alembic/versions/0001_initial.py", "alembic/versions/0002_main.py",
+                              "alembic/versions/0003_feature.py"])
+            self.assertEqual(alembic_oracle.order_of_location(ws.path("alembic")),
+                             ["a1", "m1", "f1"])
+
+
 class Hooks(TestCase):
     """The database warning after a merge, and the post-* hooks on Alembic histories."""
 

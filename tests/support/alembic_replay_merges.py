@@ -5,7 +5,7 @@
 Every merge revision the project wrote by hand (`alembic merge heads`: a file whose
 down_revision names two or more revisions) records a moment when two branches had each added
 revisions to one history. For each, the situation is rebuilt in a temporary repository from
-the tree of the commit before the merge revision arrived: the base holds the revisions both
+the tree of the commit that added the merge revision, without it and what followed it: the base holds the revisions both
 heads reach; side A adds what only the first head reaches, side B what only the second
 reaches; B is merged into A with `git merge --no-commit`, and `migline resolve` runs (MIGLINE
 names the binary). Alembic's own RevisionMap (records read with `ast`, as
@@ -57,17 +57,25 @@ def run(cmd, cwd, check=True):
 def replay(git_dir, versions_dir, commit, merge_id, heads, strategy):
     """Rebuilds the merge of `heads` as of the parent of `commit` and resolves it."""
     texts, records = {}, {}
-    for path in files_at(git_dir, commit + "^", versions_dir, False):
-        text = git(git_dir, "show", "%s^:%s" % (commit, path))
+    for path in files_at(git_dir, commit, versions_dir, False):
+        text = git(git_dir, "show", "%s:%s" % (commit, path))
         record = read_record(text)
         if record is not None:
             name = path.rsplit("/", 1)[-1]
             texts[name], records[record["revision"]] = text, dict(record, file=name)
+    # The tree as it was before the merge revision: without it and what came after it.
+    later = {r for r in records if merge_id in reach(records, r)}
+    for r in later:
+        del texts[records[r]["file"]]
+    records = {r: v for r, v in records.items() if r not in later}
     if any(h not in records for h in heads):
-        return "skip", "a head is not in the parent commit"
+        return "skip", "a head is not in the commit"
     a, b = reach(records, heads[0]), reach(records, heads[1])
-    # Revisions neither head reaches (other branches' heads) go in the base.
-    base = set(records) - (a - b) - (b - a)
+    # Revisions neither head reaches (a third head the project merged separately) are left
+    # out: the merge being replayed is of these two heads alone.
+    others = set(records) - a - b
+    records = {r: v for r, v in records.items() if r not in others}
+    base = a & b
     root = tempfile.mkdtemp(prefix="migline-replay-")
     run(["git", "init", "-q", "-b", "main"], root)
     os.makedirs(os.path.join(root, "loc", "versions"))
@@ -116,8 +124,9 @@ def replay(git_dir, versions_dir, commit, merge_id, heads, strategy):
     if problems:
         return "FAIL", "; ".join(problems) + " (kept in %s)" % root
     shutil.rmtree(root)
-    return "ok", "%d revisions; %d on B's side, %d on A's; heads %s" % (
-        len(records), len(b - a), len(a - b), ", ".join(answer["heads"]))
+    return "ok", "%d revisions; %d on B's side, %d on A's; heads %s%s" % (
+        len(records), len(b - a), len(a - b), ", ".join(answer["heads"]),
+        "; %d other revisions left out" % len(others) if others else "")
 
 
 def main():

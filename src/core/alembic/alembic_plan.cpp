@@ -49,13 +49,13 @@ void edit_revises_line(std::string_view source, const AlembicRevision& r, std::s
 }  // namespace
 
 bool alembic_files_numbered(const AlembicHistory& history) {
-  std::set<long> seen;
   for (const AlembicRevision& r : history.revisions) {
     const std::string_view file = path_basename(r.path);
     const MigrationNumber number = split_migration_number(file);
-    if (number.digits.empty() || number.suffix.substr(0, 1) != "_") return false;
+    const std::string_view suffix = number.suffix;
+    if (number.digits.empty() || suffix.size() < 2 || suffix[0] != '_') return false;
+    if (suffix[1] >= '0' && suffix[1] <= '9') return false;  // a date: 2024_05_01_...
     if (file.substr(0, r.revision.size()) == r.revision) return false;
-    if (!seen.insert(number.value).second) return false;
   }
   return !history.revisions.empty();
 }
@@ -136,14 +136,18 @@ tl::expected<AlembicLinearization, std::string> plan_alembic_linearization(
   if (alembic_files_numbered(history)) {
     long highest = 0;
     std::vector<std::pair<long, std::size_t>> renumbered;  // number, revision index
+    std::set<long> kept_numbers;
+    bool counter = true;  // the revisions that stay never share a number
     for (std::size_t i = 0; i < n; ++i) {
       const long number = split_migration_number(path_basename(history.revisions[i].path)).value;
       if (chain[i]) {
         renumbered.emplace_back(number, i);
       } else {
         highest = std::max(highest, number);
+        counter = kept_numbers.insert(number).second && counter;
       }
     }
+    if (!counter) renumbered.clear();
     std::sort(renumbered.begin(), renumbered.end());
     for (const auto& [number, i] : renumbered) {
       const std::string& path = history.revisions[i].path;

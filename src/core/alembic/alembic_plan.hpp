@@ -37,8 +37,9 @@ struct AlembicLinearization {
 
 // Whether the project numbers the files of `history` with a counter of its own
 // (`0007_add_users.py`, a `file_template` starting with a counter): every file name starts
-// with digits and '_' but not with its revision id, and no two share a number (a date
-// prefix such as `2024_05_...` repeats, so it is no counter).
+// with digits, '_' and no digit (a date such as `2024_05_01_...` is no counter), and not
+// with its revision id. Linearizing renumbers only when the revisions that stay also never
+// share a number.
 bool alembic_files_numbered(const AlembicHistory& history);
 
 // Per revision of `history`: reachable from revision `moving` through down_revision but not

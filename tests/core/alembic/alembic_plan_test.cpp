@@ -29,18 +29,20 @@ TEST_CASE("alembic plan: numbered files move after the rest, other names never")
       {"v/0003_items.py", file("c2", "'c1'", "c1")},
   };
   AlembicHistory h = history_of(numbered);
-  CHECK(!alembic_files_numbered(h));  // 0002 twice: the divergence itself
-  std::map<std::string, std::string> distinct = numbered;
-  distinct.erase("v/0002_users.py");
-  distinct["v/0004_users.py"] = file("b", "'a'", "a");
-  h = history_of(distinct);
   REQUIRE(alembic_files_numbered(h));
-  auto plan = plan_alembic_linearization(h, "b", "c2", distinct);
+  auto plan = plan_alembic_linearization(h, "b", "c2", numbered);
   REQUIRE(plan);
   REQUIRE(plan->renames.size() == 2);
   CHECK(plan->renames[0].path == "v/0002_orders.py");
-  CHECK(plan->renames[0].new_path == "v/0005_orders.py");
-  CHECK(plan->renames[1].new_path == "v/0006_items.py");
+  CHECK(plan->renames[0].new_path == "v/0003_orders.py");
+  CHECK(plan->renames[1].path == "v/0003_items.py");
+  CHECK(plan->renames[1].new_path == "v/0004_items.py");
+  // Revisions that stay and share a number: not a counter after all, nothing renamed.
+  std::map<std::string, std::string> shared = numbered;
+  shared["v/0002_more.py"] = file("b2", "'b'", "b");
+  plan = plan_alembic_linearization(history_of(shared), "b2", "c2", shared);
+  REQUIRE(plan);
+  CHECK(plan->renames.empty());
   // Hex ids and dates are no counter.
   CHECK(!alembic_files_numbered(
       history_of({{"v/1975ea83b712_initial.py", file("1975ea83b712", "None", "")}})));
