@@ -45,6 +45,19 @@ def alembic_project(ws, location="alembic", revisions=(), ini=True):
         ws.write(location + "/versions/" + name, text)
 
 
+def feature_and_main(ws, feature, main, update=True):
+    """Commits the files of `feature` (path -> text) on a new branch `feature` and those of
+    `main` on main, each with the manifest updated (the hook does it when `update` is False),
+    and leaves main checked out."""
+    for branch, files in (("feature", feature), ("main", main)):
+        ws.git("checkout", "-q", *(["-b", branch] if branch == "feature" else [branch]))
+        for path, text in files.items():
+            ws.write(path, text)
+        if update:
+            ws.migline("update")
+        ws.commit(branch)
+
+
 def leaves(ws):
     run = ws.migline("leaves", "--format", "json")
     return run, json.loads(run.stdout)
@@ -240,15 +253,9 @@ class Manifest(TestCase):
             ws.env["PATH"] = os.path.dirname(MIGLINE) + os.pathsep + ws.env["PATH"]
             self.assertRun(ws.migline("init"), 0)
             ws.commit("base")
-            ws.git("checkout", "-q", "-b", "second")
-            ws.write("db/main/versions/a3x.py", revision("a3x", "a2"))
-            ws.migline("update")
-            ws.commit("x")
-            ws.git("checkout", "-q", "main")
-            ws.write("db/main/versions/a3y.py", revision("a3y", "a2"))
-            ws.migline("update")
-            ws.commit("y")
-            merge = ws.git("merge", "-q", "second", "-m", "merge", check=False)
+            feature_and_main(ws, {"db/main/versions/a3x.py": revision("a3x", "a2")},
+                             {"db/main/versions/a3y.py": revision("a3y", "a2")})
+            merge = ws.git("merge", "-q", "feature", "-m", "merge", check=False)
             self.assertNotEqual(merge.returncode, 0)
             self.assertIn("both branches changed the migrations of alembic history db/main;",
                           merge.stderr)
@@ -265,15 +272,10 @@ class Resolve(TestCase):
         ws.write("alembic/script.py.mako", mako)
         ws.migline("update")
         ws.commit("base")
-        ws.git("checkout", "-q", "-b", "feature")
-        ws.write("alembic/versions/f1_feature.py", revision("f1", "a1", annotated=True))
-        ws.write("alembic/versions/f2_feature.py", revision("f2", "f1"))
-        ws.migline("update")
-        ws.commit("feature")
-        ws.git("checkout", "-q", "main")
-        ws.write("alembic/versions/m1_main.py", revision("m1", "a1"))
-        ws.migline("update")
-        ws.commit("main")
+        feature_and_main(ws, {"alembic/versions/f1_feature.py":
+                              revision("f1", "a1", annotated=True),
+                              "alembic/versions/f2_feature.py": revision("f2", "f1")},
+                         {"alembic/versions/m1_main.py": revision("m1", "a1")})
         merge = ws.git("merge", "-q", "feature", "-m", "merge", check=False)
         self.assertNotEqual(merge.returncode, 0)
 
@@ -379,14 +381,8 @@ class Resolve(TestCase):
             alembic_project(ws, revisions=[("0001_initial.py", revision("a1", None))])
             ws.migline("update")
             ws.commit("base")
-            ws.git("checkout", "-q", "-b", "feature")
-            ws.write("alembic/versions/0002_feature.py", revision("f1", "a1"))
-            ws.migline("update")
-            ws.commit("feature")
-            ws.git("checkout", "-q", "main")
-            ws.write("alembic/versions/0002_main.py", revision("m1", "a1"))
-            ws.migline("update")
-            ws.commit("main")
+            feature_and_main(ws, {"alembic/versions/0002_feature.py": revision("f1", "a1")},
+                             {"alembic/versions/0002_main.py": revision("m1", "a1")})
             ws.git("merge", "-q", "feature", "-m", "merge", check=False)
             run = ws.migline("resolve")
             self.assertRun(run, 0)
@@ -413,13 +409,9 @@ class Hooks(TestCase):
         alembic_project(ws, revisions=[("a1_initial.py", revision("a1", None))])
         self.assertRun(ws.migline("init"), 0)
         ws.commit("base")
-        ws.git("checkout", "-q", "-b", "feature")
-        ws.write("alembic/versions/f1_feature.py", revision("f1", "a1"))
-        ws.write("alembic/versions/f2_feature.py", revision("f2", "f1"))
-        ws.commit("feature")
-        ws.git("checkout", "-q", "main")
-        ws.write("alembic/versions/m1_main.py", revision("m1", "a1"))
-        ws.commit("main")
+        feature_and_main(ws, {"alembic/versions/f1_feature.py": revision("f1", "a1"),
+                              "alembic/versions/f2_feature.py": revision("f2", "f1")},
+                         {"alembic/versions/m1_main.py": revision("m1", "a1")}, update=False)
 
     def test_post_merge_linearizes_and_says_which_downgrade_to_run_first(self):
         with self.workspace() as ws:
