@@ -1,10 +1,13 @@
 #include "project/alembic_loader.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "core/alembic/alembic_revision.hpp"
+#include "project/on_threads.hpp"
 
 namespace migline {
 
@@ -264,6 +267,45 @@ std::vector<AlembicLocation> find_alembic_locations(const FileSource& source,
   return out;
 }
 
+namespace {
+
+// One revision file read: the revision, or its diagnostics and the id it still states.
+struct ReadRevision {
+  tl::expected<AlembicRevision, Diagnostics> revision;
+  std::optional<std::string> id;
+};
+
+// Reads and parses `paths` in order. The parsing runs on every core (at most 8, at least 64
+// files each); the files are read there too when the source allows it, else first, on this
+// thread (libgit2's objects).
+tl::expected<std::vector<ReadRevision>, Diagnostic> read_revisions(
+    const FileSource& source, const std::vector<std::string>& paths,
+    const AlembicConstants& constants) {
+  constexpr std::size_t kPerThread = 64;
+  const std::size_t threads = std::clamp<std::size_t>(
+      std::min<std::size_t>(paths.size() / kPerThread, std::thread::hardware_concurrency()), 1, 8);
+  const bool concurrent = source.reads_concurrently();
+  std::vector<tl::expected<std::string, std::string>> texts(paths.size());
+  if (!concurrent) {
+    for (std::size_t i = 0; i < paths.size(); ++i) texts[i] = source.read(paths[i]);
+  }
+  std::vector<ReadRevision> out(paths.size(), ReadRevision{tl::make_unexpected(Diagnostics{}), {}});
+  on_threads(paths.size(), threads, [&](std::size_t i) {
+    if (concurrent) texts[i] = source.read(paths[i]);
+    if (!texts[i]) return;
+    out[i].revision = read_alembic_revision(paths[i], *texts[i], constants);
+    if (!out[i].revision) out[i].id = unreadable_revision_id(paths[i], *texts[i]);
+    std::string().swap(*texts[i]);
+  });
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (!texts[i])
+      return tl::make_unexpected(file_error(paths[i], "cannot read: " + texts[i].error()));
+  }
+  return out;
+}
+
+}  // namespace
+
 tl::expected<std::vector<AlembicHistory>, Diagnostic> load_alembic_histories(
     const FileSource& source, const Config& config, Diagnostics& diagnostics) {
   std::vector<AlembicHistory> out;
@@ -289,21 +331,21 @@ tl::expected<std::vector<AlembicHistory>, Diagnostic> load_alembic_histories(
                                                         : loc.script_location + "/env.py")) {
       continue;
     }
+    auto read = read_revisions(source, std::vector<std::string>(files.begin(), files.end()),
+                               config.alembic.constants);
+    if (!read) return tl::make_unexpected(read.error());
     std::vector<AlembicRevision> revisions;
     std::vector<std::string> unreadable;
-    for (const std::string& path : files) {
-      auto text = source.read(path);
-      if (!text) return tl::make_unexpected(file_error(path, "cannot read: " + text.error()));
-      auto revision = read_alembic_revision(path, *text, config.alembic.constants);
-      if (!revision) {
-        for (Diagnostic& d : revision.error()) {
-          if (d.rule.empty()) d.rule = "parse-error";
-          diagnostics.push_back(std::move(d));
-        }
-        if (auto id = unreadable_revision_id(path, *text)) unreadable.push_back(std::move(*id));
+    for (ReadRevision& r : *read) {
+      if (r.revision) {
+        revisions.push_back(std::move(*r.revision));
         continue;
       }
-      revisions.push_back(std::move(*revision));
+      for (Diagnostic& d : r.revision.error()) {
+        if (d.rule.empty()) d.rule = "parse-error";
+        diagnostics.push_back(std::move(d));
+      }
+      if (r.id) unreadable.push_back(std::move(*r.id));
     }
     out.push_back(build_alembic_history(loc.script_location.empty() ? "." : loc.script_location,
                                         std::move(revisions), diagnostics, unreadable));
