@@ -357,6 +357,20 @@ class Resolve(TestCase):
             self.assertIn("Revises: a1\n", self.read(ws, "alembic/versions/f1_feature.py"))
 
 
+    def test_a_rebase_moves_the_replayed_chain(self):
+        with self.workspace() as ws:
+            self.diverge(ws)
+            ws.git("merge", "--abort")
+            ws.git("checkout", "-q", "feature")
+            self.assertNotEqual(ws.git("rebase", "main", check=False).returncode, 0)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("next: git rebase --continue", run.stderr)
+            ws.git("-c", "core.editor=true", "rebase", "--continue")
+            self.assertEqual(alembic_oracle.order_of_location(ws.path("alembic")),
+                             ["a1", "m1", "f1", "f2"])
+            self.assertRun(ws.migline("check", "--no-safety"), 0)
+
     def test_three_heads_with_no_operation_in_progress_become_one_chain(self):
         # backend.ai's tree once held three heads at a time and merged two of them; with
         # nothing published and no merge in progress, every head but the first moves, each
