@@ -81,7 +81,9 @@ void Planner::plan_alembic_merge(const AlembicHistory& history, const std::vecto
   const int first = history.heads[static_cast<std::size_t>(heads.front())];
   const std::string& first_path = history.revisions[static_cast<std::size_t>(first)].path;
   const std::string path = join_path(path_dirname(first_path), alembic_merge_file_name(id));
-  auto mako = index_->read_extra(join_path(history.location, "script.py.mako"));
+  // A history at the project root is named ".".
+  const std::string dir = history.location == "." ? std::string() : history.location;
+  auto mako = index_->read_extra(join_path(dir, "script.py.mako"));
   const bool annotated = mako && *mako && (*mako)->find("revision: str") != std::string::npos;
   changes_[path] = render_alembic_merge_revision(id, ids, options_.create_date, annotated);
   report_.push_back(fmt::format("alembic {}: heads {} merged by revision {}", history.location,
