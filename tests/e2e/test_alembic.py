@@ -371,6 +371,29 @@ class Resolve(TestCase):
                              ["a1", "m1", "f1", "f2"])
             self.assertRun(ws.migline("check", "--no-safety"), 0)
 
+    def test_a_revision_both_sides_added_differently_is_refused_until_fixed(self):
+        # redash's merge 93dffa0c: both sides added e7004224f284 with other bodies (and one
+        # re-parented a revision), so git left the revision files themselves in conflict.
+        with self.workspace() as ws:
+            ws.init_git()
+            alembic_project(ws, revisions=[("a1.py", revision("a1", None))])
+            ws.migline("update")
+            ws.commit("base")
+            feature_and_main(
+                ws, {"alembic/versions/s1.py": revision("s1", "a1", message="nullable"),
+                     "alembic/versions/f1.py": revision("f1", "s1")},
+                {"alembic/versions/s1.py": revision("s1", "a1", message="not null"),
+                 "alembic/versions/m1.py": revision("m1", "s1")})
+            ws.git("merge", "-q", "feature", "-m", "merge", check=False)
+            run = ws.migline("resolve")
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("alembic/versions/s1.py has a conflict git could not merge", run.stderr)
+            ws.git("checkout", "-q", "--ours", "--", "alembic/versions/s1.py")
+            ws.git("add", "alembic/versions/s1.py")
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertEqual(alembic_oracle.order_of_location(ws.path("alembic")),
+                             ["a1", "s1", "m1", "f1"])
+
     def test_three_heads_with_no_operation_in_progress_become_one_chain(self):
         # backend.ai's tree once held three heads at a time and merged two of them; with
         # nothing published and no merge in progress, every head but the first moves, each
