@@ -95,6 +95,28 @@ void print_rollbacks(const SwitchRollbacks& rollbacks) {
   print_err(text);
 }
 
+// After a rebase: the Alembic revisions it re-parented (or dropped), which a database that
+// applied them must undo on the old commit first (Alembic stores only heads).
+void print_reparented(const HookProject& project) {
+  auto rollbacks =
+      rollbacks_between(project.context.repo(), project.context.prefix(), "ORIG_HEAD", "HEAD");
+  if (!rollbacks || rollbacks->alembic.empty()) return;
+  std::string text =
+      "migline: the rebase moved revisions a database may have applied (alembic_version "
+      "stores only heads, so it would skip the revisions now before them):\n";
+  for (const AlembicRollback& r : rollbacks->alembic) {
+    text += fmt::format("  alembic history {}: {}\n", r.location, fmt::join(r.removed, ", "));
+  }
+  text += "migline: on such a database, first run:\n";
+  for (const AlembicRollback& r : rollbacks->alembic) {
+    for (const std::string& target : r.targets) {
+      text += fmt::format("  git checkout ORIG_HEAD && alembic downgrade {} && git checkout -\n",
+                          target);
+    }
+  }
+  print_err(text);
+}
+
 bool is_null_commit(const std::string& id) {
   return id.empty() || id.find_first_not_of('0') == std::string::npos;
 }
@@ -147,6 +169,7 @@ int run_hook(const GlobalOptions& global, const HookOptions& options) {
   } else if (options.name == "post-rewrite") {
     if (!options.args.empty() && options.args[0] == "rebase") {
       print_arrivals(*project, "ORIG_HEAD", "HEAD");
+      print_reparented(*project);
     }
   }
   return kExitOk;

@@ -98,9 +98,11 @@ tl::expected<std::vector<AlembicHistory>, std::string> load_histories(const File
   return std::move(project->alembic);
 }
 
-// For each history of `old_trees`, what the other tree lacks or changed (plan_alembic_rollback).
+// For each history of `from`, what `to` lacks or changed (plan_alembic_rollback); with
+// `lacking_only`, only the revisions `to` lacks.
 tl::expected<std::vector<AlembicRollback>, std::string> alembic_changes(const FileSource& from,
-                                                                        const FileSource& to) {
+                                                                        const FileSource& to,
+                                                                        bool lacking_only) {
   std::vector<AlembicRollback> out;
   if (!alembic_changed(from, to)) return out;
   auto old_histories = load_histories(from);
@@ -113,6 +115,12 @@ tl::expected<std::vector<AlembicRollback>, std::string> alembic_changes(const Fi
       if (n.location == h.location) there = &n;
     }
     AlembicRollback rollback = plan_alembic_rollback(h, there);
+    if (lacking_only && there != nullptr) {
+      std::vector<std::string>& ids = rollback.removed;
+      ids.erase(std::remove_if(ids.begin(), ids.end(),
+                               [&](const std::string& id) { return there->find(id) >= 0; }),
+                ids.end());
+    }
     if (!rollback.removed.empty()) out.push_back(std::move(rollback));
   }
   return out;
@@ -156,7 +164,7 @@ tl::expected<SwitchRollbacks, std::string> rollbacks_between(
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
   SwitchRollbacks out;
-  auto alembic = alembic_changes(*trees->from, *trees->to);
+  auto alembic = alembic_changes(*trees->from, *trees->to, false);
   if (!alembic) return tl::make_unexpected(alembic.error());
   out.alembic = std::move(*alembic);
   const std::set<std::string> dirs = dirs_losing_migrations(*trees->from, *trees->to);
@@ -190,7 +198,7 @@ tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arriv
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
   std::map<std::string, std::vector<std::string>> out;
-  auto alembic = alembic_changes(*trees->to, *trees->from);
+  auto alembic = alembic_changes(*trees->to, *trees->from, true);
   if (!alembic) return tl::make_unexpected(alembic.error());
   for (const AlembicRollback& r : *alembic) out[alembic_manifest_key(r.location)] = r.removed;
   const std::set<std::string> dirs = dirs_losing_migrations(*trees->to, *trees->from);

@@ -38,7 +38,8 @@ tl::expected<SwitchRollbacks, std::string> rollbacks_between(
 
 // Each app's migrations in the tree of `new_rev` that the tree of `old_rev` lacks, in graph
 // order: what `manage.py migrate` will apply after moving from one to the other; each Alembic
-// history's new or re-parented revisions under alembic_manifest_key(location).
+// history's new revisions under alembic_manifest_key(location) (re-parented ones are
+// rollbacks_between's).
 tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arrivals_between(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const std::string& old_rev, const std::string& new_rev);

@@ -479,6 +479,21 @@ class Hooks(TestCase):
                           "  alembic history alembic: f1, f2\n", merge.stderr)
 
 
+    def test_post_rewrite_names_the_downgrade_for_a_rebased_chain(self):
+        with self.workspace() as ws:
+            self.branches(ws)
+            ws.git("checkout", "-q", "feature")
+            self.assertNotEqual(ws.git("rebase", "main", check=False).returncode, 0)
+            self.assertRun(ws.migline("resolve"), 0)
+            done = ws.git("-c", "core.editor=true", "rebase", "--continue")
+            self.assertIn("new revisions arrived; `alembic upgrade heads` applies them:\n"
+                          "  alembic history alembic: m1\n", done.stderr)
+            self.assertIn("  alembic history alembic: f1, f2\n"
+                          "migline: on such a database, first run:\n"
+                          "  git checkout ORIG_HEAD && alembic downgrade a1 && git checkout -\n",
+                          done.stderr)
+
+
 class Setup(TestCase):
     def test_init_and_the_hook_on_an_alembic_only_repository(self):
         with self.workspace() as ws:
