@@ -154,6 +154,7 @@ tl::expected<void, ResolveFailure> Planner::plan_alembic(const std::string& stra
     // One group at a time: each re-parenting changes the history the next one is planned on.
     for (std::size_t guard = history->revisions.size(); guard > 0; --guard) {
       history = alembic_history(location);
+      if (history == nullptr) break;  // the validation that follows says what is left
       const std::vector<std::vector<int>> groups = history->divergent_groups();
       if (groups.empty()) break;
       auto choice = choose_alembic_heads(*history, groups.front());
