@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "core/manifest/manifest.hpp"
 #include "fs/file_io.hpp"
 #include "project/auto_merge.hpp"
 #include "project/config.hpp"
@@ -57,24 +58,61 @@ std::optional<HookProject> set_up_project(const GlobalOptions& global) {
 void print_arrivals(const HookProject& project, const std::string& from, const std::string& to) {
   auto arrived = arrivals_between(project.context.repo(), project.context.prefix(), from, to);
   if (!arrived || arrived->empty()) return;
-  std::string text = "migline: new migrations arrived; `python manage.py migrate` applies them:\n";
+  std::string django, alembic;
   for (const auto& [app, names] : *arrived) {
-    text += fmt::format("  {}: {}\n", app, fmt::join(names, ", "));
+    (is_alembic_manifest_key(app) ? alembic : django) +=
+        fmt::format("  {}: {}\n", manifest_key_name(app), fmt::join(names, ", "));
+  }
+  if (!django.empty()) {
+    print_err("migline: new migrations arrived; `python manage.py migrate` applies them:\n" +
+              django);
+  }
+  if (!alembic.empty()) {
+    print_err("migline: new revisions arrived; `alembic upgrade heads` applies them:\n" + alembic);
+  }
+}
+
+void print_rollbacks(const SwitchRollbacks& rollbacks) {
+  if (rollbacks.apps.empty() && rollbacks.alembic.empty()) return;
+  std::string text =
+      "migline: this checkout leaves behind migrations your database may have applied:\n";
+  for (const AppRollback& r : rollbacks.apps) {
+    text += fmt::format("  {}: {}\n", r.app, fmt::join(r.removed, ", "));
+  }
+  for (const AlembicRollback& r : rollbacks.alembic) {
+    text += fmt::format("  alembic history {}: {}\n", r.location, fmt::join(r.removed, ", "));
+  }
+  text += "migline: to roll them back, run on the branch that has them:\n";
+  for (const AppRollback& r : rollbacks.apps) {
+    text += fmt::format("  git checkout - && python manage.py migrate {} {} && git checkout -\n",
+                        r.app, r.target);
+  }
+  for (const AlembicRollback& r : rollbacks.alembic) {
+    for (const std::string& target : r.targets) {
+      text += fmt::format("  git checkout - && alembic downgrade {} && git checkout -\n", target);
+    }
   }
   print_err(text);
 }
 
-void print_rollbacks(const std::vector<AppRollback>& rollbacks) {
-  if (rollbacks.empty()) return;
+// After a rebase: the Alembic revisions it re-parented (or dropped), which a database that
+// applied them must undo on the old commit first (Alembic stores only heads).
+void print_reparented(const HookProject& project) {
+  auto rollbacks =
+      rollbacks_between(project.context.repo(), project.context.prefix(), "ORIG_HEAD", "HEAD");
+  if (!rollbacks || rollbacks->alembic.empty()) return;
   std::string text =
-      "migline: this checkout leaves behind migrations your database may have applied:\n";
-  for (const AppRollback& r : rollbacks) {
-    text += fmt::format("  {}: {}\n", r.app, fmt::join(r.removed, ", "));
+      "migline: the rebase moved revisions a database may have applied (alembic_version "
+      "stores only heads, so it would skip the revisions now before them):\n";
+  for (const AlembicRollback& r : rollbacks->alembic) {
+    text += fmt::format("  alembic history {}: {}\n", r.location, fmt::join(r.removed, ", "));
   }
-  text += "migline: to roll them back, run on the branch that has them:\n";
-  for (const AppRollback& r : rollbacks) {
-    text += fmt::format("  git checkout - && python manage.py migrate {} {} && git checkout -\n",
-                        r.app, r.target);
+  text += "migline: on such a database, first run:\n";
+  for (const AlembicRollback& r : rollbacks->alembic) {
+    for (const std::string& target : r.targets) {
+      text += fmt::format("  git checkout ORIG_HEAD && alembic downgrade {} && git checkout -\n",
+                          target);
+    }
   }
   print_err(text);
 }
@@ -131,6 +169,7 @@ int run_hook(const GlobalOptions& global, const HookOptions& options) {
   } else if (options.name == "post-rewrite") {
     if (!options.args.empty() && options.args[0] == "rebase") {
       print_arrivals(*project, "ORIG_HEAD", "HEAD");
+      print_reparented(*project);
     }
   }
   return kExitOk;

@@ -92,19 +92,21 @@ int run_merge_driver(const MergeDriverOptions& options, const GitEnvironment& en
   }
   if (merged->conflicts.empty()) return kExitOk;
   const bool by_app = !merged->conflicts.front().empty();
+  std::vector<std::string> names;  // what people call the conflicted entries
+  for (const std::string& key : merged->conflicts) names.push_back(manifest_key_name(key));
   if (deferred && by_app) {
     fmt::print(stderr,
                "migline: {}: both branches changed the migrations of {}; the post-merge hook "
                "linearizes them (resolve: auto)\n",
-               options.path, fmt::join(merged->conflicts, ", "));
+               options.path, fmt::join(names, ", "));
     return kExitOk;
   }
   fmt::print(stderr, "migline: {}: {}; run `migline resolve` to fix the migrations and this file\n",
              options.path,
-             by_app ? fmt::format("both branches changed the migrations of {}",
-                                  fmt::join(merged->conflicts, ", "))
-                    : std::string("cannot merge this file app by app (it is not a valid "
-                                  "manifest on every side); merged it line by line"));
+             by_app
+                 ? fmt::format("both branches changed the migrations of {}", fmt::join(names, ", "))
+                 : std::string("cannot merge this file app by app (it is not a valid "
+                               "manifest on every side); merged it line by line"));
   return kExitFindings;
 }
 

@@ -1,10 +1,14 @@
 #include "project/alembic_loader.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "core/alembic/alembic_revision.hpp"
+#include "project/on_threads.hpp"
 
 namespace migline {
 
@@ -264,6 +268,57 @@ std::vector<AlembicLocation> find_alembic_locations(const FileSource& source,
   return out;
 }
 
+namespace {
+
+// One revision file read: the revision, or its diagnostics and the id it still states.
+struct ReadRevision {
+  tl::expected<AlembicRevision, Diagnostics> revision;
+  std::optional<std::string> id;
+};
+
+// Reads and parses `paths`, handing each result to `take` in order. The parsing runs on every
+// core (at most 8, at least 64 files each); the files are read there too when the source
+// allows it, else first, on this thread (libgit2's objects).
+tl::expected<void, Diagnostic> read_revisions(const FileSource& source,
+                                              const std::vector<std::string>& paths,
+                                              const AlembicConstants& constants,
+                                              const std::function<void(ReadRevision&&)>& take) {
+  constexpr std::size_t kPerThread = 64;
+  // Texts read ahead on this thread are parsed a batch at a time, so that no more than a
+  // batch of them is held at once.
+  constexpr std::size_t kBatch = 4096;
+  const bool concurrent = source.reads_concurrently();
+  std::vector<ReadRevision> out(paths.size(), ReadRevision{tl::make_unexpected(Diagnostics{}), {}});
+  std::vector<tl::expected<std::string, std::string>> texts;
+  for (std::size_t begin = 0; begin < paths.size(); begin += kBatch) {
+    const std::size_t count = std::min(kBatch, paths.size() - begin);
+    const std::size_t threads = std::clamp<std::size_t>(
+        std::min<std::size_t>(count / kPerThread, std::thread::hardware_concurrency()), 1, 8);
+    texts.assign(count, std::string());
+    out.assign(count, ReadRevision{tl::make_unexpected(Diagnostics{}), {}});
+    if (!concurrent) {
+      for (std::size_t k = 0; k < count; ++k) texts[k] = source.read(paths[begin + k]);
+    }
+    on_threads(count, threads, [&](std::size_t k) {
+      const std::string& path = paths[begin + k];
+      if (concurrent) texts[k] = source.read(path);
+      if (!texts[k]) return;
+      out[k].revision = read_alembic_revision(path, *texts[k], constants);
+      if (!out[k].revision) out[k].id = unreadable_revision_id(path, *texts[k]);
+    });
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!texts[k]) {
+        return tl::make_unexpected(
+            file_error(paths[begin + k], "cannot read: " + texts[k].error()));
+      }
+      take(std::move(out[k]));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 tl::expected<std::vector<AlembicHistory>, Diagnostic> load_alembic_histories(
     const FileSource& source, const Config& config, Diagnostics& diagnostics) {
   std::vector<AlembicHistory> out;
@@ -291,20 +346,20 @@ tl::expected<std::vector<AlembicHistory>, Diagnostic> load_alembic_histories(
     }
     std::vector<AlembicRevision> revisions;
     std::vector<std::string> unreadable;
-    for (const std::string& path : files) {
-      auto text = source.read(path);
-      if (!text) return tl::make_unexpected(file_error(path, "cannot read: " + text.error()));
-      auto revision = read_alembic_revision(path, *text, config.alembic.constants);
-      if (!revision) {
-        for (Diagnostic& d : revision.error()) {
-          if (d.rule.empty()) d.rule = "parse-error";
-          diagnostics.push_back(std::move(d));
-        }
-        if (auto id = unreadable_revision_id(path, *text)) unreadable.push_back(std::move(*id));
-        continue;
-      }
-      revisions.push_back(std::move(*revision));
-    }
+    revisions.reserve(files.size());
+    auto read = read_revisions(source, std::vector<std::string>(files.begin(), files.end()),
+                               config.alembic.constants, [&](ReadRevision&& r) {
+                                 if (r.revision) {
+                                   revisions.push_back(std::move(*r.revision));
+                                   return;
+                                 }
+                                 for (Diagnostic& d : r.revision.error()) {
+                                   if (d.rule.empty()) d.rule = "parse-error";
+                                   diagnostics.push_back(std::move(d));
+                                 }
+                                 if (r.id) unreadable.push_back(std::move(*r.id));
+                               });
+    if (!read) return tl::make_unexpected(read.error());
     out.push_back(build_alembic_history(loc.script_location.empty() ? "." : loc.script_location,
                                         std::move(revisions), diagnostics, unreadable));
   }

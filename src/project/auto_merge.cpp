@@ -60,14 +60,30 @@ tl::expected<bool, std::string> is_fresh_merge(const GitRepository& repo, const 
 
 using MigrationDirs = std::map<std::string, std::set<std::string>>;
 
-// Migration directories of the tree of `rev` mapped to their files.
+// Where the `versions/` directory of an Alembic revision path ends (its sub-directories are
+// one history), or npos for any other path.
+std::size_t alembic_versions_end(std::string_view path) {
+  if (path.size() < 3 || path.substr(path.size() - 3) != ".py") return std::string_view::npos;
+  const std::size_t at = ("/" + std::string(path)).rfind("/versions/");
+  return at == std::string::npos ? std::string_view::npos
+                                 : at + std::string_view("versions").size();
+}
+
+// Migration directories (and Alembic `versions/` directories) of the tree of `rev` mapped to
+// their files.
 tl::expected<MigrationDirs, std::string> migration_dirs_at(const GitRepository& repo,
                                                            const std::string& rev) {
   MigrationDirs out;
-  auto files =
-      repo.tree_files(rev, [](std::string_view path) { return is_migration_module_path(path); });
+  auto files = repo.tree_files(rev, [](std::string_view path) {
+    return is_migration_module_path(path) || alembic_versions_end(path) != std::string_view::npos;
+  });
   if (!files) return tl::make_unexpected(files.error());
   for (GitFile& f : *files) {
+    const std::size_t versions = alembic_versions_end(f.path);
+    if (!is_migration_module_path(f.path) && versions != std::string_view::npos) {
+      out[f.path.substr(0, versions)].insert(f.path.substr(versions + 1));
+      continue;
+    }
     out[std::string(path_dirname(f.path))].insert(std::string(path_basename(f.path)));
   }
   return out;

@@ -16,7 +16,7 @@ LeafMap leaf_map(const Project& project) {
   }
   for (const AlembicHistory& h : project.alembic) {
     if (h.heads.empty()) continue;
-    out[alembic_manifest_key(h.location)] = h.head_ids();
+    out[alembic_manifest_key(h.location)] = h.manifest_heads();
   }
   return out;
 }

@@ -255,6 +255,14 @@ tl::expected<void, ResolveFailure> Planner::validate_and_add_manifests(Resolutio
                   std::string(kMergeStrategyHint)));
     }
   }
+  for (const AlembicHistory& history : snapshot_.project.alembic) {
+    if (!history.divergent_groups().empty()) {
+      return tl::make_unexpected(refused(
+          fmt::format("alembic history {} would still have several heads; nothing was changed",
+                      history.location),
+          std::string(kMergeStrategyHint)));
+    }
+  }
   for (const ManifestFile& file : expected_manifests(snapshot_.project)) {
     auto staged = index_->read_extra(file.path);
     auto on_disk = read_file(repo_->workdir() + "/" + repo_path(file.path));
@@ -285,6 +293,9 @@ bool Planner::already_linear() const {
   if (has_errors(project.diagnostics)) return false;
   for (const std::string& app : project.graph.apps()) {
     if (project.graph.leaves(app).size() > 1) return false;
+  }
+  for (const AlembicHistory& history : project.alembic) {
+    if (!history.divergent_groups().empty()) return false;
   }
   for (const ManifestFile& file : expected_manifests(project)) {
     auto staged = index_->read_extra(file.path);
@@ -346,6 +357,7 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
   if (!sets.empty()) {
     if (auto planned = plan_linearize(sets); !planned) return tl::make_unexpected(planned.error());
   }
+  if (auto planned = plan_alembic(strategy); !planned) return tl::make_unexpected(planned.error());
   Resolution out;
   if (auto valid = validate_and_add_manifests(out); !valid) {
     return tl::make_unexpected(valid.error());

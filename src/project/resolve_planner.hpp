@@ -15,7 +15,9 @@
 
 #include <tl/expected.hpp>
 
+#include "core/alembic/alembic_history.hpp"
 #include "core/plan/linearize.hpp"
+#include "core/plan/side_choice.hpp"
 #include "git/repository.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
@@ -80,8 +82,10 @@ class Planner {
     const int index = snapshot_.project.graph.nodes()[static_cast<std::size_t>(node)].migration;
     return snapshot_.project.migrations[static_cast<std::size_t>(index)];
   }
-  std::string side_of(int node) const {
-    const std::string path = repo_path(migration_of(node).path);
+  std::string side_of(int node) const { return side_of_path(migration_of(node).path); }
+  // "ours" or "theirs" for a project-relative path only one side has, else "".
+  std::string side_of_path(const std::string& relative) const {
+    const std::string path = repo_path(relative);
     const bool ours = sides_.ours.count(path) != 0, theirs = sides_.theirs.count(path) != 0;
     return ours == theirs ? "" : ours ? "ours" : "theirs";
   }
@@ -104,6 +108,16 @@ class Planner {
   tl::expected<void, ResolveFailure> validate_and_add_manifests(Resolution& out);
   void warn_about_mentions(Resolution& out) const;
   bool already_linear() const;
+  // Alembic (resolve_alembic.cpp): every divergent history linearized, or merged with a merge
+  // revision, each step planned on the project as the steps before it left it.
+  tl::expected<void, ResolveFailure> plan_alembic(const std::string& strategy);
+  tl::expected<LeafChoice, ResolveFailure> choose_alembic_heads(const AlembicHistory& history,
+                                                                const std::vector<int>& heads);
+  void plan_alembic_merge(const AlembicHistory& history, const std::vector<int>& heads);
+  tl::expected<void, ResolveFailure> reparent_alembic(const std::string& location,
+                                                      const std::string& kept,
+                                                      const std::string& moving);
+  const AlembicHistory* alembic_history(const std::string& location) const;
   // Loads the index with the changes planned so far; `texts` as in load_snapshot.
   tl::expected<void, ResolveFailure> reload(bool texts = true);
 

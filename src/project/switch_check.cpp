@@ -1,9 +1,11 @@
 #include "project/switch_check.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "core/django/migration_module.hpp"
+#include "core/manifest/manifest.hpp"
 #include "core/text/repo_path.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
@@ -33,13 +35,10 @@ std::set<std::string> dirs_losing_migrations(const FileSource& from, const FileS
 // external, which changes nothing within each app.
 class SubsetSource : public FileSource {
  public:
-  SubsetSource(const FileSource& base, const std::set<std::string>& dirs) : base_(base) {
+  SubsetSource(const FileSource& base, const std::function<bool(const std::string&)>& keep)
+      : base_(base) {
     for (const std::string& path : base.paths()) {
-      const std::string dir(path_dirname(path));
-      const bool in_migrations = path_basename(dir) == "migrations";  // a module or __init__.py
-      const bool in_app =
-          dirs.count(dir) != 0 || (in_migrations && dirs.count(app_dir_of(path)) != 0);
-      if (in_app || path.find('/') == std::string::npos) paths_.push_back(path);
+      if (keep(path) || path.find('/') == std::string::npos) paths_.push_back(path);
     }
   }
   const std::vector<std::string>& paths() const override { return paths_; }
@@ -64,9 +63,67 @@ class SubsetSource : public FileSource {
 // The project of the apps in `dirs` only.
 tl::expected<Project, std::string> load_apps(const FileSource& source,
                                              const std::set<std::string>& dirs) {
-  auto project = load_project(SubsetSource(source, dirs));
+  auto project = load_project(SubsetSource(source, [&](const std::string& path) {
+    const std::string dir(path_dirname(path));
+    const bool in_migrations = path_basename(dir) == "migrations";  // a module or __init__.py
+    return dirs.count(dir) != 0 || (in_migrations && dirs.count(app_dir_of(path)) != 0);
+  }));
   if (!project) return tl::make_unexpected(project.error().message);
   return std::move(*project);
+}
+
+// An Alembic revision file or what says where they are; never a Django package marker.
+bool is_alembic_path(const std::string& path) {
+  const std::string_view file = path_basename(path);
+  if (file == "alembic.ini" || file == "pyproject.toml" || file == "env.py") return true;
+  return !is_migration_module_path(path) && ("/" + path).find("/versions/") != std::string::npos;
+}
+
+// True when `to` lacks a revision path of `from`, or has one with other content.
+bool alembic_changed(const FileSource& from, const FileSource& to) {
+  const std::vector<std::string>& kept = to.paths();
+  for (const std::string& path : from.paths()) {
+    if (!is_alembic_path(path)) continue;
+    if (!std::binary_search(kept.begin(), kept.end(), path)) return true;
+    const auto a = from.known_blob(path), b = to.known_blob(path);
+    if (!a || !b || !git_oid_equal(&a->id, &b->id)) return true;
+  }
+  return false;
+}
+
+// The Alembic histories of `source` only (no Django app is read).
+tl::expected<std::vector<AlembicHistory>, std::string> load_histories(const FileSource& source) {
+  auto project = load_project(SubsetSource(source, is_alembic_path));
+  if (!project) return tl::make_unexpected(project.error().message);
+  return std::move(project->alembic);
+}
+
+// For each history of `from`, what `to` lacks or changed (plan_alembic_rollback); with
+// `lacking_only`, only the revisions `to` lacks.
+tl::expected<std::vector<AlembicRollback>, std::string> alembic_changes(const FileSource& from,
+                                                                        const FileSource& to,
+                                                                        bool lacking_only) {
+  std::vector<AlembicRollback> out;
+  if (!alembic_changed(from, to)) return out;
+  auto old_histories = load_histories(from);
+  if (!old_histories) return tl::make_unexpected(old_histories.error());
+  auto new_histories = load_histories(to);
+  if (!new_histories) return tl::make_unexpected(new_histories.error());
+  for (const AlembicHistory& h : *old_histories) {
+    const AlembicHistory* there = nullptr;
+    for (const AlembicHistory& n : *new_histories) {
+      if (n.location == h.location) there = &n;
+    }
+    AlembicRollback rollback = plan_alembic_rollback(h, there);
+    if (lacking_only && there != nullptr) {
+      std::vector<std::string>& ids = rollback.removed;
+      ids.erase(std::remove_if(ids.begin(), ids.end(),
+                               [&](const std::string& id) { return there->find(id) >= 0; }),
+                ids.end());
+    }
+    if (!rollback.removed.empty()) out.push_back(std::move(rollback));
+  }
+  return out;
 }
 
 struct Trees {
@@ -101,12 +158,15 @@ std::map<std::string, std::vector<int>> missing_from(const Project& project,
 
 }  // namespace
 
-tl::expected<std::vector<AppRollback>, std::string> rollbacks_between(
+tl::expected<SwitchRollbacks, std::string> rollbacks_between(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const std::string& old_rev, const std::string& new_rev) {
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
-  std::vector<AppRollback> out;
+  SwitchRollbacks out;
+  auto alembic = alembic_changes(*trees->from, *trees->to, false);
+  if (!alembic) return tl::make_unexpected(alembic.error());
+  out.alembic = std::move(*alembic);
   const std::set<std::string> dirs = dirs_losing_migrations(*trees->from, *trees->to);
   if (dirs.empty()) return out;
   auto old_project = load_apps(*trees->from, dirs);
@@ -127,7 +187,7 @@ tl::expected<std::vector<AppRollback>, std::string> rollbacks_between(
         break;
       }
     }
-    out.push_back(std::move(rollback));
+    out.apps.push_back(std::move(rollback));
   }
   return out;
 }
@@ -138,6 +198,9 @@ tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arriv
   auto trees = open_trees(repo, prefix, old_rev, new_rev);
   if (!trees) return tl::make_unexpected(trees.error());
   std::map<std::string, std::vector<std::string>> out;
+  auto alembic = alembic_changes(*trees->to, *trees->from, true);
+  if (!alembic) return tl::make_unexpected(alembic.error());
+  for (const AlembicRollback& r : *alembic) out[alembic_manifest_key(r.location)] = r.removed;
   const std::set<std::string> dirs = dirs_losing_migrations(*trees->to, *trees->from);
   if (dirs.empty()) return out;
   auto new_project = load_apps(*trees->to, dirs);

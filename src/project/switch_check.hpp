@@ -7,6 +7,7 @@
 
 #include <tl/expected.hpp>
 
+#include "core/alembic/alembic_plan.hpp"
 #include "git/repository.hpp"
 
 namespace migline {
@@ -18,16 +19,27 @@ struct AppRollback {
   std::string target;                // the last migration both commits share, or "zero"
 };
 
+// What a checkout takes away: Django apps, and Alembic histories (core/alembic/alembic_plan).
+struct SwitchRollbacks {
+  std::vector<AppRollback> apps;
+  std::vector<AlembicRollback> alembic;
+};
+
 // For each app, the migrations of the tree of `old_rev` (below `prefix`) that the tree of
 // `new_rev` lacks, with the rollback target: the leaf, in the old commit's graph, of the
 // app's migrations both commits have. Sorted by app; empty when nothing went away. Only
 // paths are compared unless a migration file went away, so the common case reads no file.
-tl::expected<std::vector<AppRollback>, std::string> rollbacks_between(
+// Alembic histories likewise, by revision id: a revision the new tree lacks or re-parents,
+// with its descendants, and the revisions to downgrade to; read only when a revision file of
+// the old tree is gone or changed.
+tl::expected<SwitchRollbacks, std::string> rollbacks_between(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const std::string& old_rev, const std::string& new_rev);
 
 // Each app's migrations in the tree of `new_rev` that the tree of `old_rev` lacks, in graph
-// order: what `manage.py migrate` will apply after moving from one to the other.
+// order: what `manage.py migrate` will apply after moving from one to the other; each Alembic
+// history's new revisions under alembic_manifest_key(location) (re-parented ones are
+// rollbacks_between's).
 tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arrivals_between(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const std::string& old_rev, const std::string& new_rev);

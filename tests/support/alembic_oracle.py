@@ -90,6 +90,12 @@ def heads_of_location(path):
         return {"error": _classify(e), "message": "%s: %s" % (type(e).__name__, e)}
 
 
+def order_of_location(path):
+    """The revision ids of one script location from base to head, as Alembic walks them."""
+    script = ScriptDirectory(path)
+    return [s.revision for s in reversed(list(script.walk_revisions("base", "heads")))]
+
+
 def heads_of_records(records):
     """The answer for revision records (dicts), built as Alembic's Script builds a Revision."""
     def generate():

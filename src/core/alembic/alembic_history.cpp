@@ -22,6 +22,22 @@ std::vector<std::string> AlembicHistory::head_ids() const {
   return out;
 }
 
+std::vector<std::string> AlembicHistory::manifest_heads() const {
+  std::vector<std::string> out = head_ids();
+  const bool labelled =
+      heads.size() > 1 && divergent_groups().empty() &&
+      std::none_of(head_branches.begin(), head_branches.end(),
+                   [](const std::vector<std::string>& labels) { return labels.empty(); });
+  if (!labelled) return out;
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    std::string branch;
+    for (const std::string& label : head_branches[i]) branch += (branch.empty() ? "" : "+") + label;
+    out[i] = branch + "@" + out[i];
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::vector<int>> AlembicHistory::divergent_groups() const {
   std::map<std::vector<std::string>, std::vector<int>> by_branch;
   for (std::size_t i = 0; i < heads.size(); ++i) {

@@ -24,6 +24,9 @@ struct AlembicHistory {
 
   // The head ids, sorted.
   std::vector<std::string> head_ids() const;
+  // The heads as the manifest records them: the ids; or, when every head is on a branch of
+  // its own (labelled, no divergence), "branch@id" each, labels joined by '+', sorted.
+  std::vector<std::string> manifest_heads() const;
   // Groups of two or more heads (indices into `heads`) on the same branch: divergence.
   std::vector<std::vector<int>> divergent_groups() const;
   // The index of revision `id`, or -1.

@@ -1,8 +1,12 @@
 #include "core/alembic/alembic_plan.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
+
+#include "core/plan/migration_name.hpp"
+#include "core/text/repo_path.hpp"
 
 namespace migline {
 
@@ -44,6 +48,36 @@ void edit_revises_line(std::string_view source, const AlembicRevision& r, std::s
 
 }  // namespace
 
+bool alembic_files_numbered(const AlembicHistory& history) {
+  for (const AlembicRevision& r : history.revisions) {
+    const std::string_view file = path_basename(r.path);
+    const MigrationNumber number = split_migration_number(file);
+    const std::string_view suffix = number.suffix;
+    if (number.digits.empty() || suffix.size() < 2 || suffix[0] != '_') return false;
+    if (suffix[1] >= '0' && suffix[1] <= '9') return false;  // a date: 2024_05_01_...
+    if (file.substr(0, r.revision.size()) == r.revision) return false;
+  }
+  return !history.revisions.empty();
+}
+
+std::vector<char> alembic_moving_chain(const AlembicHistory& history, int kept, int moving) {
+  const std::size_t n = history.revisions.size();
+  std::vector<char> kept_side(n, 0), chain(n, 0);
+  const auto walk = [&](int from, std::vector<char>& seen, const std::vector<char>* stop) {
+    std::vector<int> todo{from};
+    while (!todo.empty()) {
+      const auto v = static_cast<std::size_t>(todo.back());
+      todo.pop_back();
+      if (seen[v] || (stop != nullptr && (*stop)[v])) continue;
+      seen[v] = 1;
+      for (int p : history.down[v]) todo.push_back(p);
+    }
+  };
+  if (kept >= 0) walk(kept, kept_side, nullptr);
+  if (moving >= 0) walk(moving, chain, &kept_side);
+  return chain;
+}
+
 tl::expected<AlembicLinearization, std::string> plan_alembic_linearization(
     const AlembicHistory& history, std::string_view kept_head, std::string_view moving_head,
     const std::map<std::string, std::string>& sources) {
@@ -51,25 +85,9 @@ tl::expected<AlembicLinearization, std::string> plan_alembic_linearization(
   const int moving = history.find(moving_head);
   if (kept < 0 || moving < 0) return tl::make_unexpected("a head is not in the history");
   const std::size_t n = history.revisions.size();
-  std::vector<char> kept_side(n, 0), chain(n, 0);
-  std::vector<int> todo{kept};
-  while (!todo.empty()) {
-    const int v = todo.back();
-    todo.pop_back();
-    if (kept_side[static_cast<std::size_t>(v)]) continue;
-    kept_side[static_cast<std::size_t>(v)] = 1;
-    for (int p : history.down[static_cast<std::size_t>(v)]) todo.push_back(p);
-  }
-  if (kept_side[static_cast<std::size_t>(moving)]) {
+  const std::vector<char> chain = alembic_moving_chain(history, kept, moving);
+  if (!chain[static_cast<std::size_t>(moving)]) {
     return tl::make_unexpected("the moving head is an ancestor of the kept head");
-  }
-  todo.push_back(moving);
-  while (!todo.empty()) {
-    const int v = todo.back();
-    todo.pop_back();
-    if (chain[static_cast<std::size_t>(v)] || kept_side[static_cast<std::size_t>(v)]) continue;
-    chain[static_cast<std::size_t>(v)] = 1;
-    for (int p : history.down[static_cast<std::size_t>(v)]) todo.push_back(p);
   }
   AlembicLinearization plan;
   plan.location = history.location;
@@ -115,6 +133,30 @@ tl::expected<AlembicLinearization, std::string> plan_alembic_linearization(
     plan.reparents.push_back(std::move(re));
   }
   std::sort(plan.moved.begin(), plan.moved.end());
+  if (alembic_files_numbered(history)) {
+    long highest = 0;
+    std::vector<std::pair<long, std::size_t>> renumbered;  // number, revision index
+    std::set<long> kept_numbers;
+    bool counter = true;  // the revisions that stay never share a number
+    for (std::size_t i = 0; i < n; ++i) {
+      const long number = split_migration_number(path_basename(history.revisions[i].path)).value;
+      if (chain[i]) {
+        renumbered.emplace_back(number, i);
+      } else {
+        highest = std::max(highest, number);
+        counter = kept_numbers.insert(number).second && counter;
+      }
+    }
+    if (!counter) renumbered.clear();
+    std::sort(renumbered.begin(), renumbered.end());
+    for (const auto& [number, i] : renumbered) {
+      const std::string& path = history.revisions[i].path;
+      const MigrationNumber old_name = split_migration_number(path_basename(path));
+      const std::string name = numbered_name(++highest, old_name.digits.size(), old_name.suffix);
+      std::string new_path = join_path(path_dirname(path), name);
+      if (new_path != path) plan.renames.push_back({path, std::move(new_path)});
+    }
+  }
   return plan;
 }
 
@@ -149,6 +191,58 @@ std::string render_alembic_merge_revision(std::string_view id,
 
 std::string alembic_merge_file_name(std::string_view id) {
   return fmt::format("{}_merge_heads.py", id);
+}
+
+AlembicRollback plan_alembic_rollback(const AlembicHistory& old_history,
+                                      const AlembicHistory* new_history) {
+  const std::size_t n = old_history.revisions.size();
+  std::vector<char> gone(n, 0);
+  const auto parents_of = [](const AlembicRevision& r) {
+    std::vector<std::string> ids;
+    for (const RevisionIdRef& d : r.down_revisions) ids.push_back(d.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const AlembicRevision& r = old_history.revisions[i];
+    const int there = new_history == nullptr ? -1 : new_history->find(r.revision);
+    gone[i] = there < 0 ||
+              parents_of(new_history->revisions[static_cast<std::size_t>(there)]) != parents_of(r);
+  }
+  // Descendants go too: a revision cannot stay applied once its parent is undone.
+  std::vector<std::vector<int>> children(n);
+  std::vector<int> todo;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int p : old_history.down[i]) {
+      children[static_cast<std::size_t>(p)].push_back(static_cast<int>(i));
+    }
+    if (gone[i]) todo.push_back(static_cast<int>(i));
+  }
+  while (!todo.empty()) {
+    const auto v = static_cast<std::size_t>(todo.back());
+    todo.pop_back();
+    for (int c : children[v]) {
+      if (!gone[static_cast<std::size_t>(c)]) {
+        gone[static_cast<std::size_t>(c)] = 1;
+        todo.push_back(c);
+      }
+    }
+  }
+  AlembicRollback out;
+  out.location = old_history.location;
+  std::set<std::string> targets;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!gone[i]) continue;
+    out.removed.push_back(old_history.revisions[i].revision);
+    if (old_history.down[i].empty()) targets.insert("base");
+    for (int p : old_history.down[i]) {
+      if (!gone[static_cast<std::size_t>(p)]) {
+        targets.insert(old_history.revisions[static_cast<std::size_t>(p)].revision);
+      }
+    }
+  }
+  out.targets.assign(targets.begin(), targets.end());
+  return out;
 }
 
 std::string alembic_downgrade_advice(const AlembicReparent& reparent) {

@@ -68,6 +68,11 @@ std::string_view unquote_loose(std::string_view s) {
 
 }  // namespace
 
+std::string manifest_key_name(std::string_view key) {
+  if (!is_alembic_manifest_key(key)) return std::string(key);
+  return fmt::format("alembic history {}", key.substr(kAlembicKeyPrefix.size()));
+}
+
 std::string alembic_manifest_key(std::string_view script_location) {
   return std::string(kAlembicKeyPrefix) + std::string(script_location);
 }
@@ -98,7 +103,17 @@ std::string render_manifest_entry(std::string_view app, const std::vector<std::s
   const std::string value =
       values.size() == 1 ? values.front() : fmt::format("[{}]", fmt::join(values, ", "));
   if (is_alembic_manifest_key(app)) {
-    return fmt::format("  {}: {}\n", scalar(app.substr(kAlembicKeyPrefix.size())), value);
+    const bool labelled =
+        leaves.size() > 1 && std::all_of(leaves.begin(), leaves.end(), [](const std::string& n) {
+          return n.find('@') != std::string::npos;
+        });
+    std::vector<std::string> branches;
+    for (const std::string& n : labelled ? leaves : std::vector<std::string>()) {
+      const std::size_t at = n.find('@');
+      branches.push_back(fmt::format("{}: {}", scalar(n.substr(0, at)), scalar(n.substr(at + 1))));
+    }
+    return fmt::format("  {}: {}\n", scalar(app.substr(kAlembicKeyPrefix.size())),
+                       labelled ? fmt::format("{{{}}}", fmt::join(branches, ", ")) : value);
   }
   return fmt::format("  {}: {}\n", scalar(app), value);
 }
@@ -170,7 +185,26 @@ tl::expected<LeafMap, Diagnostics> parse_manifest(std::string_view path, std::st
     };
     std::vector<std::string> names;
     bool valid = !app.empty() && !value.empty();
-    if (valid && value.front() == '[' && value.back() == ']') {
+    if (valid && in_alembic && value.front() == '{' && value.back() == '}') {
+      // Separately labelled heads: `{branch: head, ...}`, kept as "branch@head".
+      value = value.substr(1, value.size() - 2);
+      std::size_t begin = 0;
+      while (valid && begin <= value.size()) {
+        std::size_t end = value.find(',', begin);
+        if (end == std::string_view::npos) end = value.size();
+        const std::string_view item = trim(value.substr(begin, end - begin));
+        const std::size_t sep = item.find(':');
+        const std::string_view branch = sep == std::string_view::npos
+                                            ? std::string_view()
+                                            : unquote_loose(trim(item.substr(0, sep)));
+        const std::string_view head = sep == std::string_view::npos
+                                          ? std::string_view()
+                                          : unquote_loose(trim(item.substr(sep + 1)));
+        valid = !branch.empty() && !head.empty();
+        names.push_back(fmt::format("{}@{}", branch, head));
+        begin = end + 1;
+      }
+    } else if (valid && value.front() == '[' && value.back() == ']') {
       value = value.substr(1, value.size() - 2);
       std::size_t begin = 0;
       while (valid && begin <= value.size()) {

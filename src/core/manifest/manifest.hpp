@@ -18,6 +18,8 @@ using LeafMap = std::map<std::string, std::vector<std::string>>;
 // The LeafMap key of an Alembic history: a prefix no app label has, and that sorts after them.
 inline constexpr std::string_view kAlembicKeyPrefix = "~alembic:";
 std::string alembic_manifest_key(std::string_view script_location);
+// How messages name the entry of `key`: `orders`, or `alembic history db/main`.
+std::string manifest_key_name(std::string_view key);
 // True for an Alembic history's key.
 bool is_alembic_manifest_key(std::string_view key);
 // What goes before the entry of `key` besides its blank line: `alembic:` and a blank line
@@ -33,7 +35,9 @@ std::string render_manifest(std::string_view file_name, const LeafMap& leaves);
 // The fixed start of a single-file manifest, through `django:`.
 std::string render_manifest_header(std::string_view file_name);
 
-// One entry of a single-file manifest, `  app: leaf` or `  app: [a, b]`, with its newline.
+// One entry of a single-file manifest, `  app: leaf` or `  app: [a, b]`, with its newline; an
+// Alembic history whose heads are all "branch@head" (separately labelled branches, not
+// divergence) as `  "location": {branch: head, ...}`.
 std::string render_manifest_entry(std::string_view app, const std::vector<std::string>& leaves);
 
 // Reads a single-file manifest back. Conflict markers, unknown lines, duplicate apps and a

@@ -27,8 +27,9 @@ std::string conflict_hunk(std::string_view app, const std::string& ours, const s
   };
   return fmt::format(
       "{} {}\n{}{}\n{}{} {}\n"
-      "# migline: both branches changed the migrations of '{}'; run `migline resolve`\n",
-      marker('<'), labels.ours, ours, marker('='), theirs, marker('>'), labels.theirs, app);
+      "# migline: both branches changed the migrations of {}; run `migline resolve`\n",
+      marker('<'), labels.ours, ours, marker('='), theirs, marker('>'), labels.theirs,
+      is_alembic_manifest_key(app) ? manifest_key_name(app) : fmt::format("'{}'", app));
 }
 
 // Both sides' leaves, sorted and each once; absent when neither side has the app.

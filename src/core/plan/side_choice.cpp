@@ -18,21 +18,21 @@ std::vector<int> other_leaves(const std::vector<int>& leaves, int leaf) {
 
 }  // namespace
 
-tl::expected<DivergentSet, SideRefusal> choose_moving_side(const MigrationGraph& graph,
-                                                           const std::string& app,
-                                                           const SideFacts& facts) {
-  const std::vector<int> leaves = graph.leaves(app);
+tl::expected<LeafChoice, SideRefusal> choose_kept_leaf(std::string_view set,
+                                                       const std::vector<int>& leaves,
+                                                       const std::vector<std::string>& names,
+                                                       const SideFacts& facts,
+                                                       const ChainPublished& chain_published) {
   const auto refuse = [](std::string message, std::string_view hint) {
     return tl::make_unexpected(SideRefusal{std::move(message), std::string(hint)});
   };
-  const auto published = [&](const std::vector<int>& chain) {
-    return std::any_of(chain.begin(), chain.end(), [&](int n) {
-      return static_cast<std::size_t>(n) < facts.published.size() &&
-             facts.published[static_cast<std::size_t>(n)];
-    });
-  };
   const auto side_of = [&](std::size_t k) {
     return k < facts.leaf_sides.size() ? std::string_view(facts.leaf_sides[k]) : "";
+  };
+  const auto name_of = [&](int leaf) {
+    const auto at = std::find(leaves.begin(), leaves.end(), leaf) - leaves.begin();
+    return static_cast<std::size_t>(at) < names.size() ? names[static_cast<std::size_t>(at)]
+                                                       : std::string();
   };
   std::vector<int> stay, move;
   if (!facts.move.empty()) {
@@ -47,17 +47,15 @@ tl::expected<DivergentSet, SideRefusal> choose_moving_side(const MigrationGraph&
   } else {
     std::vector<int> published_leaves, unpublished;
     for (int leaf : leaves) {
-      const bool pub = published(moving_chain(graph, app, leaf, other_leaves(leaves, leaf)));
-      (pub ? published_leaves : unpublished).push_back(leaf);
+      (chain_published(leaf, other_leaves(leaves, leaf)) ? published_leaves : unpublished)
+          .push_back(leaf);
     }
     if (published_leaves.size() > 1) {
-      std::vector<std::string> names;
-      for (int l : published_leaves) {
-        names.push_back(graph.nodes()[static_cast<std::size_t>(l)].name);
-      }
+      std::vector<std::string> published_names;
+      for (int l : published_leaves) published_names.push_back(name_of(l));
       return refuse(
-          fmt::format("{}: {} are all published on {}; renaming them would rewrite history", app,
-                      fmt::join(names, ", "), facts.protected_name),
+          fmt::format("{}: {} are all published on {}; moving them would rewrite history", set,
+                      fmt::join(published_names, ", "), facts.protected_name),
           kMergeStrategyHint);
     }
     if (published_leaves.size() == 1) {
@@ -75,23 +73,40 @@ tl::expected<DivergentSet, SideRefusal> choose_moving_side(const MigrationGraph&
     }
   }
   if (move.empty()) {
-    return refuse(fmt::format("{}: no leaf came from {}", app, facts.move),
+    return refuse(fmt::format("{}: no leaf came from {}", set, facts.move),
                   "drop --move to let migline choose");
   }
   if (stay.size() != 1) {
     return refuse(
-        fmt::format("{}: {} leaves would stay; linearizing keeps exactly one", app, stay.size()),
+        fmt::format("{}: {} leaves would stay; linearizing keeps exactly one", set, stay.size()),
         kMergeStrategyHint);
   }
   for (int leaf : move) {
-    if (published(moving_chain(graph, app, leaf, stay))) {
-      return refuse(
-          fmt::format("{}: moving {} would rename migrations published on {}", app,
-                      graph.nodes()[static_cast<std::size_t>(leaf)].name, facts.protected_name),
-          kMergeStrategyHint);
+    if (chain_published(leaf, stay)) {
+      return refuse(fmt::format("{}: moving {} would move migrations published on {}", set,
+                                name_of(leaf), facts.protected_name),
+                    kMergeStrategyHint);
     }
   }
-  return DivergentSet{app, stay.front(), move};
+  return LeafChoice{stay.front(), move};
+}
+
+tl::expected<DivergentSet, SideRefusal> choose_moving_side(const MigrationGraph& graph,
+                                                           const std::string& app,
+                                                           const SideFacts& facts) {
+  const std::vector<int> leaves = graph.leaves(app);
+  std::vector<std::string> names;
+  for (int leaf : leaves) names.push_back(graph.nodes()[static_cast<std::size_t>(leaf)].name);
+  const ChainPublished published = [&](int leaf, const std::vector<int>& stay) {
+    const std::vector<int> chain = moving_chain(graph, app, leaf, stay);
+    return std::any_of(chain.begin(), chain.end(), [&](int n) {
+      return static_cast<std::size_t>(n) < facts.published.size() &&
+             facts.published[static_cast<std::size_t>(n)];
+    });
+  };
+  auto chosen = choose_kept_leaf(app, leaves, names, facts, published);
+  if (!chosen) return tl::make_unexpected(chosen.error());
+  return DivergentSet{app, chosen->kept, std::move(chosen->moving)};
 }
 
 }  // namespace migline

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,24 @@ struct SideRefusal {
 
 // The hint of a refusal that merging (not linearizing) would avoid.
 inline constexpr std::string_view kMergeStrategyHint = "use `migline resolve --strategy merge`";
+
+// Which of a set's leaves stays and which move.
+struct LeafChoice {
+  int kept = -1;
+  std::vector<int> moving;
+};
+
+// Whether the chain of `leaf` (what is reachable from it but not from any of `stay`) holds a
+// published migration or revision.
+using ChainPublished = std::function<bool(int leaf, const std::vector<int>& stay)>;
+
+// The rule of choose_moving_side() for any graph: `set` names the set in messages, `names[k]`
+// names `leaves[k]`, `facts.leaf_sides` gives their sides (`facts.published` is not read).
+tl::expected<LeafChoice, SideRefusal> choose_kept_leaf(std::string_view set,
+                                                       const std::vector<int>& leaves,
+                                                       const std::vector<std::string>& names,
+                                                       const SideFacts& facts,
+                                                       const ChainPublished& chain_published);
 
 // Which leaf of `app` stays and which move when linearizing. Published migrations never move.
 // With `move`, the leaves from that side move. Otherwise the one leaf whose chain is published

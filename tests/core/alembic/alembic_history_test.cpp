@@ -48,6 +48,12 @@ TEST_CASE("alembic history: separately labelled branches are not divergence") {
   CHECK(h.head_ids() == std::vector<std::string>{"c2", "e2"});
   CHECK(h.head_branches == std::vector<std::vector<std::string>>{{"contract"}, {"expand"}});
   CHECK(h.divergent_groups().empty());
+  CHECK(h.manifest_heads() == std::vector<std::string>{"contract@c2", "expand@e2"});
+  // Two heads on one branch are divergence: the manifest shows plain ids.
+  auto divergent = build_alembic_history(
+      "alembic", {rev("a", {}), rev("e1", {"a"}, {"expand"}), rev("e2", {"e1"}), rev("e3", {"e1"})},
+      d);
+  CHECK(divergent.manifest_heads() == std::vector<std::string>{"e2", "e3"});
 }
 
 TEST_CASE("alembic history: missing parent, duplicate id, cycle, clash, long id") {

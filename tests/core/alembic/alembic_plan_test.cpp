@@ -12,7 +12,65 @@ std::string file(const std::string& rev, const std::string& down, const std::str
          "  # keep me\nbranch_labels = None\n";
 }
 
+AlembicHistory history_of(const std::map<std::string, std::string>& sources) {
+  std::vector<AlembicRevision> revisions;
+  for (const auto& [path, text] : sources) revisions.push_back(*read_alembic_revision(path, text));
+  Diagnostics d;
+  return build_alembic_history("v", revisions, d);
+}
+
 }  // namespace
+
+TEST_CASE("alembic plan: numbered files move after the rest, other names never") {
+  const std::map<std::string, std::string> numbered = {
+      {"v/0001_initial.py", file("a", "None", "")},
+      {"v/0002_users.py", file("b", "'a'", "a")},
+      {"v/0002_orders.py", file("c1", "'a'", "a")},
+      {"v/0003_items.py", file("c2", "'c1'", "c1")},
+  };
+  AlembicHistory h = history_of(numbered);
+  REQUIRE(alembic_files_numbered(h));
+  auto plan = plan_alembic_linearization(h, "b", "c2", numbered);
+  REQUIRE(plan);
+  REQUIRE(plan->renames.size() == 2);
+  CHECK(plan->renames[0].path == "v/0002_orders.py");
+  CHECK(plan->renames[0].new_path == "v/0003_orders.py");
+  CHECK(plan->renames[1].path == "v/0003_items.py");
+  CHECK(plan->renames[1].new_path == "v/0004_items.py");
+  // Revisions that stay and share a number: not a counter after all, nothing renamed.
+  std::map<std::string, std::string> shared = numbered;
+  shared["v/0002_more.py"] = file("b2", "'b'", "b");
+  plan = plan_alembic_linearization(history_of(shared), "b2", "c2", shared);
+  REQUIRE(plan);
+  CHECK(plan->renames.empty());
+  // Hex ids and dates are no counter.
+  CHECK(!alembic_files_numbered(
+      history_of({{"v/1975ea83b712_initial.py", file("1975ea83b712", "None", "")}})));
+  CHECK(!alembic_files_numbered(history_of({{"v/2024_01_01_a.py", file("a", "None", "")},
+                                            {"v/2024_02_01_b.py", file("b", "'a'", "a")}})));
+}
+
+TEST_CASE("alembic plan: a checkout's rollback undoes what the new tree lacks or re-parents") {
+  const std::map<std::string, std::string> old_tree = {
+      {"v/a.py", file("a", "None", "")},
+      {"v/f1.py", file("f1", "'a'", "a")},
+      {"v/f2.py", file("f2", "'f1'", "f1")},
+  };
+  const AlembicHistory before = history_of(old_tree);
+  AlembicRollback none = plan_alembic_rollback(before, &before);
+  CHECK(none.removed.empty());
+  // The new tree re-parented f1 onto m1: f1 and its descendant f2 go back to a first.
+  std::map<std::string, std::string> new_tree = old_tree;
+  new_tree["v/m1.py"] = file("m1", "'a'", "a");
+  new_tree["v/f1.py"] = file("f1", "'m1'", "m1");
+  const AlembicHistory after = history_of(new_tree);
+  AlembicRollback moved = plan_alembic_rollback(before, &after);
+  CHECK(moved.removed == std::vector<std::string>{"f1", "f2"});
+  CHECK(moved.targets == std::vector<std::string>{"a"});
+  AlembicRollback gone = plan_alembic_rollback(before, nullptr);
+  CHECK(gone.removed == std::vector<std::string>{"a", "f1", "f2"});
+  CHECK(gone.targets == std::vector<std::string>{"base"});
+}
 
 TEST_CASE("alembic plan: the moving chain's root is re-parented, ids never change") {
   std::map<std::string, std::string> sources = {

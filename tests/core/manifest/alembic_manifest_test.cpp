@@ -28,6 +28,17 @@ TEST_CASE("manifest: the alembic section follows the apps, one blank line apart"
   CHECK(render_manifest("m.yaml", {{"orders", {"0002_x"}}}) == kHeader + "\n  orders: 0002_x\n");
 }
 
+TEST_CASE("manifest: separately labelled heads are a map by branch, not a divergent list",
+          "[manifest]") {
+  const LeafMap leaves = {{alembic_manifest_key("db/neutron"), {"contract@c2", "expand@e2"}}};
+  const std::string text = render_manifest("m.yaml", leaves);
+  CHECK(text == kHeader + "\nalembic:\n\n  \"db/neutron\": {contract: c2, expand: e2}\n");
+  auto parsed = parse_manifest("m.yaml", text);
+  REQUIRE(parsed);
+  CHECK(*parsed == leaves);
+  CHECK(!parse_manifest("m.yaml", kHeader + "\nalembic:\n\n  \"db/n\": {contract}\n"));
+}
+
 TEST_CASE("manifest merge: different histories merge, one history changed twice conflicts",
           "[manifest_merge]") {
   const LeafMap base = {{alembic_manifest_key("db/a"), {"a1"}},
@@ -53,6 +64,11 @@ TEST_CASE("manifest merge: different histories merge, one history changed twice 
   REQUIRE(conflict);
   CHECK(conflict->conflicts == std::vector<std::string>{alembic_manifest_key("db/a")});
   CHECK(conflict->text.find("\nalembic:\n") != std::string::npos);
+  // The conflict's comment names the history as people do, never by its internal key.
+  CHECK(conflict->text.find("migrations of alembic history db/a; run") != std::string::npos);
+  CHECK(conflict->text.find("~alembic") == std::string::npos);
+  CHECK(manifest_key_name(alembic_manifest_key("db/a")) == "alembic history db/a");
+  CHECK(manifest_key_name("orders") == "orders");
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST_CASE("choose_moving_side: two published chains are refused with the merge h
   auto chosen = choose_moving_side(fork.graph, "orders", fork.facts({}, {"0003_a", "0004_b"}));
   REQUIRE_FALSE(chosen);
   CHECK(chosen.error().message ==
-        "orders: 0003_a, 0004_b are all published on main; renaming them would rewrite history");
+        "orders: 0003_a, 0004_b are all published on main; moving them would rewrite history");
   CHECK(chosen.error().hint == kMergeStrategyHint);
 }
 
@@ -118,7 +118,7 @@ TEST_CASE("choose_moving_side: --move picks the side, and never moves a publishe
   chosen = choose_moving_side(fork.graph, "orders", published);
   REQUIRE_FALSE(chosen);
   CHECK(chosen.error().message ==
-        "orders: moving 0004_b would rename migrations published on main");
+        "orders: moving 0004_b would move migrations published on main");
 
   SideFacts no_operation = fork.facts({});
   no_operation.move = "ours";
