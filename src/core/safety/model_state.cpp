@@ -131,7 +131,8 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
         is_unique_field(it->second) && !is_unique_field(*op.definition)) {
       m.dropped_on_branch.push_back(UniqueDefinition{true, {op.field}, "", ""});
     }
-    if (t == "AddField" && on_branch) m.branch_fields.insert(op.field);
+    // A field the state already holds is in the base's database: not the branch's own.
+    if (t == "AddField" && on_branch && it == m.fields.end()) m.branch_fields.insert(op.field);
     m.fields[op.field] = *op.definition;
   } else if (t == "RemoveField") {
     ModelState& m = touch(app, op.model);

@@ -77,8 +77,12 @@ class Judge {
     // breaks nothing the old code does.
     if (model_ != nullptr && !op_.field.empty() && model_->branch_fields.count(op_.field) != 0 &&
         t != "AddField") {
+      if (t == "AlterField") not_null_after_branch_add();
       return;
     }
+    // A field the base's database already has (e.g. a published migration the branch edited
+    // away, re-added here): the AddField changes nothing the old code sees.
+    if (t == "AddField" && model_ != nullptr && model_->fields.count(op_.field) != 0) return;
     if (t == "AddField") return add_field();
     if (t == "AlterField") return alter_field();
     if (t == "RemoveField") {
@@ -218,6 +222,32 @@ class Judge {
                      what, op_.model));
   }
 
+  // Whether (model, field) gets a database default: a `db_default` other than None on `f`, or
+  // AddDefaultValue in the same migration (db_default=None is DEFAULT NULL: no default).
+  bool database_default(const FieldDefinition& f) const {
+    return (f.kwargs.count("db_default") != 0 && f.kwargs.at("db_default").text != "None") ||
+           c_.database_defaults.count({op_.model, op_.field}) != 0;
+  }
+
+  // AlterField to NOT NULL of a field the branch added nullable to an existing table: the old
+  // code's INSERTs leave the column out once the release is deployed, as with a NOT NULL
+  // AddField.
+  void not_null_after_branch_add() {
+    const FieldDefinition* before = c_.state.field(c_.app, op_.model, op_.field);
+    const FieldDefinition& now = *op_.definition;
+    if (before == nullptr || !before->known || !now.known || !column(now).exists) return;
+    if (before->get("null", "False").text != "True" || now.get("null", "True").text != "False") {
+      return;
+    }
+    if (database_default(now) || now.get("primary_key", "False").text == "True") return;
+    fire("add-not-null-field",
+         fmt::format("AlterField makes {} NOT NULL without a database default, and the field "
+                     "was added nullable earlier on this branch to a table that exists at the "
+                     "base: together they add a NOT NULL column, so the old code's INSERTs leave "
+                     "it out and fail during the deploy window and after a rollback",
+                     column()));
+  }
+
   void add_field() {
     const FieldDefinition& f = *op_.definition;
     if (!f.known) {
@@ -229,10 +259,7 @@ class Judge {
     if (f.many_to_many() || !column(f).exists) return;
     judge_added_foreign_key(op_, c_, out_);
     const StaticValue null = f.get("null", "False");
-    // db_default=None is DEFAULT NULL: no default for a NOT NULL column.
-    const bool has_default =
-        (f.kwargs.count("db_default") != 0 && f.kwargs.at("db_default").text != "None") ||
-        c_.database_defaults.count({op_.model, op_.field}) != 0;
+    const bool has_default = database_default(f);
     if (!null.known) {
       note("add-not-null-field",
            fmt::format("`null` of {} is not a literal, so migline cannot tell whether the new "
