@@ -236,7 +236,7 @@ class Judge {
     const FieldDefinition* before = c_.state.field(c_.app, op_.model, op_.field);
     const FieldDefinition& now = *op_.definition;
     if (before == nullptr || !before->known || !now.known || !column(now).exists) return;
-    if (before->get("null", "False").text != "True" || now.get("null", "True").text != "False") {
+    if (before->get("null", "False").text != "True" || now.get("null", "False").text != "False") {
       return;
     }
     if (database_default(now) || now.get("primary_key", "False").text == "True") return;
