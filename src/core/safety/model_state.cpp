@@ -65,6 +65,21 @@ std::string ProjectState::current_name(std::string reference) const {
   return reference;
 }
 
+const FieldDefinition* ProjectState::current_field(const std::string& app, const std::string& model,
+                                                   std::string name) const {
+  const std::string key = current_name(key_of(app, model));
+  // A chain of renames is short; the bound keeps a cycle (a -> b -> a) from looping.
+  for (std::size_t i = 0; i <= renamed_fields_.size(); ++i) {
+    auto it = renamed_fields_.find(key + "." + name);
+    if (it == renamed_fields_.end() || it->second == name) break;
+    name = it->second;
+  }
+  auto found = models_.find(key);
+  if (found == models_.end()) return nullptr;
+  auto field = found->second.fields.find(name);
+  return field == found->second.fields.end() ? nullptr : &field->second;
+}
+
 ModelState& ProjectState::touch(const std::string& app, const std::string& model) {
   auto [it, inserted] = models_.try_emplace(key_of(app, model));
   if (inserted) {
@@ -144,6 +159,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     if (it == m.fields.end() || op.new_field.empty()) return;
     FieldDefinition moved = std::move(it->second);
     m.fields.erase(it);
+    renamed_fields_[key_of(app, op.model) + "." + op.field] = op.new_field;
     m.fields[op.new_field] = std::move(moved);
     if (m.branch_fields.erase(op.field) != 0) m.branch_fields.insert(op.new_field);
   }

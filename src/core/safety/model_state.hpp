@@ -45,6 +45,10 @@ class ProjectState {
   void apply(const std::string& app, const Operation& op, bool on_branch);
   // "app.model" as it is called now, following every RenameModel replayed since.
   std::string current_name(std::string reference) const;
+  // The field `name` of `app`.`model` as it is called now, following every RenameField and
+  // RenameModel replayed since, or nullptr when it is gone.
+  const FieldDefinition* current_field(const std::string& app, const std::string& model,
+                                       std::string name) const;
   // Every model, by "app.model".
   const std::map<std::string, ModelState>& models() const { return models_; }
   // The models a replayed DeleteModel removed, by "app.model", as they were (a model no
@@ -54,8 +58,9 @@ class ProjectState {
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
-  std::map<std::string, ModelState> models_;    // "app.model"
-  std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
+  std::map<std::string, ModelState> models_;           // "app.model"
+  std::map<std::string, std::string> renamed_;         // "app.old" -> "app.new"
+  std::map<std::string, std::string> renamed_fields_;  // "app.model.old" -> "new"
   std::map<std::string, ModelState> deleted_;
 };
 

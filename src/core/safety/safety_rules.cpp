@@ -246,6 +246,8 @@ class Judge {
                      "base: together they add a NOT NULL column, so the old code's INSERTs leave "
                      "it out and fail during the deploy window and after a rollback",
                      column()));
+    // Dropped or made nullable again later on the branch, the column never meets the old code.
+    out_.back().while_not_null = std::array<std::string, 3>{c_.app, op_.model, op_.field};
   }
 
   void add_field() {
