@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/plan/migration_name.hpp"
+#include "core/safety/column_types.hpp"
 #include "core/safety/safety_replay.hpp"
 #include "core/safety/sql_statement.hpp"
 
@@ -43,13 +44,19 @@ std::vector<int> topological_migrations(const MigrationGraph& graph) {
   return out;
 }
 
+// The models `ops` change, and those their new fields reference (a proxy's migration tells
+// which table a foreign key to it names).
 void touched_models(const std::string& app, const std::vector<Operation>& ops,
-                    std::set<std::string>& out) {
+                    const SwappableSettings& settings, std::set<std::string>& out) {
   for (const Operation& op : ops) {
     if (!op.model.empty()) out.insert(app + "." + op.model);
     if (!op.new_model.empty()) out.insert(app + "." + op.new_model);
-    touched_models(app, op.database_operations, out);
-    touched_models(app, op.state_operations, out);
+    if (op.definition && op.definition->foreign_key()) {
+      const std::string to = resolve_model_reference(op.definition->get("to", ""), app, settings);
+      if (!to.empty()) out.insert(to);
+    }
+    touched_models(app, op.database_operations, settings, out);
+    touched_models(app, op.state_operations, settings, out);
   }
 }
 
@@ -100,7 +107,9 @@ class SafetyRun {
     if (on_branch.empty()) return {};
 
     std::set<std::string> relevant;
-    for (int i : on_branch) touched_models(app_of(i), read(i).operations, relevant);
+    for (int i : on_branch) {
+      touched_models(app_of(i), read(i).operations, project_.config.settings, relevant);
+    }
     std::set<std::string> labels;
     for (const DjangoMigration& m : project_.migrations) labels.insert(m.app);
     const SqlDialect dialect =

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/safety/column_types.hpp"
+
 namespace migline {
 namespace {
 
@@ -80,6 +82,17 @@ const FieldDefinition* ProjectState::current_field(const std::string& app, const
   return field == found->second.fields.end() ? nullptr : &field->second;
 }
 
+std::string ProjectState::concrete_name(std::string reference) const {
+  reference = current_name(std::move(reference));
+  // A chain of proxies is short; the bound keeps a cycle from looping.
+  for (std::size_t i = 0; i < 8; ++i) {
+    auto it = models_.find(reference);
+    if (it == models_.end() || it->second.proxy_of.empty()) break;
+    reference = current_name(it->second.proxy_of);
+  }
+  return reference;
+}
+
 ModelState& ProjectState::touch(const std::string& app, const std::string& model) {
   auto [it, inserted] = models_.try_emplace(key_of(app, model));
   if (inserted) {
@@ -104,6 +117,10 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     m.db_table = op.db_table;
     m.unique_together = op.unique_together;
     m.no_table = op.no_table;
+    if (op.proxy_base && op.proxy_base->text != "models.Model") {
+      static const SwappableSettings kNone;
+      m.proxy_of = resolve_model_reference(*op.proxy_base, app, kNone);
+    }
     m.constraints = op.constraints;
   } else if (t == "DeleteModel") {
     auto it = models_.find(key_of(app, op.model));

@@ -17,7 +17,8 @@ struct ModelState {
   std::map<std::string, FieldDefinition> fields;
   std::optional<StaticValue> db_table;  // nullopt: Django's default name; unknown when unread
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
-  bool no_table = false;                      // managed = False or a proxy: no table of its own
+  bool no_table = false;  // managed = False or a proxy: no table of its own
+  std::string proxy_of;   // a proxy's concrete model ("app.model"): the table its rows are in
   std::vector<UniqueDefinition> constraints;  // its UniqueConstraints
   std::set<std::string> branch_fields;        // fields added by migrations new on the branch
   // Uniqueness the base guarantees that migrations new on the branch dropped: a replacement
@@ -45,6 +46,8 @@ class ProjectState {
   void apply(const std::string& app, const Operation& op, bool on_branch);
   // "app.model" as it is called now, following every RenameModel replayed since.
   std::string current_name(std::string reference) const;
+  // The model whose table holds the rows of "app.model": itself, or what its proxies stand for.
+  std::string concrete_name(std::string reference) const;
   // The field `name` of `app`.`model` as it is called now, following every RenameField and
   // RenameModel replayed since, or nullptr when it is gone.
   const FieldDefinition* current_field(const std::string& app, const std::string& model,

@@ -159,11 +159,26 @@ class Judge {
     Column out = column_of(f, context);
     if (out.references == "self") out.references = c_.app + "." + op_.model;
     // A reference written before a RenameModel names the model by its old name.
+    // A proxy's rows are in its concrete model's table: the constraint names that table.
     if (!out.references.empty()) {
-      out.references = state.current_name(out.references);
+      out.references = state.concrete_name(out.references);
       if (out.type.empty()) out.signature = "references " + out.references;
     }
     return out;
+  }
+
+  // The name of the column `f` (the field `op_.field`) makes, as a literal's text or a bare
+  // name; unknown when its db_column is not a literal.
+  StaticValue column_name(const FieldDefinition& f) const {
+    const StaticValue db_column = f.get("db_column", "None");
+    if (!db_column.known) return db_column;
+    const std::string& text = db_column.text;
+    if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
+        text.back() == text.front()) {
+      return {true, text.substr(1, text.size() - 2)};
+    }
+    if (text != "None") return db_column;
+    return {true, op_.field + (f.foreign_key() ? "_id" : "")};
   }
 
   // The column type of the primary key of "app.model", or "" when unknown.
@@ -366,15 +381,25 @@ class Judge {
         change.reason = "a new collation rebuilds the column's indexes";
       }
     }
-    const StaticValue old_name = before->get("db_column", "None");
-    const StaticValue new_name = now.get("db_column", "None");
+    // The column's name as the database has it: a ForeignKey `x` and an IntegerField with
+    // db_column='x_id' are the same column.
+    const StaticValue old_name = column_name(*before);
+    const StaticValue new_name = column_name(now);
     if (old_name.text != new_name.text) {
       if (!old_name.known || !new_name.known) {
         unknown.push_back("db_column");
       } else {
         change.kind = ChangeKind::Breaking;
-        change.what += change.what.empty() ? "`db_column`" : ", `db_column`";
+        const std::string renamed =
+            fmt::format("the column's name `{}` -> `{}`", old_name.text, new_name.text);
+        change.what += change.what.empty() ? renamed : ", " + renamed;
       }
+    }
+    // A foreign key's values are keys of the referenced table: ids never fail a CHECK (>= 0),
+    // so a ForeignKey made a Positive*Field of its column is the constraint dropped (relaxes).
+    if (change.kind == ChangeKind::Unknown && before->foreign_key() && !now.foreign_key() &&
+        old_column.type.empty() && new_column.non_negative) {
+      change.kind = ChangeKind::Safe;
     }
     switch (change.kind) {
       case ChangeKind::None:
