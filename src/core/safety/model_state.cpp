@@ -177,6 +177,22 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     FieldDefinition moved = std::move(it->second);
     m.fields.erase(it);
     renamed_fields_[key_of(app, op.model) + "." + op.field] = op.new_field;
+    // Uniqueness follows the column, as Django's state follows the rename in unique_together.
+    if (m.unique_together) {
+      const std::string from = "'" + op.field + "'";
+      for (std::string& entry : *m.unique_together) {
+        for (std::size_t at = entry.find(from); at != std::string::npos;
+             at = entry.find(from, at + op.new_field.size() + 2)) {
+          entry.replace(at, from.size(), "'" + op.new_field + "'");
+        }
+      }
+    }
+    for (auto* list : {&m.constraints, &m.dropped_on_branch}) {
+      for (UniqueDefinition& u : *list) {
+        std::replace(u.fields.begin(), u.fields.end(), op.field, op.new_field);
+        std::sort(u.fields.begin(), u.fields.end());
+      }
+    }
     m.fields[op.new_field] = std::move(moved);
     if (m.branch_fields.erase(op.field) != 0) m.branch_fields.insert(op.new_field);
   }
