@@ -177,6 +177,8 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     FieldDefinition moved = std::move(it->second);
     m.fields.erase(it);
     renamed_fields_[key_of(app, op.model) + "." + op.field] = op.new_field;
+    m.renamed_on_branch.erase(op.field);
+    if (on_branch) m.renamed_on_branch.insert(op.new_field);
     // Uniqueness follows the column, as Django's state follows the rename in unique_together.
     if (m.unique_together) {
       const std::string from = "'" + op.field + "'";

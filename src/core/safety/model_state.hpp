@@ -21,6 +21,7 @@ struct ModelState {
   std::string proxy_of;   // a proxy's concrete model ("app.model"): the table its rows are in
   std::vector<UniqueDefinition> constraints;  // its UniqueConstraints
   std::set<std::string> branch_fields;        // fields added by migrations new on the branch
+  std::set<std::string> renamed_on_branch;    // fields a RenameField new on the branch named
   // Uniqueness the base guarantees that migrations new on the branch dropped: a replacement
   // added after the drop is not new.
   std::vector<UniqueDefinition> dropped_on_branch;
