@@ -7,8 +7,18 @@
 namespace migline {
 namespace {
 
-// The field names in a rendered unique_together entry, e.g. "('a', 'b')" -> {a, b}, sorted.
-UniqueDefinition together_entry(const std::string& rendered) {
+bool is_unique_field(const FieldDefinition& f) {
+  return f.cls == "OneToOneField" || f.get("unique", "False").text == "True" ||
+         f.get("primary_key", "False").text == "True";
+}
+
+std::string key_of(const std::string& app, const std::string& model) {
+  return app + "." + model;
+}
+
+}  // namespace
+
+UniqueDefinition unique_together_entry(const std::string& rendered) {
   UniqueDefinition u;
   u.known = true;
   for (std::size_t at = rendered.find('\''); at != std::string::npos;) {
@@ -21,24 +31,14 @@ UniqueDefinition together_entry(const std::string& rendered) {
   return u;
 }
 
-bool is_unique_field(const FieldDefinition& f) {
-  return f.cls == "OneToOneField" || f.get("unique", "False").text == "True" ||
-         f.get("primary_key", "False").text == "True";
-}
-
-std::string key_of(const std::string& app, const std::string& model) {
-  return app + "." + model;
-}
-
-}  // namespace
-
 std::optional<std::vector<UniqueDefinition>> guaranteed_uniques(const ModelState& model) {
   if (!model.unique_together) return std::nullopt;
   std::vector<UniqueDefinition> out;
   for (const auto& [name, field] : model.fields) {
     if (is_unique_field(field)) out.push_back(UniqueDefinition{true, {name}, "", ""});
   }
-  for (const std::string& entry : *model.unique_together) out.push_back(together_entry(entry));
+  for (const std::string& entry : *model.unique_together)
+    out.push_back(unique_together_entry(entry));
   for (const UniqueDefinition& u : model.constraints) out.push_back(u);
   for (const UniqueDefinition& u : model.dropped_on_branch) out.push_back(u);
   return out;
@@ -140,7 +140,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     ModelState& m = touch(app, op.model);
     if (on_branch && m.unique_together && !m.created_on_branch) {
       for (const std::string& entry : *m.unique_together) {
-        m.dropped_on_branch.push_back(together_entry(entry));
+        m.dropped_on_branch.push_back(unique_together_entry(entry));
       }
     }
     m.unique_together = op.unique_together;

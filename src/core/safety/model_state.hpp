@@ -28,6 +28,9 @@ struct ModelState {
   bool deleted_on_branch = false;  // in deleted_models(): its DeleteModel is new on the branch
 };
 
+// The field names of a rendered unique_together entry, e.g. "('a', 'b')" -> {a, b}, sorted.
+UniqueDefinition unique_together_entry(const std::string& rendered);
+
 // Every uniqueness `model` guarantees now, or guaranteed at the base: unique fields, primary
 // keys, OneToOneFields, unique_together and UniqueConstraints; nullopt when unreadable.
 std::optional<std::vector<UniqueDefinition>> guaranteed_uniques(const ModelState& model);

@@ -20,17 +20,6 @@ std::string_view default_of(std::string_view attribute, const FieldDefinition& f
   return "";  // absent
 }
 
-SafetyFinding make(const Operation& op, std::string_view rule, std::string message,
-                   Severity severity) {
-  SafetyFinding f;
-  f.rule = std::string(rule);
-  f.severity = severity;
-  f.message = std::move(message);
-  f.span = op.span;
-  f.last_line = op.last_line;
-  return f;
-}
-
 class Judge {
  public:
   Judge(const Operation& op, const OperationContext& context, std::vector<SafetyFinding>& out)
@@ -138,10 +127,11 @@ class Judge {
 
  private:
   void fire(std::string_view rule, std::string message) {
-    out_.push_back(make(op_, rule, std::move(message), find_safety_rule(rule)->severity));
+    out_.push_back(
+        operation_finding(op_, rule, std::move(message), find_safety_rule(rule)->severity));
   }
   void note(std::string_view rule, std::string message) {
-    out_.push_back(make(op_, rule, std::move(message), Severity::Note));
+    out_.push_back(operation_finding(op_, rule, std::move(message), Severity::Note));
   }
 
   std::string column() const { return fmt::format("`{}.{}`", op_.model, op_.field); }
@@ -514,16 +504,7 @@ class Judge {
     std::vector<std::string> not_new;
     added.erase(std::remove_if(added.begin(), added.end(),
                                [&](const std::string& set) {
-                                 UniqueDefinition u;
-                                 u.known = true;
-                                 for (std::size_t at = set.find('\''); at != std::string::npos;) {
-                                   const std::size_t end = set.find('\'', at + 1);
-                                   if (end == std::string::npos) break;
-                                   u.fields.push_back(set.substr(at + 1, end - at - 1));
-                                   at = set.find('\'', end + 1);
-                                 }
-                                 std::sort(u.fields.begin(), u.fields.end());
-                                 if (!already_unique(u)) return false;
+                                 if (!already_unique(unique_together_entry(set))) return false;
                                  not_new.push_back(set);
                                  return true;
                                }),
@@ -550,6 +531,17 @@ class Judge {
 };
 
 }  // namespace
+
+SafetyFinding operation_finding(const Operation& op, std::string_view rule, std::string message,
+                                Severity severity) {
+  SafetyFinding f;
+  f.rule = std::string(rule);
+  f.severity = severity;
+  f.message = std::move(message);
+  f.span = op.span;
+  f.last_line = op.last_line;
+  return f;
+}
 
 const std::vector<SafetyRule>& safety_rules() {
   static const std::vector<SafetyRule> kRules = {

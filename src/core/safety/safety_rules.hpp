@@ -48,6 +48,10 @@ struct SafetyFinding {
   std::optional<std::array<std::string, 3>> while_not_null;
 };
 
+// A finding of `rule` about the whole operation `op` (its span and lines).
+SafetyFinding operation_finding(const Operation& op, std::string_view rule, std::string message,
+                                Severity severity);
+
 // The context of an operation of a migration new on the branch.
 struct OperationContext {
   const std::string& app;
