@@ -103,7 +103,7 @@ class Judge {
                                        "violate it, and existing duplicates fail the migration",
                                        op_.model));
       } else if (op_.kind == "CheckConstraint") {
-        judge_added_check(op_, out_);
+        if (!check_on_new_nullable_columns()) judge_added_check(op_, out_);
       } else if (op_.kind.empty()) {
         note("add-unique",
              "AddConstraint's constraint is not a literal call, so migline cannot tell "
@@ -215,6 +215,55 @@ class Judge {
       }
     }
     return false;
+  }
+
+  // Whether the CheckConstraint of `op_` names only columns the branch added nullable, with
+  // nothing that tests for NULL: the old code leaves them NULL, and a CHECK whose condition is
+  // NULL passes (PostgreSQL docs, "Check Constraints"), so its rows cannot violate it.
+  bool check_on_new_nullable_columns() const {
+    if (model_ == nullptr || c_.source.size() < std::size_t{op_.span.offset} + op_.span.length) {
+      return false;
+    }
+    std::string_view text = c_.source.substr(op_.span.offset, op_.span.length);
+    // Only the condition (`condition=` since Django 5.1, `check=` before), up to its closing
+    // parenthesis: the constraint's `name=` is not a column.
+    std::size_t start = text.find("condition=");
+    if (start == std::string_view::npos) start = text.find("check=");
+    const std::size_t open = start == std::string_view::npos ? start : text.find('(', start);
+    if (open == std::string_view::npos) return false;
+    std::size_t close = open;
+    for (int depth = 0; close < text.size(); ++close) {
+      depth += text[close] == '(' ? 1 : text[close] == ')' ? -1 : 0;
+      if (depth == 0) break;
+    }
+    text = text.substr(start, close - start);
+    for (std::string_view null_test : {"isnull", "None", "Coalesce", "RawSQL", "Func", "Case("}) {
+      if (text.find(null_test) != std::string_view::npos) return false;
+    }
+    bool named = false;
+    for (std::size_t at = 0; at < text.size();) {
+      auto word_char = [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ch == '_';
+      };
+      if (!word_char(text[at])) {
+        ++at;
+        continue;
+      }
+      std::size_t end = at;
+      while (end < text.size() && word_char(text[end])) ++end;
+      const std::string_view word = text.substr(at, end - at);
+      const std::string field(word.substr(0, word.find("__")));
+      at = end;
+      auto it = model_->fields.find(field);
+      if (it == model_->fields.end()) continue;
+      if (model_->branch_fields.count(field) == 0 ||
+          it->second.get("null", "False").text != "True") {
+        return false;
+      }
+      named = true;
+    }
+    return named;
   }
 
   void unique_not_new(const std::string& what) {
