@@ -104,7 +104,7 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     BaseProject base{options.base, &at_rev->second, &at_fork->second, at_fork->first.get()};
     extra = check_project(*project, **source, &base);
     if (!options.no_safety) {
-      Diagnostics safety = check_safety(*project, **source, at_fork->first->paths());
+      Diagnostics safety = check_safety(*project, **source, at_fork->first.get());
       extra.insert(extra.end(), safety.begin(), safety.end());
     }
     // What makes the deploy plan impossible (core/safety/deploy_stage); its notes are `plan`'s

@@ -44,11 +44,9 @@ std::vector<std::string> divergent_apps(const Project& project) {
 // HEAD, judged by the safety rules and printed as warnings; they never stop the commit.
 void warn_unsafe_staged(const Loaded& loaded, bool color) {
   if (!loaded.project.config.safety_hook) return;
-  std::vector<std::string> head_paths;  // no HEAD yet: every migration is new
-  if (auto head = loaded.context.open_source(SourceOptions{false, "HEAD"})) {
-    head_paths = (*head)->paths();
-  }
-  Diagnostics findings = check_safety(loaded.project, *loaded.source, head_paths);
+  auto head = loaded.context.open_source(SourceOptions{false, "HEAD"});
+  // No HEAD yet: every migration is new.
+  Diagnostics findings = check_safety(loaded.project, *loaded.source, head ? head->get() : nullptr);
   if (findings.empty()) return;
   sort_diagnostics(findings);
   for (Diagnostic& d : findings) {

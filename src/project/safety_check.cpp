@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/plan/migration_name.hpp"
+#include "core/safety/column_types.hpp"
 #include "core/safety/safety_replay.hpp"
 #include "core/safety/sql_statement.hpp"
 
@@ -43,13 +44,19 @@ std::vector<int> topological_migrations(const MigrationGraph& graph) {
   return out;
 }
 
+// The models `ops` change, and those their new fields reference (a proxy's migration tells
+// which table a foreign key to it names).
 void touched_models(const std::string& app, const std::vector<Operation>& ops,
-                    std::set<std::string>& out) {
+                    const SwappableSettings& settings, std::set<std::string>& out) {
   for (const Operation& op : ops) {
     if (!op.model.empty()) out.insert(app + "." + op.model);
     if (!op.new_model.empty()) out.insert(app + "." + op.new_model);
-    touched_models(app, op.database_operations, out);
-    touched_models(app, op.state_operations, out);
+    if (op.definition && op.definition->foreign_key()) {
+      const std::string to = resolve_model_reference(op.definition->get("to", ""), app, settings);
+      if (!to.empty()) out.insert(to);
+    }
+    touched_models(app, op.database_operations, settings, out);
+    touched_models(app, op.state_operations, settings, out);
   }
 }
 
@@ -83,25 +90,26 @@ void renames(const std::string& app, const std::vector<Operation>& ops,
 
 class SafetyRun {
  public:
-  SafetyRun(const Project& project, const FileSource& source)
-      : project_(project), source_(source) {}
+  SafetyRun(const Project& project, const FileSource& source, const FileSource* base)
+      : project_(project), source_(source), base_(base) {}
 
-  Diagnostics run(const std::vector<std::string>& base_paths) {
+  Diagnostics run() {
+    static const std::vector<std::string> kNone;
+    const std::vector<std::string>& base_paths = base_ != nullptr ? base_->paths() : kNone;
     const MigrationGraph& graph = project_.graph;
     std::set<int> on_branch;
     for (std::size_t i = 0; i < project_.migrations.size(); ++i) {
       const int node = graph.node_of(static_cast<int>(i));
       if (node < 0 || graph.nodes()[static_cast<std::size_t>(node)].removed) continue;
-      const std::string& path = project_.migrations[i].path;
-      if (!std::binary_search(base_paths.begin(), base_paths.end(), path)) {
-        on_branch.insert(static_cast<int>(i));
-      }
+      if (!at_base(static_cast<int>(i))) on_branch.insert(static_cast<int>(i));
     }
     drop_what_the_base_has(base_paths, on_branch);
     if (on_branch.empty()) return {};
 
     std::set<std::string> relevant;
-    for (int i : on_branch) touched_models(app_of(i), read(i).operations, relevant);
+    for (int i : on_branch) {
+      touched_models(app_of(i), read(i).operations, project_.config.settings, relevant);
+    }
     std::set<std::string> labels;
     for (const DjangoMigration& m : project_.migrations) labels.insert(m.app);
     const SqlDialect dialect =
@@ -132,7 +140,7 @@ class SafetyRun {
     std::vector<ReplayedMigration> replay;
     for (int i : topological_migrations(graph)) {
       const bool branch = on_branch.count(i) != 0;
-      if (!branch && !matters(i, relevant)) continue;
+      if (!branch && !changed_since_base(i) && !matters(i, relevant)) continue;
       ReplayedMigration m;
       m.app = app_of(i);
       m.path = project_.migrations[static_cast<std::size_t>(i)].path;
@@ -192,6 +200,23 @@ class SafetyRun {
     }
   }
 
+  bool at_base(int i) const {
+    if (base_ == nullptr) return false;
+    const std::vector<std::string>& paths = base_->paths();
+    return std::binary_search(paths.begin(), paths.end(),
+                              project_.migrations[static_cast<std::size_t>(i)].path);
+  }
+
+  // Whether migration `i`, present at the base, was edited since: its reading on the branch
+  // then says nothing about what it did to the database, so it is always replayed.
+  bool changed_since_base(int i) const {
+    if (!at_base(i)) return false;
+    const std::string& path = project_.migrations[static_cast<std::size_t>(i)].path;
+    const std::optional<KnownBlob> now = source_.known_blob(path);
+    const std::optional<KnownBlob> then = base_->known_blob(path);
+    return now && then && git_oid_cmp(&now->id, &then->id) != 0;
+  }
+
   const std::string& app_of(int i) const {
     return project_.migrations[static_cast<std::size_t>(i)].app;
   }
@@ -222,23 +247,26 @@ class SafetyRun {
     auto it = read_.find(i);
     if (it != read_.end()) return it->second;
     const DjangoMigration& m = project_.migrations[static_cast<std::size_t>(i)];
-    // A file that cannot be read now was read by the loader a moment ago; treat it as empty.
+    // A migration published at the base ran as the base has it, whatever the branch made of
+    // it (an edit is check's `published-modified`, not a change of the database).
     std::string& text = sources_[i];
-    text = source_.read(m.path).value_or("");
+    auto base_text = at_base(i) ? base_->read(m.path) : tl::make_unexpected(std::string());
+    // A file that cannot be read now was read by the loader a moment ago; treat it as empty.
+    text = base_text ? *base_text : source_.read(m.path).value_or("");
     return read_.emplace(i, read_migration_operations(m.path, text)).first->second;
   }
 
   const Project& project_;
   const FileSource& source_;
+  const FileSource* base_;
   std::map<int, std::string> sources_;
   std::map<int, MigrationOperations> read_;
 };
 
 }  // namespace
 
-Diagnostics check_safety(const Project& project, const FileSource& source,
-                         const std::vector<std::string>& base_paths) {
-  return SafetyRun(project, source).run(base_paths);
+Diagnostics check_safety(const Project& project, const FileSource& source, const FileSource* base) {
+  return SafetyRun(project, source, base).run();
 }
 
 }  // namespace migline

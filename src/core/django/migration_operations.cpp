@@ -256,6 +256,12 @@ Operation operation_of(const PyExpr& call, std::string_view source) {
       op.db_table = StaticValue{};  // options we cannot read: the table name is unknown
       op.unique_together = std::nullopt;
     }
+    const PyExpr* bases = call.argument(3, "bases");
+    if (op.no_table && bases != nullptr &&
+        (bases->kind == PyExpr::Kind::Tuple || bases->kind == PyExpr::Kind::List) &&
+        !bases->items.empty()) {
+      op.proxy_base = static_value(&bases->items[0]);
+    }
   } else if (t == "DeleteModel" || t == "AlterModelTable" || t == "AlterUniqueTogether" ||
              t == "AlterModelOptions" || t == "AlterIndexTogether" || t == "AlterModelManagers" ||
              t == "AlterOrderWithRespectTo") {

@@ -78,8 +78,9 @@ struct Operation {
   std::optional<UniqueDefinition> unique;     // AddConstraint of a UniqueConstraint
   std::vector<UniqueDefinition> constraints;  // CreateModel options: its UniqueConstraints
   bool no_table = false;  // CreateModel options managed=False or proxy=True; AlterModelOptions
-  std::optional<bool> managed;  // AlterModelOptions `managed`, when given as a literal
-  bool reversible = false;      // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
+  std::optional<StaticValue> proxy_base;  // CreateModel of a proxy: its first `bases` entry
+  std::optional<bool> managed;            // AlterModelOptions `managed`, when given as a literal
+  bool reversible = false;  // RunPython `reverse_code`, RunSQL `reverse_sql` given (not None)
   std::vector<SqlText> sql, reverse_sql;       // RunSQL: each string, `(sql, params)` pair's first
   std::vector<Operation> database_operations;  // SeparateDatabaseAndState
   std::vector<Operation> state_operations;     // SeparateDatabaseAndState, RunSQL

@@ -7,13 +7,7 @@ namespace {
 
 void emit(const Operation& op, std::string_view rule, std::string message, Severity severity,
           std::vector<SafetyFinding>& out) {
-  SafetyFinding f;
-  f.rule = std::string(rule);
-  f.severity = severity;
-  f.message = std::move(message);
-  f.span = op.span;
-  f.last_line = op.last_line;
-  out.push_back(std::move(f));
+  out.push_back(operation_finding(op, rule, std::move(message), severity));
 }
 
 void fire(const Operation& op, std::string_view rule, std::string message,

@@ -2,22 +2,10 @@
 
 #include <algorithm>
 
+#include "core/safety/column_types.hpp"
+
 namespace migline {
 namespace {
-
-// The field names in a rendered unique_together entry, e.g. "('a', 'b')" -> {a, b}, sorted.
-UniqueDefinition together_entry(const std::string& rendered) {
-  UniqueDefinition u;
-  u.known = true;
-  for (std::size_t at = rendered.find('\''); at != std::string::npos;) {
-    const std::size_t end = rendered.find('\'', at + 1);
-    if (end == std::string::npos) break;
-    u.fields.push_back(rendered.substr(at + 1, end - at - 1));
-    at = rendered.find('\'', end + 1);
-  }
-  std::sort(u.fields.begin(), u.fields.end());
-  return u;
-}
 
 bool is_unique_field(const FieldDefinition& f) {
   return f.cls == "OneToOneField" || f.get("unique", "False").text == "True" ||
@@ -30,13 +18,27 @@ std::string key_of(const std::string& app, const std::string& model) {
 
 }  // namespace
 
+UniqueDefinition unique_together_entry(const std::string& rendered) {
+  UniqueDefinition u;
+  u.known = true;
+  for (std::size_t at = rendered.find('\''); at != std::string::npos;) {
+    const std::size_t end = rendered.find('\'', at + 1);
+    if (end == std::string::npos) break;
+    u.fields.push_back(rendered.substr(at + 1, end - at - 1));
+    at = rendered.find('\'', end + 1);
+  }
+  std::sort(u.fields.begin(), u.fields.end());
+  return u;
+}
+
 std::optional<std::vector<UniqueDefinition>> guaranteed_uniques(const ModelState& model) {
   if (!model.unique_together) return std::nullopt;
   std::vector<UniqueDefinition> out;
   for (const auto& [name, field] : model.fields) {
     if (is_unique_field(field)) out.push_back(UniqueDefinition{true, {name}, "", ""});
   }
-  for (const std::string& entry : *model.unique_together) out.push_back(together_entry(entry));
+  for (const std::string& entry : *model.unique_together)
+    out.push_back(unique_together_entry(entry));
   for (const UniqueDefinition& u : model.constraints) out.push_back(u);
   for (const UniqueDefinition& u : model.dropped_on_branch) out.push_back(u);
   return out;
@@ -65,6 +67,32 @@ std::string ProjectState::current_name(std::string reference) const {
   return reference;
 }
 
+const FieldDefinition* ProjectState::current_field(const std::string& app, const std::string& model,
+                                                   std::string name) const {
+  const std::string key = current_name(key_of(app, model));
+  // A chain of renames is short; the bound keeps a cycle (a -> b -> a) from looping.
+  for (std::size_t i = 0; i <= renamed_fields_.size(); ++i) {
+    auto it = renamed_fields_.find(key + "." + name);
+    if (it == renamed_fields_.end() || it->second == name) break;
+    name = it->second;
+  }
+  auto found = models_.find(key);
+  if (found == models_.end()) return nullptr;
+  auto field = found->second.fields.find(name);
+  return field == found->second.fields.end() ? nullptr : &field->second;
+}
+
+std::string ProjectState::concrete_name(std::string reference) const {
+  reference = current_name(std::move(reference));
+  // A chain of proxies is short; the bound keeps a cycle from looping.
+  for (std::size_t i = 0; i < 8; ++i) {
+    auto it = models_.find(reference);
+    if (it == models_.end() || it->second.proxy_of.empty()) break;
+    reference = current_name(it->second.proxy_of);
+  }
+  return reference;
+}
+
 ModelState& ProjectState::touch(const std::string& app, const std::string& model) {
   auto [it, inserted] = models_.try_emplace(key_of(app, model));
   if (inserted) {
@@ -89,6 +117,10 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     m.db_table = op.db_table;
     m.unique_together = op.unique_together;
     m.no_table = op.no_table;
+    if (op.proxy_base && op.proxy_base->text != "models.Model") {
+      static const SwappableSettings kNone;
+      m.proxy_of = resolve_model_reference(*op.proxy_base, app, kNone);
+    }
     m.constraints = op.constraints;
   } else if (t == "DeleteModel") {
     auto it = models_.find(key_of(app, op.model));
@@ -108,7 +140,7 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     ModelState& m = touch(app, op.model);
     if (on_branch && m.unique_together && !m.created_on_branch) {
       for (const std::string& entry : *m.unique_together) {
-        m.dropped_on_branch.push_back(together_entry(entry));
+        m.dropped_on_branch.push_back(unique_together_entry(entry));
       }
     }
     m.unique_together = op.unique_together;
@@ -131,7 +163,8 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
         is_unique_field(it->second) && !is_unique_field(*op.definition)) {
       m.dropped_on_branch.push_back(UniqueDefinition{true, {op.field}, "", ""});
     }
-    if (t == "AddField" && on_branch) m.branch_fields.insert(op.field);
+    // A field the state already holds is in the base's database: not the branch's own.
+    if (t == "AddField" && on_branch && it == m.fields.end()) m.branch_fields.insert(op.field);
     m.fields[op.field] = *op.definition;
   } else if (t == "RemoveField") {
     ModelState& m = touch(app, op.model);
@@ -143,6 +176,25 @@ void ProjectState::apply(const std::string& app, const Operation& op, bool on_br
     if (it == m.fields.end() || op.new_field.empty()) return;
     FieldDefinition moved = std::move(it->second);
     m.fields.erase(it);
+    renamed_fields_[key_of(app, op.model) + "." + op.field] = op.new_field;
+    m.renamed_on_branch.erase(op.field);
+    if (on_branch) m.renamed_on_branch.insert(op.new_field);
+    // Uniqueness follows the column, as Django's state follows the rename in unique_together.
+    if (m.unique_together) {
+      const std::string from = "'" + op.field + "'";
+      for (std::string& entry : *m.unique_together) {
+        for (std::size_t at = entry.find(from); at != std::string::npos;
+             at = entry.find(from, at + op.new_field.size() + 2)) {
+          entry.replace(at, from.size(), "'" + op.new_field + "'");
+        }
+      }
+    }
+    for (auto* list : {&m.constraints, &m.dropped_on_branch}) {
+      for (UniqueDefinition& u : *list) {
+        std::replace(u.fields.begin(), u.fields.end(), op.field, op.new_field);
+        std::sort(u.fields.begin(), u.fields.end());
+      }
+    }
     m.fields[op.new_field] = std::move(moved);
     if (m.branch_fields.erase(op.field) != 0) m.branch_fields.insert(op.new_field);
   }

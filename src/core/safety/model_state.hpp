@@ -17,14 +17,19 @@ struct ModelState {
   std::map<std::string, FieldDefinition> fields;
   std::optional<StaticValue> db_table;  // nullopt: Django's default name; unknown when unread
   std::optional<std::vector<std::string>> unique_together = std::vector<std::string>{};
-  bool no_table = false;                      // managed = False or a proxy: no table of its own
+  bool no_table = false;  // managed = False or a proxy: no table of its own
+  std::string proxy_of;   // a proxy's concrete model ("app.model"): the table its rows are in
   std::vector<UniqueDefinition> constraints;  // its UniqueConstraints
   std::set<std::string> branch_fields;        // fields added by migrations new on the branch
+  std::set<std::string> renamed_on_branch;    // fields a RenameField new on the branch named
   // Uniqueness the base guarantees that migrations new on the branch dropped: a replacement
   // added after the drop is not new.
   std::vector<UniqueDefinition> dropped_on_branch;
   bool deleted_on_branch = false;  // in deleted_models(): its DeleteModel is new on the branch
 };
+
+// The field names of a rendered unique_together entry, e.g. "('a', 'b')" -> {a, b}, sorted.
+UniqueDefinition unique_together_entry(const std::string& rendered);
 
 // Every uniqueness `model` guarantees now, or guaranteed at the base: unique fields, primary
 // keys, OneToOneFields, unique_together and UniqueConstraints; nullopt when unreadable.
@@ -45,6 +50,12 @@ class ProjectState {
   void apply(const std::string& app, const Operation& op, bool on_branch);
   // "app.model" as it is called now, following every RenameModel replayed since.
   std::string current_name(std::string reference) const;
+  // The model whose table holds the rows of "app.model": itself, or what its proxies stand for.
+  std::string concrete_name(std::string reference) const;
+  // The field `name` of `app`.`model` as it is called now, following every RenameField and
+  // RenameModel replayed since, or nullptr when it is gone.
+  const FieldDefinition* current_field(const std::string& app, const std::string& model,
+                                       std::string name) const;
   // Every model, by "app.model".
   const std::map<std::string, ModelState>& models() const { return models_; }
   // The models a replayed DeleteModel removed, by "app.model", as they were (a model no
@@ -54,8 +65,9 @@ class ProjectState {
  private:
   ModelState& touch(const std::string& app, const std::string& model);
 
-  std::map<std::string, ModelState> models_;    // "app.model"
-  std::map<std::string, std::string> renamed_;  // "app.old" -> "app.new"
+  std::map<std::string, ModelState> models_;           // "app.model"
+  std::map<std::string, std::string> renamed_;         // "app.old" -> "app.new"
+  std::map<std::string, std::string> renamed_fields_;  // "app.model.old" -> "new"
   std::map<std::string, ModelState> deleted_;
 };
 

@@ -98,6 +98,7 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
   Diagnostics out;
   ProjectState state;
   SqlMemory sql;  // what RunSQL made on the branch
+  std::vector<std::pair<std::size_t, std::array<std::string, 3>>> pending;  // while_not_null
   for (const ReplayedMigration& m : migrations) {
     const MigrationOperations& ops = *m.operations;
     const bool judged = m.on_branch && !ops.ignored;
@@ -139,9 +140,23 @@ Diagnostics judge_migrations(const std::vector<ReplayedMigration>& migrations,
     }
     for (const SafetyFinding& f : findings) {
       if (options.off.count(f.rule) != 0 || silenced(m, f)) continue;
+      if (f.while_not_null) pending.emplace_back(out.size(), *f.while_not_null);
       out.push_back(to_diagnostic(m, f, options));
     }
   }
+  // Each finding that needs its column NOT NULL at the end of the branch, checked now.
+  std::vector<bool> gone(out.size(), false);
+  for (const auto& [at, field] : pending) {
+    const FieldDefinition* f = state.current_field(field[0], field[1], field[2]);
+    gone[at] = f == nullptr || f->get("null", "False").text != "False";
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (gone[i]) continue;
+    if (kept != i) out[kept] = std::move(out[i]);
+    ++kept;
+  }
+  out.resize(kept);
   return out;
 }
 

@@ -20,17 +20,6 @@ std::string_view default_of(std::string_view attribute, const FieldDefinition& f
   return "";  // absent
 }
 
-SafetyFinding make(const Operation& op, std::string_view rule, std::string message,
-                   Severity severity) {
-  SafetyFinding f;
-  f.rule = std::string(rule);
-  f.severity = severity;
-  f.message = std::move(message);
-  f.span = op.span;
-  f.last_line = op.last_line;
-  return f;
-}
-
 class Judge {
  public:
   Judge(const Operation& op, const OperationContext& context, std::vector<SafetyFinding>& out)
@@ -77,8 +66,12 @@ class Judge {
     // breaks nothing the old code does.
     if (model_ != nullptr && !op_.field.empty() && model_->branch_fields.count(op_.field) != 0 &&
         t != "AddField") {
+      if (t == "AlterField") not_null_after_branch_add();
       return;
     }
+    // A field the base's database already has (e.g. a published migration the branch edited
+    // away, re-added here): the AddField changes nothing the old code sees.
+    if (t == "AddField" && model_ != nullptr && model_->fields.count(op_.field) != 0) return;
     if (t == "AddField") return add_field();
     if (t == "AlterField") return alter_field();
     if (t == "RemoveField") {
@@ -110,7 +103,7 @@ class Judge {
                                        "violate it, and existing duplicates fail the migration",
                                        op_.model));
       } else if (op_.kind == "CheckConstraint") {
-        judge_added_check(op_, out_);
+        if (!check_on_new_nullable_columns()) judge_added_check(op_, out_);
       } else if (op_.kind.empty()) {
         note("add-unique",
              "AddConstraint's constraint is not a literal call, so migline cannot tell "
@@ -134,10 +127,11 @@ class Judge {
 
  private:
   void fire(std::string_view rule, std::string message) {
-    out_.push_back(make(op_, rule, std::move(message), find_safety_rule(rule)->severity));
+    out_.push_back(
+        operation_finding(op_, rule, std::move(message), find_safety_rule(rule)->severity));
   }
   void note(std::string_view rule, std::string message) {
-    out_.push_back(make(op_, rule, std::move(message), Severity::Note));
+    out_.push_back(operation_finding(op_, rule, std::move(message), Severity::Note));
   }
 
   std::string column() const { return fmt::format("`{}.{}`", op_.model, op_.field); }
@@ -155,11 +149,26 @@ class Judge {
     Column out = column_of(f, context);
     if (out.references == "self") out.references = c_.app + "." + op_.model;
     // A reference written before a RenameModel names the model by its old name.
+    // A proxy's rows are in its concrete model's table: the constraint names that table.
     if (!out.references.empty()) {
-      out.references = state.current_name(out.references);
+      out.references = state.concrete_name(out.references);
       if (out.type.empty()) out.signature = "references " + out.references;
     }
     return out;
+  }
+
+  // The name of the column `f` (the field `op_.field`) makes, as a literal's text or a bare
+  // name; unknown when its db_column is not a literal.
+  StaticValue column_name(const FieldDefinition& f) const {
+    const StaticValue db_column = f.get("db_column", "None");
+    if (!db_column.known) return db_column;
+    const std::string& text = db_column.text;
+    if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
+        text.back() == text.front()) {
+      return {true, text.substr(1, text.size() - 2)};
+    }
+    if (text != "None") return db_column;
+    return {true, op_.field + (f.foreign_key() ? "_id" : "")};
   }
 
   // The column type of the primary key of "app.model", or "" when unknown.
@@ -208,6 +217,55 @@ class Judge {
     return false;
   }
 
+  // Whether the CheckConstraint of `op_` names only columns the branch added nullable, with
+  // nothing that tests for NULL: the old code leaves them NULL, and a CHECK whose condition is
+  // NULL passes (PostgreSQL docs, "Check Constraints"), so its rows cannot violate it.
+  bool check_on_new_nullable_columns() const {
+    if (model_ == nullptr || c_.source.size() < std::size_t{op_.span.offset} + op_.span.length) {
+      return false;
+    }
+    std::string_view text = c_.source.substr(op_.span.offset, op_.span.length);
+    // Only the condition (`condition=` since Django 5.1, `check=` before), up to its closing
+    // parenthesis: the constraint's `name=` is not a column.
+    std::size_t start = text.find("condition=");
+    if (start == std::string_view::npos) start = text.find("check=");
+    const std::size_t open = start == std::string_view::npos ? start : text.find('(', start);
+    if (open == std::string_view::npos) return false;
+    std::size_t close = open;
+    for (int depth = 0; close < text.size(); ++close) {
+      depth += text[close] == '(' ? 1 : text[close] == ')' ? -1 : 0;
+      if (depth == 0) break;
+    }
+    text = text.substr(start, close - start);
+    for (std::string_view null_test : {"isnull", "None", "Coalesce", "RawSQL", "Func", "Case("}) {
+      if (text.find(null_test) != std::string_view::npos) return false;
+    }
+    bool named = false;
+    for (std::size_t at = 0; at < text.size();) {
+      auto word_char = [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ch == '_';
+      };
+      if (!word_char(text[at])) {
+        ++at;
+        continue;
+      }
+      std::size_t end = at;
+      while (end < text.size() && word_char(text[end])) ++end;
+      const std::string_view word = text.substr(at, end - at);
+      const std::string field(word.substr(0, word.find("__")));
+      at = end;
+      auto it = model_->fields.find(field);
+      if (it == model_->fields.end()) continue;
+      if (model_->branch_fields.count(field) == 0 ||
+          it->second.get("null", "False").text != "True") {
+        return false;
+      }
+      named = true;
+    }
+    return named;
+  }
+
   void unique_not_new(const std::string& what) {
     if (c_.database != SafetyDatabase::PostgreSQL) return;
     fire("add-index-locks",
@@ -216,6 +274,34 @@ class Judge {
                      "PostgreSQL builds its unique index without CONCURRENTLY, blocking writes "
                      "until it is built",
                      what, op_.model));
+  }
+
+  // Whether (model, field) gets a database default: a `db_default` other than None on `f`, or
+  // AddDefaultValue in the same migration (db_default=None is DEFAULT NULL: no default).
+  bool database_default(const FieldDefinition& f) const {
+    return (f.kwargs.count("db_default") != 0 && f.kwargs.at("db_default").text != "None") ||
+           c_.database_defaults.count({op_.model, op_.field}) != 0;
+  }
+
+  // AlterField to NOT NULL of a field the branch added nullable to an existing table: the old
+  // code's INSERTs leave the column out once the release is deployed, as with a NOT NULL
+  // AddField.
+  void not_null_after_branch_add() {
+    const FieldDefinition* before = c_.state.field(c_.app, op_.model, op_.field);
+    const FieldDefinition& now = *op_.definition;
+    if (before == nullptr || !before->known || !now.known || !column(now).exists) return;
+    if (before->get("null", "False").text != "True" || now.get("null", "False").text != "False") {
+      return;
+    }
+    if (database_default(now) || now.get("primary_key", "False").text == "True") return;
+    fire("add-not-null-field",
+         fmt::format("AlterField makes {} NOT NULL without a database default, and the field "
+                     "was added nullable earlier on this branch to a table that exists at the "
+                     "base: together they add a NOT NULL column, so the old code's INSERTs leave "
+                     "it out and fail during the deploy window and after a rollback",
+                     column()));
+    // Dropped or made nullable again later on the branch, the column never meets the old code.
+    out_.back().while_not_null = std::array<std::string, 3>{c_.app, op_.model, op_.field};
   }
 
   void add_field() {
@@ -229,10 +315,7 @@ class Judge {
     if (f.many_to_many() || !column(f).exists) return;
     judge_added_foreign_key(op_, c_, out_);
     const StaticValue null = f.get("null", "False");
-    // db_default=None is DEFAULT NULL: no default for a NOT NULL column.
-    const bool has_default =
-        (f.kwargs.count("db_default") != 0 && f.kwargs.at("db_default").text != "None") ||
-        c_.database_defaults.count({op_.model, op_.field}) != 0;
+    const bool has_default = database_default(f);
     if (!null.known) {
       note("add-not-null-field",
            fmt::format("`null` of {} is not a literal, so migline cannot tell whether the new "
@@ -337,15 +420,27 @@ class Judge {
         change.reason = "a new collation rebuilds the column's indexes";
       }
     }
-    const StaticValue old_name = before->get("db_column", "None");
-    const StaticValue new_name = now.get("db_column", "None");
-    if (old_name.text != new_name.text) {
+    // The column's name as the database has it: a ForeignKey `x` and an IntegerField with
+    // db_column='x_id' are the same column. After a RenameField on the branch, the name the
+    // old code knows is gone already: rename-field said so.
+    const StaticValue old_name = column_name(*before);
+    const StaticValue new_name = column_name(now);
+    const bool renamed_here = model_ != nullptr && model_->renamed_on_branch.count(op_.field) != 0;
+    if (old_name.text != new_name.text && !renamed_here) {
       if (!old_name.known || !new_name.known) {
         unknown.push_back("db_column");
       } else {
         change.kind = ChangeKind::Breaking;
-        change.what += change.what.empty() ? "`db_column`" : ", `db_column`";
+        const std::string renamed =
+            fmt::format("the column's name `{}` -> `{}`", old_name.text, new_name.text);
+        change.what += change.what.empty() ? renamed : ", " + renamed;
       }
+    }
+    // A foreign key's values are keys of the referenced table: ids never fail a CHECK (>= 0),
+    // so a ForeignKey made a Positive*Field of its column is the constraint dropped (relaxes).
+    if (change.kind == ChangeKind::Unknown && before->foreign_key() && !now.foreign_key() &&
+        old_column.type.empty() && new_column.non_negative) {
+      change.kind = ChangeKind::Safe;
     }
     switch (change.kind) {
       case ChangeKind::None:
@@ -458,16 +553,7 @@ class Judge {
     std::vector<std::string> not_new;
     added.erase(std::remove_if(added.begin(), added.end(),
                                [&](const std::string& set) {
-                                 UniqueDefinition u;
-                                 u.known = true;
-                                 for (std::size_t at = set.find('\''); at != std::string::npos;) {
-                                   const std::size_t end = set.find('\'', at + 1);
-                                   if (end == std::string::npos) break;
-                                   u.fields.push_back(set.substr(at + 1, end - at - 1));
-                                   at = set.find('\'', end + 1);
-                                 }
-                                 std::sort(u.fields.begin(), u.fields.end());
-                                 if (!already_unique(u)) return false;
+                                 if (!already_unique(unique_together_entry(set))) return false;
                                  not_new.push_back(set);
                                  return true;
                                }),
@@ -494,6 +580,17 @@ class Judge {
 };
 
 }  // namespace
+
+SafetyFinding operation_finding(const Operation& op, std::string_view rule, std::string message,
+                                Severity severity) {
+  SafetyFinding f;
+  f.rule = std::string(rule);
+  f.severity = severity;
+  f.message = std::move(message);
+  f.span = op.span;
+  f.last_line = op.last_line;
+  return f;
+}
 
 const std::vector<SafetyRule>& safety_rules() {
   static const std::vector<SafetyRule> kRules = {

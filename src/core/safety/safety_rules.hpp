@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,7 +43,14 @@ struct SafetyFinding {
   SourceSpan span;
   int first_line = 0;  // the operation's lines, where opt-outs apply; 0: span.line
   int last_line = 0;
+  // A field ("app", "model", "field") whose column must still be NOT NULL once every migration
+  // of the branch ran for the finding to stand; empty: it always stands.
+  std::optional<std::array<std::string, 3>> while_not_null;
 };
+
+// A finding of `rule` about the whole operation `op` (its span and lines).
+SafetyFinding operation_finding(const Operation& op, std::string_view rule, std::string message,
+                                Severity severity);
 
 // The context of an operation of a migration new on the branch.
 struct OperationContext {

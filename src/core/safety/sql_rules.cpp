@@ -2,14 +2,47 @@
 
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "core/python/string_offsets.hpp"
+#include "core/safety/column_change.hpp"
+#include "core/safety/column_types.hpp"
 #include "core/safety/sql_statement.hpp"
 
 namespace migline {
 namespace {
+
+// A type written in SQL as column_of() renders it: PostgreSQL's aliases (documentation,
+// "Data Types", Table 8.1 "Aliases" column) and MySQL's synonyms mapped to one name.
+std::string canonical_type(std::string type) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kAliases = {
+      {"int8", "bigint"},
+      {"int4", "integer"},
+      {"int", "integer"},
+      {"int2", "smallint"},
+      {"serial8", "bigint"},
+      {"bigserial", "bigint"},
+      {"serial4", "integer"},
+      {"serial", "integer"},
+      {"character varying", "varchar"},
+      {"decimal", "numeric"},
+      {"timestamptz", "timestamp with time zone"},
+      {"bool", "boolean"},
+      {"float8", "double precision"},
+      {"float4", "real"},
+  };
+  for (const auto& [alias, name] : kAliases) {
+    if (type.compare(0, alias.size(), alias) != 0) continue;
+    const char next = type.size() > alias.size() ? type[alias.size()] : '\0';
+    if (next == '\0' || next == '(' || next == '[' || next == ' ') {
+      return std::string(name) + type.substr(alias.size());
+    }
+  }
+  return type;
+}
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -216,16 +249,28 @@ class SqlJudge {
                                 "uses the old name during the deploy window and after a rollback",
                                 column, *table, a.new_name));
       case SqlActionKind::AlterColumnType:
-        if (const FieldDefinition* field = field_of(a)) {
-          if (widens(*field, a.new_type)) {
-            return emit("alter-column",
-                        fmt::format("RunSQL widens the column {} of {} from a {} to {}: a table "
-                                    "rewrite under an ACCESS EXCLUSIVE lock, which the old code "
-                                    "survives (it blocks reads and writes while it runs)",
-                                    column, *table, field->cls, a.new_type),
-                        Severity::Warning);
+        if (const std::string old_type = type_of(a); !old_type.empty()) {
+          const ColumnChange change =
+              classify_type_change(old_type, canonical_type(a.new_type_text), c_.database);
+          switch (change.kind) {
+            case ChangeKind::None:
+            case ChangeKind::Safe:
+              return;
+            case ChangeKind::Rewrite:
+              return fire("alter-column-locks",
+                          fmt::format("RunSQL changes the column {} of {}: {}, a change the old "
+                                      "code survives, under an exclusive lock: {}; reads and "
+                                      "writes of the table wait until it ends",
+                                      column, *table, change.what, change.reason));
+            case ChangeKind::Breaking:
+              return fire("alter-column",
+                          fmt::format("RunSQL changes the column {} of {}: {}, a change the old "
+                                      "code breaks on: it may write values the new column "
+                                      "rejects, and a rollback may not fit the data back",
+                                      column, *table, change.what));
+            case ChangeKind::Unknown:
+              break;
           }
-          if (catalog_only(*field, a.new_type)) return;
         }
         return fire("alter-column",
                     fmt::format("RunSQL changes the type of the column {} of {}: migline cannot "
@@ -315,20 +360,15 @@ class SqlJudge {
     return nullptr;
   }
 
-  // An integer column made bigint: PostgreSQL rewrites the table; every old value fits.
-  static bool widens(const FieldDefinition& field, std::string_view type) {
-    static const std::set<std::string_view> kNarrowInts = {
-        "AutoField",         "SmallAutoField",       "IntegerField",
-        "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"};
-    return (type == "bigint" || type == "int8") && kNarrowInts.count(field.cls) != 0;
-  }
-
-  // A varchar column made text: PostgreSQL changes the catalog only (binary coercible, no
-  // rewrite, no check), and text takes every value the old code writes.
-  static bool catalog_only(const FieldDefinition& field, std::string_view type) {
-    static const std::set<std::string_view> kVarchars = {"CharField", "SlugField", "EmailField",
-                                                         "URLField", "TextField"};
-    return type == "text" && kVarchars.count(field.cls) != 0;
+  // The column type the replayed state gives the column `a` names, or "" when unknown.
+  std::string type_of(const SqlAction& a) const {
+    const FieldDefinition* field = field_of(a);
+    if (field == nullptr) return {};
+    static const SwappableSettings kNone;
+    const std::string& owner = tables_.at(lowercase(a.table)).model;
+    const std::string app = owner.substr(0, owner.find('.'));
+    ColumnContext context{c_.database, app, c_.settings != nullptr ? *c_.settings : kNone, {}};
+    return column_of(*field, context).type;
   }
 
   // VALIDATE CONSTRAINT alone takes SHARE UPDATE EXCLUSIVE (writes go on); in the transaction

@@ -8,7 +8,7 @@ namespace {
 struct SqlToken {
   enum class Kind { Word, Quoted, String, Number, Punct, Param };
   Kind kind = Kind::Punct;
-  std::string text;  // Word: lowercased; Quoted: the identifier; Punct: the character
+  std::string text;  // Word: lowercased; Quoted: the identifier; Number: as written; Punct: it
   std::size_t offset = 0;
   std::size_t length = 0;
 };
@@ -65,7 +65,8 @@ class SqlLexer {
         out.push_back(make(SqlToken::Kind::Word, begin, std::move(text)));
       } else if (c >= '0' && c <= '9') {
         while (pos_ < s_.size() && (is_word_char(s_[pos_]) || s_[pos_] == '.')) ++pos_;
-        out.push_back(make(SqlToken::Kind::Number, begin, {}));
+        out.push_back(
+            make(SqlToken::Kind::Number, begin, std::string(s_.substr(begin, pos_ - begin))));
       } else {
         ++pos_;
         out.push_back(make(SqlToken::Kind::Punct, begin, std::string(1, c)));
@@ -207,6 +208,23 @@ class Cursor {
     return out;
   }
 
+  // A column type as written up to USING, COLLATE or the end, normalized: words lowercased and
+  // joined by one space, parameters as `(10, 2)`, `[]` kept ("character varying(20)").
+  std::string type_text() {
+    std::string out;
+    for (; !done(); ++at_) {
+      const SqlToken& t = *at_;
+      if (t.kind == SqlToken::Kind::Word && (t.text == "using" || t.text == "collate")) break;
+      if (t.kind == SqlToken::Kind::Punct) {
+        out += t.text == "," ? ", " : t.text;
+      } else {
+        if (!out.empty() && out.back() != '(' && out.back() != ' ') out += ' ';
+        out += t.text;
+      }
+    }
+    return out;
+  }
+
   // The next token's word, or "" when it is not a word.
   std::string_view word() const {
     return !done() && at_->kind == SqlToken::Kind::Word ? std::string_view(at_->text) : "";
@@ -331,6 +349,7 @@ class StatementReader {
       if (c.accept({"type"}) || c.accept({"set", "data", "type"})) {
         a.kind = SqlActionKind::AlterColumnType;
         a.new_type = std::string(c.word());  // the type's first word: bigint, text, varchar...
+        a.new_type_text = c.type_text();
       } else if (c.next_is({"set", "not", "null"})) {
         a.kind = SqlActionKind::SetNotNull;
       }

@@ -41,6 +41,7 @@ struct SqlAction {
   std::string index;            // CreateIndex, DropIndex: the index name, when given
   std::string constraint_name;  // AddConstraint (when named), ValidateConstraint
   std::string new_type;         // AlterColumnType (PostgreSQL form): the type's first word
+  std::string new_type_text;    // AlterColumnType: the whole type, e.g. "numeric(10, 2)"
   SqlConstraintKind constraint = SqlConstraintKind::None;  // AddConstraint, AddColumn
   bool unique = false;                                     // CreateIndex: UNIQUE
   bool concurrently = false;    // CreateIndex, DropIndex, REINDEX, DETACH PARTITION: CONCURRENTLY

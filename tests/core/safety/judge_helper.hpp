@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/safety/safety_replay.hpp"
+#include "migration_source.hpp"
 
 namespace migline::testing {
 
@@ -41,8 +42,7 @@ class Migration(migrations.Migration):
 
 // A migration with `body` in its class (after the class line) and `operations` in its list.
 inline std::string rules_migration(std::string_view operations, std::string_view body = "") {
-  return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
-         std::string(body) + "    operations = [\n" + std::string(operations) + "    ]\n";
+  return migration_source(operations, "", body);
 }
 
 // The base migration, then `branch` new on the branch; each finding as "line:col rule severity".

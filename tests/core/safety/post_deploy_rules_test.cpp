@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/safety/safety_replay.hpp"
+#include "migration_source.hpp"
 
 namespace migline {
 namespace {
@@ -28,9 +29,7 @@ class Migration(migrations.Migration):
 )";
 
 std::string migration(std::string_view operations) {
-  return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):"
-         "\n    operations = [\n" +
-         std::string(operations) + "    ]\n";
+  return testing::migration_source(operations);
 }
 
 // The base migration, then `pre` (unless empty) before the deploy and `post` after it, both

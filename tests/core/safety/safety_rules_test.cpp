@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "migration_source.hpp"
+
 namespace migline {
 namespace {
 
@@ -25,9 +27,7 @@ class Migration(migrations.Migration):
 )";
 
 std::string migration(std::string_view operations, std::string_view class_comment = "") {
-  return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):" +
-         std::string(class_comment) + "\n    operations = [\n" + std::string(operations) +
-         "    ]\n";
+  return testing::migration_source(operations, class_comment);
 }
 
 // The base migration, then `branch` as new on the branch; each finding as "line:col rule sev".

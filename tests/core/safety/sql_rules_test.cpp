@@ -28,8 +28,12 @@ TEST_CASE("RunSQL: each statement is judged by the operation's rule, at its line
                             "            ALTER TABLE shop_order ALTER COLUMN qty TYPE bigint,\n"
                             "                ALTER COLUMN note SET NOT NULL;\n"
                             "        \"\"\"")) == Found{"8:13 rename-field error",
-                                                        "9:13 alter-column warning",
+                                                        "9:13 alter-column-locks warning",
                                                         "9:13 make-field-not-null error"});
+  // The state knows qty is an integer: int4 is the same type, smallint narrows it.
+  CHECK(judge_rules(run_sql("\"ALTER TABLE shop_order ALTER COLUMN qty TYPE int4; "
+                            "ALTER TABLE shop_order ALTER COLUMN qty TYPE smallint\"")) ==
+        Found{"6:79 alter-column error"});
   // The old type read from the state: varchar or text to text changes the catalog only; a
   // narrowing, or a type migline cannot compare, is an error.
   CHECK(judge_rules(run_sql("\"ALTER TABLE shop_order ALTER note TYPE text, ALTER note TYPE "
