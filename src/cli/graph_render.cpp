@@ -30,6 +30,19 @@ std::map<int, std::vector<std::string>> externals_by_migration(const Project& pr
   return out;
 }
 
+// The conditions of a migration's conditional dependencies, by "app.name" as written:
+// "if COND" or "unless COND".
+std::map<std::string, std::string> conditions_of(const DjangoMigration& m) {
+  std::map<std::string, std::string> out;
+  for (const MigrationRef& ref : m.dependencies) {
+    if (!ref.conditional()) continue;
+    std::string& text = out[ref.app + "." + ref.name];
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", ref.condition_holds ? "if" : "unless", ref.condition);
+  }
+  return out;
+}
+
 // The nodes to draw: the selected apps' nodes plus their direct neighbours in other apps.
 std::vector<int> drawn_nodes(const Project& project, const std::vector<std::string>& apps) {
   std::set<int> nodes;
@@ -69,14 +82,21 @@ std::string render_graph_text(const Project& project, const std::string& app) {
     for (int id : ordered) {
       const Node& n = nodes[static_cast<std::size_t>(id)];
       const DjangoMigration& m = project.migrations[static_cast<std::size_t>(n.migration)];
+      const std::map<std::string, std::string> conditions = conditions_of(m);
+      auto condition = [&](const std::string& key, std::string_view also) {
+        auto it = conditions.find(key);
+        if (it == conditions.end()) return also.empty() ? "" : fmt::format(" ({})", also);
+        return fmt::format(" ({}{})", also.empty() ? "" : fmt::format("{}, ", also), it->second);
+      };
       std::vector<std::string> parents;
       for (int p : n.parents) {
         const Node& parent = nodes[static_cast<std::size_t>(p)];
-        parents.push_back(parent.app == n.app ? parent.name : qualified(parent));
+        parents.push_back((parent.app == n.app ? parent.name : qualified(parent)) +
+                          condition(qualified(parent), ""));
       }
       std::sort(parents.begin(), parents.end());
       if (auto it = externals.find(n.migration); it != externals.end()) {
-        for (const std::string& e : it->second) parents.push_back(e + " (external)");
+        for (const std::string& e : it->second) parents.push_back(e + condition(e, "external"));
       }
       std::string line = "  " + n.name;
       if (!m.replaces.empty()) {

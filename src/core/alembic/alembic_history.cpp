@@ -11,14 +11,7 @@ namespace {
 
 Diagnostic at_span(const AlembicRevision& r, const SourceSpan& span, std::string rule,
                    std::string message, std::string hint) {
-  Diagnostic d;
-  d.path = r.path;
-  d.line = span.line;
-  d.column = span.column;
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  d.rule = std::move(rule);
-  return d;
+  return error_at_span(r.path, span, std::move(rule), std::move(message), std::move(hint));
 }
 
 }  // namespace

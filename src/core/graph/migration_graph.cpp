@@ -196,7 +196,7 @@ std::optional<int> MigrationGraph::resolve_special(const MigrationRef& ref, int 
   const int app = ref.unknown_app() ? -1 : app_id(ref.app);
   if (app < 0 || !apps_[static_cast<std::size_t>(app)].migrated) {
     externals_.push_back(ExternalDependency{
-        origin.migration, ref.unknown_app() ? "settings." + ref.setting : ref.app, ref.name});
+        origin.migration, ref.unknown_app() ? ref.setting_expression() : ref.app, ref.name});
     return std::nullopt;
   }
   if (!is_special(ref.name) || lookup(app, ref.name) >= 0) return node_or_dummy(app, ref, origin);

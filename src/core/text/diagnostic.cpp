@@ -79,15 +79,22 @@ SourceSpan span_at(std::string_view source, std::size_t offset, std::size_t leng
   return span;
 }
 
-Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
-                    std::string message, std::string hint) {
+Diagnostic error_at_span(std::string path, const SourceSpan& span, std::string rule,
+                         std::string message, std::string hint) {
   Diagnostic d;
-  d.path = std::string(path);
+  d.path = std::move(path);
   d.line = span.line;
   d.column = span.column;
   d.message = std::move(message);
-  d.source_line = std::string(line_containing(source, span.offset));
   d.hint = std::move(hint);
+  d.rule = std::move(rule);
+  return d;
+}
+
+Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
+                    std::string message, std::string hint) {
+  Diagnostic d = error_at_span(std::string(path), span, {}, std::move(message), std::move(hint));
+  d.source_line = std::string(line_containing(source, span.offset));
   return d;
 }
 

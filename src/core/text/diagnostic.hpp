@@ -42,6 +42,10 @@ using Diagnostics = std::vector<Diagnostic>;
 Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
                     std::string message, std::string hint = {});
 
+// Returns an error of `rule` at `span` of `path`, its source line left for the caller to add.
+Diagnostic error_at_span(std::string path, const SourceSpan& span, std::string rule,
+                         std::string message, std::string hint);
+
 // Returns an error about the whole of `path` (no line), e.g. one that cannot be read.
 Diagnostic file_error(std::string_view path, std::string message, std::string hint = {});
 
