@@ -368,6 +368,37 @@ class Resolve(TestCase):
                                   check=False), 0)
             self.assertResolved(ws, self.RENAMED)
 
+    def test_a_merge_reparents_onto_the_leaf_of_the_side_that_deleted_the_parent(self):
+        """main deletes the migration feature's chain follows and puts another in its place,
+        different enough that git sees no rename."""
+        with self.workspace() as ws:
+            base_project(ws)
+            add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
+            ws.migline("update")
+            ws.commit("main: an auto-named migration")
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
+            ws.commit("feature: status")
+            ws.git("checkout", "-q", "main")
+            ws.remove("shop/orders/migrations/0003_auto_20240101_1200.py")
+            add(ws, "orders", "0003_order_flags", [("orders", "0002_order_notes")],
+                extra="".join("# flag %d: what it is for, said at length\n" % i
+                              for i in range(40)))
+            ws.migline("update")
+            ws.commit("main: flags instead of the auto-named migration")
+            self.assertNotEqual(ws.git("merge", "--no-edit", "feature", check=False).returncode, 0)
+            dry = ws.migline("resolve", "--dry-run")
+            self.assertRun(dry, 0)
+            self.assertIn("repair  shop/orders/migrations/0004_order_status.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags' "
+                          "(0003_auto_20240101_1200 was deleted since the fork; re-parented "
+                          "onto the leaf of the side that deleted it)", dry.stdout)
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertRun(ws.git("commit", "--no-edit", check=False), 0)
+            self.assertResolved(ws, {"orders": ["0001_initial", "0002_order_notes",
+                                                "0003_order_flags", "0004_order_status"],
+                                     "billing": ["0001_initial"]})
+
     def test_two_apps_diverge_at_once(self):
         with self.workspace() as ws:
             base_project(ws)
