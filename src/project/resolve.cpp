@@ -331,10 +331,10 @@ tl::expected<Resolution, ResolveFailure> Planner::run() {
     sides_.operation = GitOperation{GitOperation::Merge, *merged};
     sides_.ours_rev = merge + "^1";
   }
-  // The sides first: a repair follows a migration one side deleted to that side's leaf.
-  if (auto read = read_sides(); !read) return tl::make_unexpected(read.error());
   if (auto repaired = repair_dangling(); !repaired) return tl::make_unexpected(repaired.error());
   if (auto clean = require_clean_project(); !clean) return tl::make_unexpected(clean.error());
+
+  if (auto read = read_sides(); !read) return tl::make_unexpected(read.error());
 
   const std::string strategy =
       options_.strategy.empty() ? snapshot_.project.config.resolve_strategy : options_.strategy;

@@ -3,6 +3,7 @@
 #include "core/django/migration_module.hpp"
 #include "core/plan/side_choice.hpp"
 #include "core/text/repo_path.hpp"
+#include "git/commit_rewrite.hpp"
 #include "project/resolve_planner.hpp"
 
 namespace migline::resolving {
@@ -79,10 +80,21 @@ tl::expected<void, ResolveFailure> Planner::read_sides() {
 // cherry-pick. Renames within one migrations package only.
 KnownRenames Planner::known_renames() const {
   const GitOperation& operation = sides_.operation;
-  if (!operation.incoming) return {};
-  std::string fork = *operation.incoming + "^";
-  if (operation.kind == GitOperation::Merge) {
-    auto base = repo_->merge_base(sides_.ours_rev, *operation.incoming);
+  std::string ours = sides_.ours_rev;
+  std::optional<std::string> incoming = operation.incoming;
+  bool merge = operation.kind == GitOperation::Merge;
+  if (!incoming) {
+    // No operation in progress: a merge git committed cleanly may still have left a
+    // reference to what one parent renamed or deleted; its parents are the sides.
+    auto head = read_commit(*repo_, sides_.ours_rev);
+    if (!head || head->parents.size() != 2) return {};
+    ours = head->parents[0];
+    incoming = head->parents[1];
+    merge = true;
+  }
+  std::string fork = *incoming + "^";
+  if (merge) {
+    auto base = repo_->merge_base(ours, *incoming);
     if (!base || !*base) return {};
     fork = **base;
   }
@@ -97,7 +109,7 @@ KnownRenames Planner::known_renames() const {
   };
   KnownRenames out;
   const auto at_fork = migration_paths_at(*repo_, fork);
-  for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {
+  for (const std::string& side : {ours, *incoming}) {
     auto renamed = repo_->renames(fork, side, [](std::string_view path) {
       return is_relevant_path(path) && is_migration_module_path(path);
     });
@@ -114,8 +126,9 @@ KnownRenames Planner::known_renames() const {
   // A migration one side deleted since the fork and replaced by another, which git does not
   // see as a rename: a reference to it follows that side's leaf of the app.
   if (!at_fork) return out;
-  for (const std::set<std::string>* side : {&sides_.ours, &sides_.theirs}) {
-    if (side->empty()) continue;
+  for (const std::string& rev : {ours, *incoming}) {
+    const auto side = migration_paths_at(*repo_, rev);
+    if (!side || side->empty()) continue;
     for (const std::string& path : *at_fork) {
       if (side->count(path) != 0 || !is_migration_module_path(path)) continue;
       const auto [dir, name] = split(path);

@@ -399,6 +399,43 @@ class Resolve(TestCase):
                                                 "0003_order_flags", "0004_order_status"],
                                      "billing": ["0001_initial"]})
 
+    def test_a_clean_merge_that_leaves_a_dangling_dependency_is_named_and_repaired(self):
+        """main renames an orders migration; feature's billing migration names the old one.
+        The apps differ, so git merges and commits without a conflict."""
+        with self.workspace() as ws:
+            base_project(ws)
+            add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
+            ws.migline("update")
+            ws.commit("main: an auto-named migration")
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
+                                                   ("orders", "0003_auto_20240101_1200")])
+            ws.commit("feature: due date")
+            ws.git("checkout", "-q", "main")
+            ws.git("mv", "shop/orders/migrations/0003_auto_20240101_1200.py",
+                   "shop/orders/migrations/0003_order_flags.py")
+            ws.migline("update")
+            ws.commit("main: a name that says what it does")
+            merge = ws.git("merge", "--no-edit", "feature")
+            self.assertIn("migline: this merge left 1 reference to migrations that no longer "
+                          "exist:\nshop/billing/migrations/0002_invoice_due.py:8:9: error: "
+                          "depends on orders.0003_auto_20240101_1200, which does not exist\n",
+                          merge.stderr)
+            self.assertIn("migline: `migline resolve` re-points them (to the renamed migration, "
+                          "or to the leaf of the side that deleted it); then "
+                          "`git commit --amend --no-edit`\n", merge.stderr)
+            self.assertRun(ws.migline("check"), 1)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("repair  shop/billing/migrations/0002_invoice_due.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags'", run.stdout + run.stderr)
+            self.assertRun(ws.git("commit", "--amend", "--no-edit", check=False), 0)
+            self.assertRun(ws.migline("check"), 0)
+            self.assertResolved(ws, self.RENAMED_ONLY)
+
+    RENAMED_ONLY = {"orders": ["0001_initial", "0002_order_notes", "0003_order_flags"],
+                    "billing": ["0001_initial", "0002_invoice_due"]}
+
     def test_two_apps_diverge_at_once(self):
         with self.workspace() as ws:
             base_project(ws)
