@@ -324,15 +324,16 @@ class Resolve(TestCase):
                                   check=False), 0)
             self.assertResolved(ws, LINEARIZED)
 
-    def start_rename(self, ws):
+    def start_rename(self, ws, own_app=True):
         """main renames a migration to a new suffix; feature still names the old one, from
-        its own app and from another."""
+        its own app (unless not `own_app`) and from another."""
         base_project(ws)
         add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
         ws.migline("update")
         ws.commit("main: an auto-named migration")
         ws.git("checkout", "-q", "-b", "feature")
-        add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
+        if own_app:
+            add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
         add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
                                                ("orders", "0003_auto_20240101_1200")])
         ws.commit("feature: status and due date")
@@ -403,19 +404,7 @@ class Resolve(TestCase):
         """main renames an orders migration; feature's billing migration names the old one.
         The apps differ, so git merges and commits without a conflict."""
         with self.workspace() as ws:
-            base_project(ws)
-            add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
-            ws.migline("update")
-            ws.commit("main: an auto-named migration")
-            ws.git("checkout", "-q", "-b", "feature")
-            add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
-                                                   ("orders", "0003_auto_20240101_1200")])
-            ws.commit("feature: due date")
-            ws.git("checkout", "-q", "main")
-            ws.git("mv", "shop/orders/migrations/0003_auto_20240101_1200.py",
-                   "shop/orders/migrations/0003_order_flags.py")
-            ws.migline("update")
-            ws.commit("main: a name that says what it does")
+            self.start_rename(ws, own_app=False)
             merge = ws.git("merge", "--no-edit", "feature")
             self.assertIn("migline: this merge left 1 reference to migrations that no longer "
                           "exist:\nshop/billing/migrations/0002_invoice_due.py:8:9: error: "
