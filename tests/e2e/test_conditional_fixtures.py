@@ -67,6 +67,15 @@ class ConditionalFixtures(TestCase):
                 "sites.0002_alter_domain_unique (if app_settings.SITES_ENABLED), "
                 "billing.0001_initial (external, unless app_settings.SITES_ENABLED)  *leaf\n",
                 run.stdout)
+            dot = ws.migline("graph", "socialaccount", "--format", "dot", cwd=tree)
+            self.assertIn('  "sites.0001_initial" -> "socialaccount.0001_initial" '
+                          '[style=dashed, label="if app_settings.SITES_ENABLED"];\n', dot.stdout)
+            self.assertIn('  "billing.0001_initial" -> "socialaccount.0002_token_max_lengths" '
+                          '[label="unless app_settings.SITES_ENABLED"];\n', dot.stdout)
+            mermaid = ws.migline("graph", "socialaccount", "--format", "mermaid", cwd=tree)
+            self.assertEqual(mermaid.stdout.count(' -. "if app_settings.SITES_ENABLED" .-> '), 2)
+            self.assertEqual(mermaid.stdout.count(' -. "unless app_settings.SITES_ENABLED" .-> '),
+                             1)
             # decided, the dependency is plain and the other branch is gone
             ws.write("tree/.migline.yaml", "conditions:\n  app_settings.SITES_ENABLED: false\n")
             run = ws.migline("graph", "socialaccount", cwd=tree)
