@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "cli/setup.hpp"
+#include "cli/plural.hpp"
 #include "fs/command_output.hpp"
 
 namespace migline::cli {
@@ -16,6 +17,39 @@ namespace {
 std::string installed_version(const std::string& binary) {
   if (binary.empty()) return {};
   return command_output(shell_quote(binary) + " --version 2>/dev/null");
+}
+
+// The facts .migline.yaml states for the files (`replaces:`, `conditions:`); returns how many
+// need fixing: an entry for a migration that is gone or no longer computes its `replaces`.
+int print_stated_facts(const Project& project) {
+  int problems = 0;
+  for (const auto& [key, entries] : project.config.replaces) {
+    const DjangoMigration* found = nullptr;
+    for (const DjangoMigration& m : project.migrations) {
+      if (key == m.app + "." + m.name) {
+        found = &m;
+        break;
+      }
+    }
+    if (found == nullptr || found->computed_replaces.length == 0) {
+      ++problems;
+      fmt::print("FIX  replaces: .migline.yaml states what {} replaces, but {}\n", key,
+                 found == nullptr ? "no such migration exists"
+                                  : "its file writes `replaces` as a literal");
+      fmt::print("     fix: remove `{}` from `replaces:` in .migline.yaml\n", key);
+      continue;
+    }
+    fmt::print(
+        "ok   replaces: {} replaces {}, as .migline.yaml states ({} computes it at import)\n", key,
+        entries.empty() ? std::string("none of the files present")
+                        : count_of(entries.size(), "migration"),
+        found->path);
+  }
+  for (const auto& [condition, value] : project.config.conditions) {
+    fmt::print("ok   condition: `{}` is {}, as .migline.yaml states\n", condition,
+               value ? "true" : "false");
+  }
+  return problems;
 }
 
 int run_doctor(const GlobalOptions& global) {
@@ -29,12 +63,12 @@ int run_doctor(const GlobalOptions& global) {
   for (const SkippedPackage& skipped : loaded->project.skipped) {
     fmt::print("skip {}/: {}\n", skipped.path, skipped.reason);
   }
+  int problems = print_stated_facts(loaded->project);
   auto items = inspect_setup(loaded->context, loaded->project);
   if (!items) {
     print_error(file_error("", items.error()), loaded->context.color_stderr());
     return kExitError;
   }
-  int problems = 0;
   for (const SetupItem& item : *items) {
     fmt::print("{} {}: {}\n", item.ok ? "ok  " : "FIX ", item.name, item.state);
     if (!item.ok) {

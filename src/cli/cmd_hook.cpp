@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "core/manifest/manifest.hpp"
+#include "cli/plural.hpp"
 #include "fs/file_io.hpp"
 #include "project/auto_merge.hpp"
 #include "project/config.hpp"
@@ -121,6 +122,18 @@ bool is_null_commit(const std::string& id) {
   return id.empty() || id.find_first_not_of('0') == std::string::npos;
 }
 
+// A merge git committed cleanly can still name a migration one side renamed or deleted.
+void print_dangling(const HookProject& project) {
+  auto dangling = dangling_after_merge(project.context.repo(), project.context.prefix());
+  if (!dangling || dangling->empty()) return;
+  print_err(fmt::format("migline: this merge left {} to migrations that no longer exist:\n",
+                        count_of(dangling->size(), "reference")));
+  print_diagnostics(*dangling, project.context.color_stderr());
+  print_err(
+      "migline: `migline resolve` re-points them (to the renamed migration, or to the leaf of "
+      "the side that deleted it); then `git commit --amend --no-edit`\n");
+}
+
 void post_merge(const HookProject& project, const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "1") return;  // --squash: nothing is committed yet
   const bool color = project.context.color_stderr();
@@ -144,6 +157,7 @@ void post_merge(const HookProject& project, const std::vector<std::string>& args
       print_diagnostics(rewrite->diagnostics, color);
     }
   }
+  print_dangling(project);
   print_arrivals(project, "ORIG_HEAD", "HEAD");
 }
 

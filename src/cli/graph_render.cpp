@@ -30,6 +30,27 @@ std::map<int, std::vector<std::string>> externals_by_migration(const Project& pr
   return out;
 }
 
+// The conditions of a migration's conditional dependencies, by "app.name" as written:
+// "if COND" or "unless COND".
+std::map<std::string, std::string> conditions_of(const DjangoMigration& m) {
+  std::map<std::string, std::string> out;
+  for (const MigrationRef& ref : m.dependencies) {
+    if (!ref.conditional()) continue;
+    std::string& text = out[ref.app + "." + ref.name];
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", ref.condition_holds ? "if" : "unless", ref.condition);
+  }
+  return out;
+}
+
+// The condition of the dependency of node `child` on `parent_key` ("app.name"), or "".
+std::string edge_condition(const Project& project, int child, const std::string& parent_key) {
+  const Node& n = project.graph.nodes()[static_cast<std::size_t>(child)];
+  const auto conditions = conditions_of(project.migrations[static_cast<std::size_t>(n.migration)]);
+  auto it = conditions.find(parent_key);
+  return it == conditions.end() ? "" : it->second;
+}
+
 // The nodes to draw: the selected apps' nodes plus their direct neighbours in other apps.
 std::vector<int> drawn_nodes(const Project& project, const std::vector<std::string>& apps) {
   std::set<int> nodes;
@@ -69,14 +90,21 @@ std::string render_graph_text(const Project& project, const std::string& app) {
     for (int id : ordered) {
       const Node& n = nodes[static_cast<std::size_t>(id)];
       const DjangoMigration& m = project.migrations[static_cast<std::size_t>(n.migration)];
+      const std::map<std::string, std::string> conditions = conditions_of(m);
+      auto condition = [&](const std::string& key, std::string_view also) {
+        auto it = conditions.find(key);
+        if (it == conditions.end()) return also.empty() ? "" : fmt::format(" ({})", also);
+        return fmt::format(" ({}{})", also.empty() ? "" : fmt::format("{}, ", also), it->second);
+      };
       std::vector<std::string> parents;
       for (int p : n.parents) {
         const Node& parent = nodes[static_cast<std::size_t>(p)];
-        parents.push_back(parent.app == n.app ? parent.name : qualified(parent));
+        parents.push_back((parent.app == n.app ? parent.name : qualified(parent)) +
+                          condition(qualified(parent), ""));
       }
       std::sort(parents.begin(), parents.end());
       if (auto it = externals.find(n.migration); it != externals.end()) {
-        for (const std::string& e : it->second) parents.push_back(e + " (external)");
+        for (const std::string& e : it->second) parents.push_back(e + condition(e, "external"));
       }
       std::string line = "  " + n.name;
       if (!m.replaces.empty()) {
@@ -116,17 +144,22 @@ std::string render_graph_dot(const Project& project, const std::string& app) {
   for (int id : drawn) {
     for (int child : nodes[static_cast<std::size_t>(id)].children) {
       if (in.count(child) == 0) continue;
-      out +=
-          fmt::format("  {} -> {};\n", json_quote(qualified(nodes[static_cast<std::size_t>(id)])),
-                      json_quote(qualified(nodes[static_cast<std::size_t>(child)])));
+      const std::string parent = qualified(nodes[static_cast<std::size_t>(id)]);
+      const std::string condition = edge_condition(project, child, parent);
+      out += fmt::format(
+          "  {} -> {}{};\n", json_quote(parent),
+          json_quote(qualified(nodes[static_cast<std::size_t>(child)])),
+          condition.empty() ? "" : fmt::format(" [style=dashed, label={}]", json_quote(condition)));
     }
   }
   for (const ExternalDependency& e : project.graph.external_dependencies()) {
     const int id = project.graph.node_of(e.migration);
     if (id < 0 || in.count(id) == 0) continue;
-    out += fmt::format("  {} [style=dashed];\n  {} -> {};\n", json_quote(e.app + "." + e.name),
+    const std::string condition = edge_condition(project, id, e.app + "." + e.name);
+    out += fmt::format("  {} [style=dashed];\n  {} -> {}{};\n", json_quote(e.app + "." + e.name),
                        json_quote(e.app + "." + e.name),
-                       json_quote(qualified(nodes[static_cast<std::size_t>(id)])));
+                       json_quote(qualified(nodes[static_cast<std::size_t>(id)])),
+                       condition.empty() ? "" : fmt::format(" [label={}]", json_quote(condition)));
   }
   return out + "}\n";
 }
@@ -152,7 +185,11 @@ std::string render_graph_mermaid(const Project& project, const std::string& app)
   std::set<int> in(drawn.begin(), drawn.end());
   for (int id : drawn) {
     for (int child : nodes[static_cast<std::size_t>(id)].children) {
-      if (in.count(child) != 0) out += fmt::format("  n{} --> n{}\n", id, child);
+      if (in.count(child) == 0) continue;
+      const std::string condition =
+          edge_condition(project, child, qualified(nodes[static_cast<std::size_t>(id)]));
+      out += condition.empty() ? fmt::format("  n{} --> n{}\n", id, child)
+                               : fmt::format("  n{} -. {} .-> n{}\n", id, quote(condition), child);
     }
   }
   std::map<std::string, int> external_ids;
@@ -162,7 +199,10 @@ std::string render_graph_mermaid(const Project& project, const std::string& app)
     auto [it, added] =
         external_ids.emplace(e.app + "." + e.name, static_cast<int>(external_ids.size()));
     if (added) out += fmt::format("  x{}[{}]:::external\n", it->second, quote(it->first));
-    out += fmt::format("  x{} -.-> n{}\n", it->second, id);
+    const std::string condition = edge_condition(project, id, it->first);
+    out += condition.empty()
+               ? fmt::format("  x{} -.-> n{}\n", it->second, id)
+               : fmt::format("  x{} -. {} .-> n{}\n", it->second, quote(condition), id);
   }
   if (!external_ids.empty()) out += "  classDef external stroke-dasharray: 4 4\n";
   return out;

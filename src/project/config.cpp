@@ -118,6 +118,49 @@ void parse_safety(const YAML::Node& safety, Config& config) {
   }
 }
 
+void parse_conditions(const YAML::Node& conditions, Config& config) {
+  for (const auto& [name, value] : string_map(conditions, "conditions")) {
+    if (value != "true" && value != "false") {
+      throw ConfigError{conditions[name].Mark(),
+                        fmt::format("the value of `{}` must be true or false", name),
+                        "write the condition as the migration does: `conditions: "
+                        "{app_settings.SITES_ENABLED: true}`"};
+    }
+    config.conditions[name] = value == "true";
+  }
+}
+
+void parse_replaces(const YAML::Node& replaces, Config& config) {
+  if (replaces.IsNull()) return;
+  if (!replaces.IsMap()) {
+    throw ConfigError{replaces.Mark(), "`replaces` must be a mapping",
+                      "write `replaces: {app_label.0005_squashed_0004: [0001_initial, ...]}`"};
+  }
+  for (const auto& item : replaces) {
+    const std::string key = scalar(item.first, "replaces");
+    const auto dot = key.find('.');
+    if (dot == std::string::npos || !is_identifier(key.substr(0, dot))) {
+      throw ConfigError{item.first.Mark(), fmt::format("'{}' is not a migration", key),
+                        "name the squash as `app_label.0005_squashed_0004`"};
+    }
+    if (!item.second.IsNull() && !item.second.IsSequence()) {
+      throw ConfigError{item.second.Mark(), fmt::format("`replaces.{}` must be a list", key),
+                        "list the migrations it replaces, or `[]` for none of the files present"};
+    }
+    std::vector<std::string> entries = string_list(item.second, "replaces");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string& entry = entries[i];
+      const auto entry_dot = entry.find('.');
+      if (entry.empty() || entry.front() == '.' || entry.back() == '.' ||
+          (entry_dot != std::string::npos && entry.find('.', entry_dot + 1) != std::string::npos)) {
+        throw ConfigError{item.second[i].Mark(), fmt::format("'{}' is not a migration", entry),
+                          "write a name of the squash's app, or `app_label.name`"};
+      }
+    }
+    config.replaces[key] = std::move(entries);
+  }
+}
+
 void parse_alembic(const YAML::Node& alembic, Config& config) {
   if (alembic.IsNull()) return;
   check_keys(alembic, "`alembic`", {"histories", "constants"});
@@ -159,8 +202,8 @@ Config parse(const YAML::Node& root) {
   Config config;
   if (root.IsNull()) return config;
   check_keys(root, ".migline.yaml",
-             {"manifest", "include", "exclude", "labels", "settings", "protected_branch", "resolve",
-              "safety", "alembic"});
+             {"manifest", "include", "exclude", "labels", "settings", "conditions", "replaces",
+              "protected_branch", "resolve", "safety", "alembic"});
   if (const YAML::Node manifest = root["manifest"]) {
     check_keys(manifest, "`manifest`", {"path", "layout"});
     if (const YAML::Node path = manifest["path"])
@@ -201,6 +244,8 @@ Config parse(const YAML::Node& root) {
       }
     }
   }
+  if (const YAML::Node conditions = root["conditions"]) parse_conditions(conditions, config);
+  if (const YAML::Node replaces = root["replaces"]) parse_replaces(replaces, config);
   if (const YAML::Node branch = root["protected_branch"]) {
     config.protected_branch = scalar(branch, "protected_branch");
   }

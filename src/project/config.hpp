@@ -40,7 +40,13 @@ struct Config {
   std::vector<std::string> exclude;           // globs, added to the default excludes
   std::map<std::string, std::string> labels;  // app directory -> app label
   SwappableSettings settings;                 // e.g. AUTH_USER_MODEL -> accounts.User
-  std::string protected_branch;               // empty: remote HEAD, else main, else master
+  // `conditions:` the value of a condition dependency lists test (`A if COND else B`), by COND
+  // as the files write it, e.g. app_settings.SITES_ENABLED -> true.
+  std::map<std::string, bool, std::less<>> conditions;
+  // `replaces:` what a squash computed at import replaces, by `app_label.name`: each entry a
+  // name of the same app or `app_label.name`; empty when it replaces none of the files present.
+  std::map<std::string, std::vector<std::string>, std::less<>> replaces;
+  std::string protected_branch;  // empty: remote HEAD, else main, else master
   std::string resolve_strategy = "linearize";
   SafetyOptions safety;     // `safety:` database, off, warn
   bool safety_hook = true;  // `safety: {hook: off}` silences the pre-commit hook's warnings

@@ -16,7 +16,7 @@ namespace {
 constexpr std::string_view kMagic = "MLPCACHE";
 // Bump when the layout, encode_migration or what read_django_migration finds changes (the
 // version in the salt covers releases, not commits in between).
-constexpr std::uint32_t kFormat = 2;
+constexpr std::uint32_t kFormat = 3;
 constexpr std::size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
 constexpr std::size_t kEntrySize = GIT_OID_RAWSZ + 8 + 4 + 4 + 8;
 

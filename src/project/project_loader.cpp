@@ -13,6 +13,7 @@
 #include "project/app_labels.hpp"
 #include "project/migration_packages.hpp"
 #include "project/migration_reader.hpp"
+#include "project/stated_facts.hpp"
 
 namespace migline {
 namespace {
@@ -207,6 +208,7 @@ tl::expected<Project, Diagnostic> load_project(const FileSource& source) {
   keep_in_order(migrations, order);
 
   const std::size_t before_graph = project.diagnostics.size();
+  apply_stated_facts(project.config, project.migrations, project.diagnostics);
   warn_unconfigured_settings(project, project.diagnostics);
   project.graph = build_django_graph(project.migrations, apps, project.diagnostics, unreadable);
   add_source_lines(source, project.diagnostics.begin() + static_cast<std::ptrdiff_t>(before_graph),

@@ -125,13 +125,22 @@ tl::expected<void, ResolveFailure> Planner::repair_dangling() {
   const ResolutionPlan repairs =
       plan_dangling_repairs(snapshot_.project.migrations, views(snapshot_.texts), apps,
                             [this] { return known_renames(); });
-  if (repairs.edits.empty()) return {};
   std::map<int, std::vector<TextEdit>> by_migration;
   for (const MigrationEdit& e : repairs.edits) {
-    by_migration[e.migration].push_back(e.edit);
     const DjangoMigration& m = snapshot_.project.migrations[static_cast<std::size_t>(e.migration)];
-    report_.push_back(fmt::format("repair  {}: {}", m.path, e.description));
+    const bool deleted = replaced_deletions_.count({e.app, e.old_name}) != 0;
+    if (deleted && e.app != m.app) {
+      continue;  // another app's chain: its leaf is no stand-in for the migration it named
+    }
+    by_migration[e.migration].push_back(e.edit);
+    report_.push_back(fmt::format("repair  {}: {}{}", m.path, e.description,
+                                  deleted
+                                      ? fmt::format(" ({} was deleted since the fork; re-parented "
+                                                    "onto the leaf of the side that deleted it)",
+                                                    e.old_name)
+                                      : std::string()));
   }
+  if (by_migration.empty()) return {};
   for (auto& [index, edits] : by_migration) {
     const auto i = static_cast<std::size_t>(index);
     changes_[snapshot_.project.migrations[i].path] = apply_edits(snapshot_.texts[i], edits);

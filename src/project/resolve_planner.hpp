@@ -97,7 +97,12 @@ class Planner {
 
   // Fills sides_: the paths of each side, and what the protected branch published.
   tl::expected<void, ResolveFailure> read_sides();
+  // Renames git found between the fork and each side, and migrations a side deleted there,
+  // mapped to that side's leaf of their app (recorded in replaced_deletions_).
   KnownRenames known_renames() const;
+  // The one leaf of `app` among the migrations whose paths `side` holds; nullopt unless one.
+  std::optional<std::string> leaf_on_side(const std::string& app,
+                                          const std::set<std::string>& side) const;
   tl::expected<void, ResolveFailure> repair_dangling();
   tl::expected<void, ResolveFailure> require_clean_project() const;
   tl::expected<std::optional<DivergentSet>, ResolveFailure> choose_sides(const std::string& app);
@@ -131,6 +136,9 @@ class Planner {
   std::map<std::string, std::optional<std::string>> changes_;
   std::vector<std::pair<std::string, std::string>> renames_;
   std::map<std::string, std::string> renamed_names_;  // old name -> new, for mentions
+  // (app, name) of migrations known_renames() maps to a side's leaf because that side deleted
+  // them; filled lazily, as known_renames() runs only once a reference dangles.
+  mutable std::set<std::pair<std::string, std::string>> replaced_deletions_;
   std::vector<std::string> report_;
   Diagnostics warnings_;
 };

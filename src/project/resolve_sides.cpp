@@ -3,6 +3,7 @@
 #include "core/django/migration_module.hpp"
 #include "core/plan/side_choice.hpp"
 #include "core/text/repo_path.hpp"
+#include "git/commit_rewrite.hpp"
 #include "project/resolve_planner.hpp"
 
 namespace migline::resolving {
@@ -79,10 +80,21 @@ tl::expected<void, ResolveFailure> Planner::read_sides() {
 // cherry-pick. Renames within one migrations package only.
 KnownRenames Planner::known_renames() const {
   const GitOperation& operation = sides_.operation;
-  if (!operation.incoming) return {};
-  std::string fork = *operation.incoming + "^";
-  if (operation.kind == GitOperation::Merge) {
-    auto base = repo_->merge_base(sides_.ours_rev, *operation.incoming);
+  std::string ours = sides_.ours_rev;
+  std::optional<std::string> incoming = operation.incoming;
+  bool merge = operation.kind == GitOperation::Merge;
+  if (!incoming) {
+    // No operation in progress: a merge git committed cleanly may still have left a
+    // reference to what one parent renamed or deleted; its parents are the sides.
+    auto head = read_commit(*repo_, sides_.ours_rev);
+    if (!head || head->parents.size() != 2) return {};
+    ours = head->parents[0];
+    incoming = head->parents[1];
+    merge = true;
+  }
+  std::string fork = *incoming + "^";
+  if (merge) {
+    auto base = repo_->merge_base(ours, *incoming);
     if (!base || !*base) return {};
     fork = **base;
   }
@@ -96,7 +108,8 @@ KnownRenames Planner::known_renames() const {
                           std::string(file.substr(0, file.size() - 3)));
   };
   KnownRenames out;
-  for (const std::string& side : {sides_.ours_rev, *operation.incoming}) {
+  const auto at_fork = migration_paths_at(*repo_, fork);
+  for (const std::string& side : {ours, *incoming}) {
     auto renamed = repo_->renames(fork, side, [](std::string_view path) {
       return is_relevant_path(path) && is_migration_module_path(path);
     });
@@ -110,7 +123,42 @@ KnownRenames Planner::known_renames() const {
       }
     }
   }
+  // A migration one side deleted since the fork and replaced by another, which git does not
+  // see as a rename: a reference to it follows that side's leaf of the app.
+  if (!at_fork) return out;
+  for (const std::string& rev : {ours, *incoming}) {
+    const auto side = migration_paths_at(*repo_, rev);
+    if (!side || side->empty()) continue;
+    for (const std::string& path : *at_fork) {
+      if (side->count(path) != 0 || !is_migration_module_path(path)) continue;
+      const auto [dir, name] = split(path);
+      auto label = label_of_dir.find(dir);
+      if (label == label_of_dir.end() || out.count({label->second, name}) != 0) continue;
+      if (auto leaf = leaf_on_side(label->second, *side)) {
+        out[{label->second, name}] = *leaf;
+        replaced_deletions_.insert({label->second, name});
+      }
+    }
+  }
   return out;
+}
+
+std::optional<std::string> Planner::leaf_on_side(const std::string& app,
+                                                 const std::set<std::string>& side) const {
+  std::set<std::string> names, parents;
+  for (const DjangoMigration& m : snapshot_.project.migrations) {
+    if (m.app != app || side.count(repo_path(m.path)) == 0) continue;
+    names.insert(m.name);
+    for (const MigrationRef& ref : m.dependencies) {
+      if (ref.app == app) parents.insert(ref.name);
+    }
+  }
+  std::vector<std::string> leaves;
+  for (const std::string& name : names) {
+    if (parents.count(name) == 0) leaves.push_back(name);
+  }
+  if (leaves.size() != 1) return std::nullopt;
+  return leaves.front();
 }
 
 // Which leaf stays and which move, for linearizing `app` (core/plan/side_choice).

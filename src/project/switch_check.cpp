@@ -7,6 +7,7 @@
 #include "core/django/migration_module.hpp"
 #include "core/manifest/manifest.hpp"
 #include "core/text/repo_path.hpp"
+#include "git/commit_rewrite.hpp"
 #include "project/file_source.hpp"
 #include "project/project_loader.hpp"
 
@@ -208,6 +209,27 @@ tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arriv
   const MigrationGraph& graph = new_project->graph;
   for (const auto& [app, nodes] : missing_from(*new_project, *trees->from)) {
     for (int node : nodes) out[app].push_back(graph.nodes()[static_cast<std::size_t>(node)].name);
+  }
+  return out;
+}
+
+tl::expected<Diagnostics, std::string> dangling_after_merge(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix) {
+  auto head = read_commit(*repo, "HEAD");
+  if (!head) return tl::make_unexpected(head.error());
+  if (head->parents.size() != 2) return Diagnostics{};
+  auto base = repo->merge_base(head->parents[0], head->parents[1]);
+  if (!base) return tl::make_unexpected(base.error());
+  if (!*base) return Diagnostics{};
+  auto trees = open_trees(repo, prefix, **base, head->id);
+  if (!trees) return tl::make_unexpected(trees.error());
+  if (dirs_losing_migrations(*trees->from, *trees->to).empty()) return Diagnostics{};
+  // Any app may name what went away: the whole project is read.
+  auto project = load_project(*trees->to);
+  if (!project) return tl::make_unexpected(project.error().message);
+  Diagnostics out;
+  for (Diagnostic& d : project->diagnostics) {
+    if (d.rule == "dangling-dependency") out.push_back(std::move(d));
   }
   return out;
 }

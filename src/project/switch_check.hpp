@@ -8,6 +8,7 @@
 #include <tl/expected.hpp>
 
 #include "core/alembic/alembic_plan.hpp"
+#include "core/text/diagnostic.hpp"
 #include "git/repository.hpp"
 
 namespace migline {
@@ -43,5 +44,11 @@ tl::expected<SwitchRollbacks, std::string> rollbacks_between(
 tl::expected<std::map<std::string, std::vector<std::string>>, std::string> arrivals_between(
     const std::shared_ptr<const GitRepository>& repo, const std::string& prefix,
     const std::string& old_rev, const std::string& new_rev);
+
+// After a merge committed at HEAD: the references in HEAD's tree to migrations that do not
+// exist, when a parent renamed or deleted a migration since the merge base (otherwise none,
+// and no file is read). Empty when HEAD is not a two-parent merge.
+tl::expected<Diagnostics, std::string> dangling_after_merge(
+    const std::shared_ptr<const GitRepository>& repo, const std::string& prefix);
 
 }  // namespace migline

@@ -170,15 +170,16 @@ class Errors(TestCase):
             run = ws.migline("leaves", "--format", "json")
             self.assertEqual(json.loads(run.stdout), {"django": {}, "alembic": {}, "findings": [{
                 "rule": "parse-error", "severity": "error", "path": "orders/migrations/0002_bad.py",
-                "line": 4, "column": 49,
-                "message": "`dependencies` continues with '+' and cannot be evaluated statically",
+                "line": 4, "column": 51,
+                "message": "`dependencies` is not a literal list and cannot be evaluated "
+                           "statically",
                 "hint": "migline reads migrations without running them; write a literal list of "
                         "(\"app_label\", \"migration_name\") tuples"}]})
             self.assertRun(run, 1, stderr=(
-                "orders/migrations/0002_bad.py:4:49: error: `dependencies` continues with '+' "
-                "and cannot be evaluated statically\n"
+                "orders/migrations/0002_bad.py:4:51: error: `dependencies` is not a literal "
+                "list and cannot be evaluated statically\n"
                 "    dependencies = [(\"orders\", \"0001_initial\")] + EXTRA\n"
-                "                                                ^\n"
+                "                                                  ^\n"
                 "hint: migline reads migrations without running them; write a literal list of "
                 "(\"app_label\", \"migration_name\") tuples\n"))
 
@@ -199,8 +200,8 @@ class Errors(TestCase):
             self.assertRun(run, 2, stdout="", stderr=(
                 ".migline.yaml:2:1: error: unknown key 'strategy' in .migline.yaml\n"
                 "strategy: merge\n^\n"
-                "hint: known keys: manifest, include, exclude, labels, settings, "
-                "protected_branch, resolve, safety, alembic\n"))
+                "hint: known keys: manifest, include, exclude, labels, settings, conditions, "
+                "replaces, protected_branch, resolve, safety, alembic\n"))
 
     def test_json_is_one_document_whatever_the_state(self):
         with self.workspace() as ws:

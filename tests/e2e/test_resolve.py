@@ -324,15 +324,16 @@ class Resolve(TestCase):
                                   check=False), 0)
             self.assertResolved(ws, LINEARIZED)
 
-    def start_rename(self, ws):
+    def start_rename(self, ws, own_app=True):
         """main renames a migration to a new suffix; feature still names the old one, from
-        its own app and from another."""
+        its own app (unless not `own_app`) and from another."""
         base_project(ws)
         add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
         ws.migline("update")
         ws.commit("main: an auto-named migration")
         ws.git("checkout", "-q", "-b", "feature")
-        add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
+        if own_app:
+            add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
         add(ws, "billing", "0002_invoice_due", [("billing", "0001_initial"),
                                                ("orders", "0003_auto_20240101_1200")])
         ws.commit("feature: status and due date")
@@ -367,6 +368,62 @@ class Resolve(TestCase):
             self.assertRun(ws.git("-c", "core.editor=true", "cherry-pick", "--continue",
                                   check=False), 0)
             self.assertResolved(ws, self.RENAMED)
+
+    def test_a_merge_reparents_onto_the_leaf_of_the_side_that_deleted_the_parent(self):
+        """main deletes the migration feature's chain follows and puts another in its place,
+        different enough that git sees no rename."""
+        with self.workspace() as ws:
+            base_project(ws)
+            add(ws, "orders", "0003_auto_20240101_1200", [("orders", "0002_order_notes")])
+            ws.migline("update")
+            ws.commit("main: an auto-named migration")
+            ws.git("checkout", "-q", "-b", "feature")
+            add(ws, "orders", "0004_order_status", [("orders", "0003_auto_20240101_1200")])
+            ws.commit("feature: status")
+            ws.git("checkout", "-q", "main")
+            ws.remove("shop/orders/migrations/0003_auto_20240101_1200.py")
+            add(ws, "orders", "0003_order_flags", [("orders", "0002_order_notes")],
+                extra="".join("# flag %d: what it is for, said at length\n" % i
+                              for i in range(40)))
+            ws.migline("update")
+            ws.commit("main: flags instead of the auto-named migration")
+            self.assertNotEqual(ws.git("merge", "--no-edit", "feature", check=False).returncode, 0)
+            dry = ws.migline("resolve", "--dry-run")
+            self.assertRun(dry, 0)
+            self.assertIn("repair  shop/orders/migrations/0004_order_status.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags' "
+                          "(0003_auto_20240101_1200 was deleted since the fork; re-parented "
+                          "onto the leaf of the side that deleted it)", dry.stdout)
+            self.assertRun(ws.migline("resolve"), 0)
+            self.assertRun(ws.git("commit", "--no-edit", check=False), 0)
+            self.assertResolved(ws, {"orders": ["0001_initial", "0002_order_notes",
+                                                "0003_order_flags", "0004_order_status"],
+                                     "billing": ["0001_initial"]})
+
+    def test_a_clean_merge_that_leaves_a_dangling_dependency_is_named_and_repaired(self):
+        """main renames an orders migration; feature's billing migration names the old one.
+        The apps differ, so git merges and commits without a conflict."""
+        with self.workspace() as ws:
+            self.start_rename(ws, own_app=False)
+            merge = ws.git("merge", "--no-edit", "feature")
+            self.assertIn("migline: this merge left 1 reference to migrations that no longer "
+                          "exist:\nshop/billing/migrations/0002_invoice_due.py:8:9: error: "
+                          "depends on orders.0003_auto_20240101_1200, which does not exist\n",
+                          merge.stderr)
+            self.assertIn("migline: `migline resolve` re-points them (to the renamed migration, "
+                          "or to the leaf of the side that deleted it); then "
+                          "`git commit --amend --no-edit`\n", merge.stderr)
+            self.assertRun(ws.migline("check"), 1)
+            run = ws.migline("resolve")
+            self.assertRun(run, 0)
+            self.assertIn("repair  shop/billing/migrations/0002_invoice_due.py: ('orders', "
+                          "'0003_auto_20240101_1200') -> '0003_order_flags'", run.stdout + run.stderr)
+            self.assertRun(ws.git("commit", "--amend", "--no-edit", check=False), 0)
+            self.assertRun(ws.migline("check"), 0)
+            self.assertResolved(ws, self.RENAMED_ONLY)
+
+    RENAMED_ONLY = {"orders": ["0001_initial", "0002_order_notes", "0003_order_flags"],
+                    "billing": ["0001_initial", "0002_invoice_due"]}
 
     def test_two_apps_diverge_at_once(self):
         with self.workspace() as ws:

@@ -80,6 +80,42 @@ class Init(TestCase):
             ws.write(".migline.yaml", "exclude: [\"shop/orders/migrations\"]\n")
             self.assertRun(ws.migline("leaves"), 0, stdout="billing  0001_initial\n")
 
+    def test_a_computed_replaces_is_stated_in_config_and_listed_by_doctor(self):
+        with self.workspace() as ws:
+            project(ws)
+            ws.write("shop/orders/migrations/0002_order_note.py",
+                     "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+                     "    dependencies = [('orders', '0001_initial')]\n")
+            ws.write("shop/orders/migrations/0001_squashed_0002_order_note.py",
+                     "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+                     "    replaces = applied_squashed_migrations('orders')\n")
+            # Without the entry every command says which line to add, and init stops on it.
+            init = ws.migline("init")
+            self.assertRun(init, 1)
+            self.assertIn("0001_squashed_0002_order_note.py:5:5: error: `replaces` is computed "
+                          "when Django imports this squash", init.stderr)
+            self.assertIn("hint: state it in .migline.yaml: `replaces: "
+                          "{orders.0001_squashed_0002_order_note: [0001_initial, ...]}`",
+                          init.stderr)
+            ws.write(".migline.yaml", "replaces:\n  orders.0001_squashed_0002_order_note: "
+                                      "[0001_initial, 0002_order_note]\n")
+            self.assertRun(ws.migline("init"), 0)
+            self.assertRun(ws.migline("leaves"), 0, stdout=(
+                "billing  0001_initial\norders   0001_squashed_0002_order_note\n"))
+            doctor = ws.migline("doctor")
+            self.assertRun(doctor, 0)
+            self.assertIn("ok   replaces: orders.0001_squashed_0002_order_note replaces 2 "
+                          "migrations, as .migline.yaml states "
+                          "(shop/orders/migrations/0001_squashed_0002_order_note.py computes it "
+                          "at import)\n", doctor.stdout)
+            # An entry whose squash is gone is stale: doctor says to remove it.
+            ws.remove("shop/orders/migrations/0001_squashed_0002_order_note.py")
+            doctor = ws.migline("doctor")
+            self.assertRun(doctor, 1)
+            self.assertIn("FIX  replaces: .migline.yaml states what "
+                          "orders.0001_squashed_0002_order_note replaces, but no such migration "
+                          "exists\n", doctor.stdout)
+
     def test_existing_hook_is_chained_and_hooks_path_honoured(self):
         with self.workspace() as ws:
             project(ws)

@@ -76,6 +76,29 @@ TEST_CASE("config errors carry line and column") {
   CHECK(layout.error().message == "unknown manifest layout 'split'");
 }
 
+TEST_CASE("config states conditions and computed replaces") {
+  auto config = parse_config(".migline.yaml",
+                             "conditions: {app_settings.SITES_ENABLED: false}\n"
+                             "replaces:\n  core.0001_squashed: [0001_initial, other.0002_x]\n"
+                             "  core.0009_squashed: []\n");
+  REQUIRE(config);
+  CHECK(config->conditions.at("app_settings.SITES_ENABLED") == false);
+  CHECK(config->replaces.at("core.0001_squashed") ==
+        std::vector<std::string>{"0001_initial", "other.0002_x"});
+  CHECK(config->replaces.at("core.0009_squashed").empty());
+  auto value = parse_config(".migline.yaml", "conditions:\n  FLAG: maybe\n");
+  REQUIRE_FALSE(value);
+  CHECK(value.error().message == "the value of `FLAG` must be true or false");
+  CHECK(value.error().line == 2);
+  auto key = parse_config(".migline.yaml", "replaces:\n  0001_squashed: []\n");
+  REQUIRE_FALSE(key);
+  CHECK(key.error().message == "'0001_squashed' is not a migration");
+  auto entry = parse_config(".migline.yaml", "replaces:\n  core.0001_s: [a.b.c]\n");
+  REQUIRE_FALSE(entry);
+  CHECK(entry.error().message == "'a.b.c' is not a migration");
+  CHECK(entry.error().column == 17);
+}
+
 TEST_CASE("config reads the safety block") {
   auto config = parse_config(".migline.yaml",
                              "safety:\n  database: mysql\n  off: [remove-field]\n"

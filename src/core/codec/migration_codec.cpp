@@ -26,6 +26,8 @@ class Writer : public VarintWriter {
       span(r.name_span);
       number(r.plain ? 1 : 0);
       text(r.setting);
+      text(r.condition);
+      number(r.condition_holds ? 1 : 0);
     }
   }
   std::string take() { return std::move(out()); }
@@ -58,6 +60,10 @@ class Reader : public VarintReader {
       if (plain > 1) fail();
       r.plain = plain == 1;
       r.setting = text();
+      r.condition = text();
+      const std::uint64_t holds = number();
+      if (holds > 1) fail();
+      r.condition_holds = holds == 1;
     }
     return out;
   }
@@ -71,6 +77,7 @@ std::string encode_migration(const DjangoMigration& migration) {
   w.refs(migration.dependencies);
   w.refs(migration.replaces);
   w.refs(migration.run_before);
+  w.span(migration.computed_replaces);
   w.number(migration.operations.size());
   for (const MigrationOperation& op : migration.operations) {
     w.text(op.type);
@@ -86,6 +93,7 @@ std::optional<DjangoMigration> decode_migration(std::string_view bytes) {
   m.dependencies = r.refs();
   m.replaces = r.refs();
   m.run_before = r.refs();
+  m.computed_replaces = r.span();
   m.operations.resize(r.count());
   for (MigrationOperation& op : m.operations) {
     op.type = r.text();

@@ -166,7 +166,7 @@ std::optional<int> DjangoGraphBuilder::resolve_special(const MigrationRef& ref, 
   const int app = ref.unknown_app() ? -1 : g_.app_id(ref.app);
   if (app < 0 || !state(app).migrated) {
     g_.add_external(ExternalDependency{
-        origin.migration, ref.unknown_app() ? "settings." + ref.setting : ref.app, ref.name});
+        origin.migration, ref.unknown_app() ? ref.setting_expression() : ref.app, ref.name});
     return std::nullopt;
   }
   if (!is_special(ref.name) || g_.lookup(app, ref.name) >= 0) {

@@ -51,6 +51,7 @@ class MigrationVisitor : public ClassVisitor {
     tokens.take();
     const Token op = tokens.peek();
     if (conditional && (is_assignment_operator(op) || op.is_op(":") || op.is_op("."))) {
+      if (first.text == "replaces") return computed_replaces(tokens, first);
       tokens.error(
           first.span,
           fmt::format("`{}` is set inside a block and cannot be evaluated statically", first.text),
@@ -76,8 +77,14 @@ class MigrationVisitor : public ClassVisitor {
       return;
     }
     tokens.take();  // '='
+    const std::size_t known = tokens.diagnostics().size();
     std::optional<std::vector<MigrationRef>> refs =
         read_reference_list(tokens, first.text, settings_);
+    if (!refs && first.text == "replaces" && !tokens.failed()) {
+      // .migline.yaml can state what a computed `replaces` holds; the loader asks for it.
+      tokens.diagnostics().resize(known);
+      return computed_replaces(tokens, first);
+    }
     if (!refs) return;
     const Token& after = tokens.peek();
     if (after.kind != TokenKind::Newline && after.kind != TokenKind::End &&
@@ -92,6 +99,7 @@ class MigrationVisitor : public ClassVisitor {
       result_.dependencies = std::move(*refs);
     } else if (first.text == "replaces") {
       result_.replaces = std::move(*refs);
+      result_.computed_replaces = SourceSpan{};
     } else {
       result_.run_before = std::move(*refs);
     }
@@ -111,6 +119,12 @@ class MigrationVisitor : public ClassVisitor {
   DjangoMigration& result() { return result_; }
 
  private:
+  void computed_replaces(TokenStream& tokens, const Token& first) {
+    result_.replaces.clear();
+    if (result_.computed_replaces.length == 0) result_.computed_replaces = first.span;
+    tokens.skip_statement();
+  }
+
   // `x = dependencies = [...]` also assigns the attribute; refuse to guess.
   void check_chained_assignment(TokenStream& tokens) {
     bool after_assign = false;

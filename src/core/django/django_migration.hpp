@@ -15,13 +15,22 @@ namespace migline {
 struct MigrationRef {
   std::string app;
   std::string name;
-  SourceSpan span;       // the whole entry
-  SourceSpan name_span;  // the name literal(s); length 0 for a swappable dependency
-  bool plain = true;     // both parts are single literals, so they can be rewritten in place
-  std::string setting;   // for `swappable_dependency(settings.X)`, the X
+  SourceSpan span;              // the whole entry
+  SourceSpan name_span;         // the name literal(s); length 0 for a swappable dependency
+  bool plain = true;            // both parts are single literals, so they can be rewritten in place
+  std::string setting;          // the key .migline.yaml states it under: X for `settings.X`,
+                                // `oauth2_settings.X` for an app's own settings object
+  std::string condition;        // in a branch of `A if COND else B`: COND as written; else empty
+  bool condition_holds = true;  // true in A (present when COND is true), false in B
 
   // A swappable dependency on a setting that is not configured: its app is unknown (empty).
   bool unknown_app() const { return app.empty(); }
+  // Present only for one value of a condition the file tests when Django imports it.
+  bool conditional() const { return !condition.empty(); }
+  // The setting as the file writes it: `settings.X` or `oauth2_settings.X`.
+  std::string setting_expression() const {
+    return setting.find('.') == std::string::npos ? "settings." + setting : setting;
+  }
 };
 
 // One entry of `operations`, read statically for display: e.g. `AddField` on `order`.
@@ -39,6 +48,9 @@ struct DjangoMigration {
   std::vector<MigrationRef> dependencies;
   std::vector<MigrationRef> replaces;
   std::vector<MigrationRef> run_before;
+  // Where `replaces` is set to a value computed when Django imports the file (a call, a name,
+  // an assignment in a block); length 0 when `replaces` is a literal or absent.
+  SourceSpan computed_replaces;
   std::vector<MigrationOperation> operations;  // best effort; never a diagnostic
 };
 

@@ -1,5 +1,7 @@
 #include "core/django/migration_references.hpp"
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "core/python/python_string.hpp"
@@ -60,18 +62,30 @@ class ReferenceListReader {
       unexpected(tokens, tokens.peek(), "`settings.NAME`");
       return std::nullopt;
     }
-    tokens.take();
-    if (!expect(tokens, ".", "'.'")) return std::nullopt;
-    const Token name = tokens.peek();
-    if (name.kind != TokenKind::Name) {
-      unexpected(tokens, name, "a setting name");
-      return std::nullopt;
-    }
-    tokens.take();
-    return std::string(name.text);
+    return read_setting_key(tokens);
   }
 
-  // Reads `migrations.swappable_dependency(settings.NAME)` or `swappable_dependency("a.B")`.
+  // Reads `settings.NAME` (returns NAME) or an app's own settings object, `name.NAME` (returns
+  // `name.NAME`, the key .migline.yaml states it under: it is not one of Django's settings).
+  std::optional<std::string> read_setting_key(TokenStream& tokens) {
+    const Token object = tokens.take();
+    std::string key = object.is_name("settings") ? "" : std::string(object.text);
+    do {
+      if (!expect(tokens, ".", "'.'")) return std::nullopt;
+      const Token name = tokens.peek();
+      if (name.kind != TokenKind::Name) {
+        unexpected(tokens, name, "a setting name");
+        return std::nullopt;
+      }
+      tokens.take();
+      if (!key.empty()) key += '.';
+      key += name.text;
+    } while (tokens.peek().is_op("."));
+    return key;
+  }
+
+  // Reads `migrations.swappable_dependency(settings.NAME)`, the same with an app's settings
+  // object (`oauth2_settings.NAME`), or `swappable_dependency("a.B")`.
   std::optional<MigrationRef> read_swappable(TokenStream& tokens) {
     MigrationRef ref;
     ref.plain = false;
@@ -79,8 +93,8 @@ class ReferenceListReader {
     if (!read_callee(tokens, start, "migrations", "swappable_dependency")) return std::nullopt;
     std::string model;
     const Token arg = tokens.peek();
-    if (arg.is_name("settings")) {
-      auto setting = read_setting_name(tokens);
+    if (arg.kind == TokenKind::Name) {
+      auto setting = read_setting_key(tokens);
       if (!setting) return std::nullopt;
       model = setting_value(*setting);
       ref.setting = std::move(*setting);
@@ -89,7 +103,7 @@ class ReferenceListReader {
       if (!lit) return std::nullopt;
       model = lit->value;
     } else {
-      unexpected(tokens, arg, "`settings.NAME` or a string literal");
+      unexpected(tokens, arg, "`settings.NAME`, `app_settings.NAME` or a string literal");
       return std::nullopt;
     }
     const Token close = tokens.peek();
@@ -192,8 +206,91 @@ class ReferenceListReader {
     return ref;
   }
 
-  std::optional<std::vector<MigrationRef>> read_ref_list(TokenStream& tokens,
-                                                         std::string_view attribute) {
+  // A Python list or tuple of references: `+` adds only two of a kind.
+  struct Sequence {
+    std::vector<MigrationRef> refs;
+    bool tuple = false;
+  };
+
+  // Reads `SUM [if COND else EXPRESSION]`: the references of both branches, each marked with
+  // the condition under which Django sees it.
+  std::optional<Sequence> read_expression(TokenStream& tokens, std::string_view attribute) {
+    auto value = read_sum(tokens, attribute);
+    if (!value || !tokens.peek().is_name("if")) return value;
+    const Token if_token = tokens.take();
+    auto condition = read_condition(tokens, if_token);
+    if (!condition) return std::nullopt;
+    auto otherwise = read_expression(tokens, attribute);
+    if (!otherwise) return std::nullopt;
+    for (auto* branch : {&value->refs, &otherwise->refs}) {
+      for (MigrationRef& ref : *branch) {
+        if (ref.conditional()) {
+          tokens.error(if_token.span,
+                       fmt::format("`{}` nests one condition in another and cannot be "
+                                   "evaluated statically",
+                                   attribute),
+                       "test one condition: `[...] if COND else [...]`");
+          return std::nullopt;
+        }
+      }
+    }
+    for (MigrationRef& ref : value->refs) ref.condition = *condition;
+    for (MigrationRef& ref : otherwise->refs) {
+      ref.condition = *condition;
+      ref.condition_holds = false;
+    }
+    value->refs.insert(value->refs.end(), std::make_move_iterator(otherwise->refs.begin()),
+                       std::make_move_iterator(otherwise->refs.end()));
+    return value;
+  }
+
+  // Reads the condition of `A if COND else B` up to its `else`; returns COND as written, its
+  // blanks collapsed to one space.
+  std::optional<std::string> read_condition(TokenStream& tokens, const Token& if_token) {
+    std::string condition;
+    std::size_t last_end = 0;
+    while (true) {
+      const Token t = tokens.peek();
+      if (t.is_name("else") && t.depth == if_token.depth) break;
+      if (t.kind == TokenKind::Newline || t.kind == TokenKind::End || t.kind == TokenKind::Error ||
+          t.depth < if_token.depth) {
+        unexpected(tokens, t, "`else` of the conditional expression");
+        return std::nullopt;
+      }
+      tokens.take();
+      if (!condition.empty() && t.span.offset > last_end) condition += ' ';
+      condition += t.text;
+      last_end = t.span.offset + t.span.length;
+    }
+    if (condition.empty()) {
+      unexpected(tokens, tokens.peek(), "a condition");
+      return std::nullopt;
+    }
+    tokens.take();  // else
+    return condition;
+  }
+
+  // Reads `ATOM (+ ATOM)*`: literal lists or tuples added together.
+  std::optional<Sequence> read_sum(TokenStream& tokens, std::string_view attribute) {
+    auto sum = read_atom(tokens, attribute);
+    while (sum && tokens.peek().is_op("+")) {
+      const Token plus = tokens.take();
+      auto next = read_atom(tokens, attribute);
+      if (!next) return std::nullopt;
+      if (next->tuple != sum->tuple) {
+        tokens.error(plus.span,
+                     fmt::format("`{}` adds a list and a tuple, which Python refuses", attribute),
+                     "add lists to lists or tuples to tuples");
+        return std::nullopt;
+      }
+      sum->refs.insert(sum->refs.end(), std::make_move_iterator(next->refs.begin()),
+                       std::make_move_iterator(next->refs.end()));
+    }
+    return sum;
+  }
+
+  // Reads a literal list or tuple of references, or a parenthesized expression of them.
+  std::optional<Sequence> read_atom(TokenStream& tokens, std::string_view attribute) {
     const Token open = tokens.peek();
     if (!open.is_op("[") && !open.is_op("(")) {
       if (open.kind == TokenKind::Error) return std::nullopt;
@@ -204,8 +301,14 @@ class ReferenceListReader {
       return std::nullopt;
     }
     tokens.take();
+    if (open.is_op("(") && tokens.peek().is_op("[")) {  // `([...] if COND else [])`
+      auto inner = read_expression(tokens, attribute);
+      if (!inner || !expect(tokens, ")", "')'")) return std::nullopt;
+      return inner;
+    }
     const std::string_view close = open.is_op("[") ? "]" : ")";
-    std::vector<MigrationRef> refs;
+    Sequence out;
+    out.tuple = open.is_op("(");
     bool comma = false;
     while (true) {
       const Token t = tokens.peek();
@@ -215,7 +318,7 @@ class ReferenceListReader {
       }
       auto ref = read_ref(tokens);
       if (!ref) return std::nullopt;
-      refs.push_back(std::move(*ref));
+      out.refs.push_back(std::move(*ref));
       const Token sep = tokens.peek();
       if (sep.is_op(",")) {
         tokens.take();
@@ -227,13 +330,13 @@ class ReferenceListReader {
         return std::nullopt;
       }
     }
-    if (open.is_op("(") && refs.size() == 1 && !comma) {
+    if (out.tuple && out.refs.size() == 1 && !comma) {
       tokens.error(open.span,
                    fmt::format("`{}` is a parenthesized entry, not a tuple of entries", attribute),
                    "add a trailing comma: `((\"app\", \"0001_initial\"),)`");
       return std::nullopt;
     }
-    return refs;
+    return out;
   }
 
  private:
@@ -245,7 +348,9 @@ class ReferenceListReader {
 std::optional<std::vector<MigrationRef>> read_reference_list(TokenStream& tokens,
                                                              std::string_view attribute,
                                                              const SwappableSettings& settings) {
-  return ReferenceListReader(settings).read_ref_list(tokens, attribute);
+  auto sequence = ReferenceListReader(settings).read_expression(tokens, attribute);
+  if (!sequence) return std::nullopt;
+  return std::move(sequence->refs);
 }
 
 }  // namespace migline

@@ -16,7 +16,8 @@ inline constexpr std::string_view kStaticReferencesHint =
 
 // Reads the value of `attribute` (`dependencies`, `replaces` or `run_before`) at the stream's
 // position: a list or tuple of `("app", "name")` tuples, `swappable_dependency(settings.X)`
-// (resolved through `settings`) and the swapper library's `dependency(...)` entries. Anything
+// (resolved through `settings`) and the swapper library's `dependency(...)` entries; literal
+// lists added with `+`; both branches of `A if COND else B`, their entries conditional. Anything
 // else is a diagnostic on the stream and nullopt.
 std::optional<std::vector<MigrationRef>> read_reference_list(TokenStream& tokens,
                                                              std::string_view attribute,

@@ -40,7 +40,10 @@ MigrationEdit rename_reference(int migration, const MigrationRef& ref, std::stri
   return MigrationEdit{
       migration,
       TextEdit{ref.name_span.offset, ref.name_span.length, rewrite_string_literal(literal, name)},
-      ref.app, name, fmt::format("('{}', '{}') -> '{}'", ref.app, ref.name, name)};
+      ref.app,
+      name,
+      ref.name,
+      fmt::format("('{}', '{}') -> '{}'", ref.app, ref.name, name)};
 }
 
 // Calls `fn(ref)` for every reference `m` makes whose name literal could be rewritten.

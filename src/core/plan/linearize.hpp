@@ -34,6 +34,7 @@ struct MigrationEdit {
   TextEdit edit;
   std::string app;          // the app of the reference
   std::string name;         // the name it now holds
+  std::string old_name;     // the name it held
   std::string description;  // e.g. "('orders', '0003_a') -> '0004_a'"
 };
 

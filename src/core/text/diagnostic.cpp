@@ -81,13 +81,8 @@ SourceSpan span_at(std::string_view source, std::size_t offset, std::size_t leng
 
 Diagnostic error_at(std::string_view path, std::string_view source, const SourceSpan& span,
                     std::string message, std::string hint) {
-  Diagnostic d;
-  d.path = std::string(path);
-  d.line = span.line;
-  d.column = span.column;
-  d.message = std::move(message);
+  Diagnostic d = rule_finding(path, span, {}, std::move(message), std::move(hint));
   d.source_line = std::string(line_containing(source, span.offset));
-  d.hint = std::move(hint);
   return d;
 }
 

@@ -123,6 +123,95 @@ TEST_CASE("reader resolves swappable dependencies through settings") {
   CHECK(read_ok(source, custom).dependencies[0].app == "accounts");
 }
 
+TEST_CASE("reader resolves an app's own settings object through its qualified key") {
+  // django-oauth-toolkit's 0011_refreshtoken_token_family.py
+  const std::string source =
+      "from oauth2_provider.settings import oauth2_settings\n"
+      "class Migration:\n"
+      "    dependencies = [migrations.swappable_dependency(oauth2_settings.REFRESH_TOKEN_MODEL)]\n";
+  auto m = read_ok(source);
+  REQUIRE(m.dependencies.size() == 1);
+  CHECK(m.dependencies[0].unknown_app());
+  CHECK(m.dependencies[0].setting == "oauth2_settings.REFRESH_TOKEN_MODEL");
+  CHECK(m.dependencies[0].setting_expression() == "oauth2_settings.REFRESH_TOKEN_MODEL");
+  const SwappableSettings stated{{"oauth2_settings.REFRESH_TOKEN_MODEL", "tokens.Refresh"}};
+  CHECK(keys(read_ok(source, stated).dependencies) == "tokens.__first__;");
+  // the bare setting name is another key: Django's settings hold no REFRESH_TOKEN_MODEL
+  const SwappableSettings bare{{"REFRESH_TOKEN_MODEL", "tokens.Refresh"}};
+  CHECK(read_ok(source, bare).dependencies[0].unknown_app());
+  const std::string call =
+      read_error("class Migration:\n    dependencies = [swappable_dependency(get_model())]\n");
+  CHECK(call.substr(0, call.find('\n')) ==
+        "app/migrations/0002_x.py:2:51: error: expected '.', found '('");
+}
+
+TEST_CASE("reader adds literal lists and reads both branches of a condition") {
+  // django-allauth's socialaccount/migrations/0001_initial.py
+  auto m = read_ok(
+      "class Migration:\n"
+      "    dependencies = (\n"
+      "        [(\"sites\", \"0001_initial\")]\n"
+      "        if app_settings.SITES_ENABLED\n"
+      "        else []\n"
+      "    ) + [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]\n"
+      "    replaces = [('app', '0001_a')] + [('app', '0002_b')] + []\n"
+      "    run_before = (('x', '1'),) if  not  FLAG  else (('y', '2'),)\n");
+  CHECK(keys(m.dependencies) == "sites.0001_initial;auth.__first__;");
+  CHECK(m.dependencies[0].condition == "app_settings.SITES_ENABLED");
+  CHECK(m.dependencies[0].condition_holds);
+  CHECK(m.dependencies[0].plain);  // still rewritten in place by resolve
+  CHECK_FALSE(m.dependencies[1].conditional());
+  CHECK(keys(m.replaces) == "app.0001_a;app.0002_b;");
+  CHECK_FALSE(m.replaces[0].conditional());
+  CHECK(keys(m.run_before) == "x.1;y.2;");
+  CHECK(m.run_before[0].condition == "not FLAG");
+  CHECK(m.run_before[0].condition_holds);
+  CHECK(m.run_before[1].condition == "not FLAG");
+  CHECK_FALSE(m.run_before[1].condition_holds);
+}
+
+TEST_CASE("reader refuses what a sum or a condition cannot say statically") {
+  auto first_line = [](std::string_view value) {
+    const std::string e =
+        read_error("class Migration:\n    dependencies = " + std::string(value) + "\n");
+    return e.substr(0, e.find('\n'));
+  };
+  CHECK(first_line("[('a', '1')] + DEPS") ==
+        "app/migrations/0002_x.py:2:35: error: `dependencies` is not a literal list and cannot "
+        "be evaluated statically");
+  CHECK(first_line("[('a', '1')] if X else DEPS") ==
+        "app/migrations/0002_x.py:2:43: error: `dependencies` is not a literal list and cannot "
+        "be evaluated statically");
+  CHECK(first_line("[('a', '1')] + (('b', '2'),)") ==
+        "app/migrations/0002_x.py:2:33: error: `dependencies` adds a list and a tuple, which "
+        "Python refuses");
+  CHECK(first_line("[('a', '1')] if X") ==
+        "app/migrations/0002_x.py:2:37: error: expected `else` of the conditional expression, "
+        "found end of line");
+  CHECK(first_line("[] if A else ([('a', '1')] if B else [])") ==
+        "app/migrations/0002_x.py:2:23: error: `dependencies` nests one condition in another and "
+        "cannot be evaluated statically");
+}
+
+TEST_CASE("reader leaves a computed replaces for .migline.yaml to state") {
+  auto m = read_ok(
+      "class Migration:\n"
+      "    replaces = applied_migrations('core')\n"
+      "    dependencies = [('core', '0001_initial')]\n");
+  CHECK(m.replaces.empty());
+  CHECK(m.computed_replaces.line == 2);
+  CHECK(m.computed_replaces.column == 5);
+  auto block = read_ok(
+      "class Migration:\n"
+      "    if connection.vendor == 'postgresql':\n"
+      "        replaces = [('core', '0001_initial')]\n");
+  CHECK(block.computed_replaces.line == 3);
+  CHECK(read_ok("class Migration:\n    replaces = [('a', '1')]\n").computed_replaces.length == 0);
+  // dependencies stay refused: they decide the graph, and nothing can state them
+  CHECK_FALSE(
+      read_django_migration("m.py", "class Migration:\n    dependencies = deps()\n", kNoSettings));
+}
+
 TEST_CASE("reader is not fooled by the same words elsewhere") {
   auto m = read_ok(R"(
 """Module docstring: class Migration: dependencies = [("ghost", "1")]"""
@@ -174,10 +263,10 @@ TEST_CASE("reader accepts annotations - semicolons and one-line bodies") {
 
 TEST_CASE("reader diagnoses what it cannot evaluate - exactly") {
   CHECK(read_error("class Migration:\n    dependencies = [('app', '0001')] + EXTRA\n") ==
-        "app/migrations/0002_x.py:2:38: error: `dependencies` continues with '+' and cannot be "
-        "evaluated statically\n"
+        "app/migrations/0002_x.py:2:40: error: `dependencies` is not a literal list and cannot "
+        "be evaluated statically\n"
         "    dependencies = [('app', '0001')] + EXTRA\n"
-        "                                     ^\n"
+        "                                       ^\n"
         "hint: migline reads migrations without running them; write a literal list of "
         "(\"app_label\", \"migration_name\") tuples\n");
   CHECK(read_error("class Migration:\n    dependencies = BASE\n") ==
@@ -291,7 +380,7 @@ TEST_CASE("reader tells a module without `class Migration` by its rule") {
 
 TEST_CASE("reader reports several problems in one file") {
   auto result = read_django_migration(
-      "m.py", "class Migration:\n    dependencies = X\n    replaces = Y\n", kNoSettings);
+      "m.py", "class Migration:\n    dependencies = X\n    run_before = Y\n", kNoSettings);
   REQUIRE_FALSE(result);
   CHECK(result.error().size() == 2);
 }
