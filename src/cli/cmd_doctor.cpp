@@ -5,8 +5,8 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "cli/setup.hpp"
 #include "cli/plural.hpp"
+#include "cli/setup.hpp"
 #include "fs/command_output.hpp"
 
 namespace migline::cli {

@@ -4,8 +4,8 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "core/manifest/manifest.hpp"
 #include "cli/plural.hpp"
+#include "core/manifest/manifest.hpp"
 #include "fs/file_io.hpp"
 #include "project/auto_merge.hpp"
 #include "project/config.hpp"

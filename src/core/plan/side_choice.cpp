@@ -53,10 +53,9 @@ tl::expected<LeafChoice, SideRefusal> choose_kept_leaf(std::string_view set,
     if (published_leaves.size() > 1) {
       std::vector<std::string> published_names;
       for (int l : published_leaves) published_names.push_back(name_of(l));
-      return refuse(
-          fmt::format("{}: {} are all published on {}; moving them would rewrite history", set,
-                      fmt::join(published_names, ", "), facts.protected_name),
-          kMergeStrategyHint);
+      return refuse(fmt::format("{}: {} are all published on {}; moving them would rewrite history",
+                                set, fmt::join(published_names, ", "), facts.protected_name),
+                    kMergeStrategyHint);
     }
     if (published_leaves.size() == 1) {
       stay = published_leaves;

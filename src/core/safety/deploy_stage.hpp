@@ -10,7 +10,7 @@
 
 namespace migline {
 
-// The convention a team deploys with (`.migline.yaml` `safety: {stages: ...}`, SPEC §15). It
+// The convention a team deploys with (`.migline.yaml` `safety: {stages: ...}`). It
 // decides only what an unmarked migration is; marks of every convention are always honoured.
 enum class DeployConvention { Off, Syzygy, SafeMigrate, Migline };
 

@@ -8,7 +8,7 @@
 
 namespace migline {
 
-// Judges `op`, an operation of a post-deploy migration (SPEC §15), from the side that runs
+// Judges `op`, an operation of a post-deploy migration, from the side that runs
 // beside it: only the new code is live. `findings[first..]` hold what `judge_operation` said
 // about `op` against the old code: the intended steps of a post-deploy migration (remove-field,
 // delete-model, make-field-not-null) are dropped, add-not-null-field becomes

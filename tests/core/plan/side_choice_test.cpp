@@ -117,8 +117,7 @@ TEST_CASE("choose_moving_side: --move picks the side, and never moves a publishe
   published.move = "theirs";
   chosen = choose_moving_side(fork.graph, "orders", published);
   REQUIRE_FALSE(chosen);
-  CHECK(chosen.error().message ==
-        "orders: moving 0004_b would move migrations published on main");
+  CHECK(chosen.error().message == "orders: moving 0004_b would move migrations published on main");
 
   SideFacts no_operation = fork.facts({});
   no_operation.move = "ours";
