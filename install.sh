@@ -54,22 +54,24 @@ if [ "$mode" = test ]; then
     -DMIGLINE_SANITIZE=ON -DMIGLINE_BUILD_TESTS=ON -DMIGLINE_WERROR=ON
   cmake --build build/asan -j "$JOBS"
   (cd build/asan && ctest --output-on-failure -j "$JOBS")
-  # 2. The release artifacts (packaging/build.sh), then what ships them: the optimized static
+  # 2. The Release build the GitHub Action and `pip install .` make (the system's shared
+  #    libraries), warnings as errors, built once: the action's test finds it already built in
+  #    its runner.temp (build/ci; the step's own cmake commands find nothing to do) and
+  #    pre-commit's pip packs its binary (MIGLINE_PIP_PREBUILT).
+  ci=$(pwd)/build/ci
+  cmake -S "$(pwd)" -B "$ci/migline-build" -DCMAKE_BUILD_TYPE=Release \
+    -DMIGLINE_BUILD_TESTS=OFF -DMIGLINE_WERROR=ON
+  cmake --build "$ci/migline-build" -j "$JOBS"
+  # 3. The release artifacts (packaging/build.sh), then what ships them: the optimized static
   #    binaries through the e2e suites (aarch64 under qemu-user, with its unit tests), the
   #    .deb, the wheel in a fresh venv, the pre-commit framework building from a copy of this
   #    tree, and the GitHub Action's steps run locally.
   JOBS=$JOBS packaging/build.sh
-  #    The action's Release build is not compiled again: its test finds the static x86_64
-  #    Release build already made in its runner.temp (build/ci/migline-build; the step's own
-  #    cmake commands find nothing to do), and pre-commit's pip packs that binary.
-  ci=$(pwd)/build/ci
-  mkdir -p "$ci"
-  ln -sfn "$(pwd)/build/packaging/x86_64/migline" "$ci/migline-build"
   for test in tests/packaging/test_*.py; do
     MIGLINE=$ci/migline-build/migline MIGLINE_ACTION_TEMP=$ci \
       MIGLINE_PIP_PREBUILT=$ci/migline-build/migline /usr/bin/python3 "$test"
   done
-  # 3. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 15).
+  # 4. Each fuzz target for a short smoke run (MIGLINE_FUZZ_SECONDS, default 15).
   fuzz/run.sh "${MIGLINE_FUZZ_SECONDS:-15}"
 fi
 
